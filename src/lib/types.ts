@@ -1,0 +1,206 @@
+/**
+ * Shared data shapes of the pure core. Everything here is plain JSON (no URL, Error, Date or class
+ * instances) so that one snapshot can be persisted across the authorization redirect as is.
+ */
+
+/** The steps of the flow, in order. The order itself is defined once, in `steps.ts`. */
+export type StepId =
+  | 'configure'
+  | 'discovery'
+  | 'pkce'
+  | 'authorization'
+  | 'callback'
+  | 'token'
+  | 'tokens'
+
+export type Severity = 'error' | 'warning' | 'info'
+
+/**
+ * One observation about what a server sent (or what the browser did). `id` is a stable kebab-case
+ * identifier listed in the findings catalogue; `spec` names the section that the rule comes from.
+ */
+export interface Finding {
+  id: string
+  severity: Severity
+  step: StepId | string
+  title: string
+  /** What was observed and why it matters. Plain text; server-provided text is quoted, never HTML. */
+  detail: string
+  /** What to change, on the server side unless said otherwise. */
+  fix: string
+  /** Spec sections, e.g. "RFC 6749 §5.1". Strict-client expectations are in `detail`, separately. */
+  spec: string
+  data?: Record<string, string | number | boolean | null | string[]>
+}
+
+export type HeaderList = Array<[name: string, value: string]>
+
+export interface RecordedRequest {
+  method: string
+  url: string
+  /** Headers the page set. The browser adds others (Origin, User-Agent, …); see `browserAdded`. */
+  headers: HeaderList
+  /** Headers the browser adds by itself and the page cannot control (shown for teaching). */
+  browserAdded: HeaderList
+  body?: string
+}
+
+export interface RecordedResponse {
+  status: number
+  statusText: string
+  /** fetch's Response.type: basic, cors, opaque, opaqueredirect, error. */
+  type: string
+  url: string
+  /** Only the headers the browser lets the page read (CORS-safelisted or exposed). */
+  headers: HeaderList
+  body: string
+  /** True when the body was cut at the recording limit. */
+  bodyTruncated: boolean
+}
+
+/** How a failed cross-origin fetch was classified (see `cors.ts`). */
+export type CorsVerdict =
+  | 'readable'
+  | 'blocked-by-cors'
+  | 'unreachable'
+  | 'mixed-content'
+  | 'redirected'
+  | 'preflight-failed'
+  | 'local-network'
+  | 'not-checked'
+
+export interface ExchangeError {
+  name: string
+  message: string
+}
+
+/** One HTTP request and what came back, recorded before any library processed it. */
+export interface HttpExchange {
+  id: string
+  step: StepId | string
+  /** Short human label: "Discovery: OAuth 2.0 metadata (RFC 8414)". */
+  label: string
+  startedAt: number
+  durationMs: number
+  request: RecordedRequest
+  response?: RecordedResponse
+  /** Set when fetch rejected (network, CORS, mixed content, abort). */
+  error?: ExchangeError
+  cors: CorsVerdict
+  /** Human explanation of `cors` when it is not `readable`. */
+  corsDetail?: string
+}
+
+export type ClientAuthMethod = 'none' | 'client_secret_basic' | 'client_secret_post'
+
+export type PkceMethod = 'S256' | 'plain'
+
+/** What the user configured (Configure step). Never contains the client secret (kept apart). */
+export interface FlowConfig {
+  issuer: string
+  /** Hand-entered endpoints; empty strings mean "take it from discovery". */
+  authorization_endpoint: string
+  token_endpoint: string
+  jwks_uri: string
+  userinfo_endpoint: string
+  client_id: string
+  client_auth: ClientAuthMethod
+  scope: string
+  redirect_uri: string
+  resource: string
+  extra_params: Array<[key: string, value: string]>
+  /** Allow http:// endpoints on loopback hosts (localhost, 127.0.0.0/8, [::1]). */
+  allow_insecure_loopback: boolean
+}
+
+/** A subset of RFC 8414 / OIDC Discovery metadata, picked member by member (never merged). */
+export interface ServerMetadata {
+  issuer: string
+  authorization_endpoint?: string
+  token_endpoint?: string
+  jwks_uri?: string
+  userinfo_endpoint?: string
+  revocation_endpoint?: string
+  introspection_endpoint?: string
+  registration_endpoint?: string
+  code_challenge_methods_supported?: string[]
+  token_endpoint_auth_methods_supported?: string[]
+  response_types_supported?: string[]
+  scopes_supported?: string[]
+  id_token_signing_alg_values_supported?: string[]
+  authorization_response_iss_parameter_supported?: boolean
+  [member: string]: unknown
+}
+
+export interface DiscoveryAttempt {
+  url: string
+  kind: 'oauth-authorization-server' | 'openid-configuration' | 'openid-configuration-inserted'
+  /** HTTP status, 0 when fetch failed or the response was opaque. */
+  status: number
+  outcome: 'ok' | 'not-found' | 'error' | 'network'
+  note: string
+  exchangeId: string
+}
+
+export interface DiscoveryResult {
+  attempts: DiscoveryAttempt[]
+  /** The metadata document that was accepted, as the server sent it (raw JSON text parsed). */
+  document?: Record<string, unknown>
+  /** The URL the accepted document came from. */
+  source?: string
+}
+
+export interface PkceState {
+  method: PkceMethod
+  code_verifier: string
+  code_challenge: string
+}
+
+export interface AuthorizationRequest {
+  url: string
+  state: string
+  nonce?: string
+  params: Array<[key: string, value: string]>
+}
+
+export interface CallbackResult {
+  /** Raw query parameters exactly as received (the code itself is kept only in memory/session). */
+  params: Array<[key: string, value: string]>
+  receivedAt: number
+  outcome: 'code' | 'error' | 'invalid'
+}
+
+export interface TokenResponseSummary {
+  status: number
+  /** The parsed JSON body (as sent by the server; never merged into state). */
+  body?: Record<string, unknown>
+}
+
+export type StepStatus = 'pending' | 'ok' | 'warning' | 'error' | 'skipped' | 'running'
+
+/**
+ * The whole flow as plain JSON. It is persisted in sessionStorage across the redirect and removed
+ * when the flow is finished or reset. It never holds the client secret of a share link or report.
+ */
+export interface FlowSnapshot {
+  version: 1
+  /** Random id of this run; used to tell runs apart and to refuse a replayed callback. */
+  runId: string
+  /** The page origin that started the flow (the callback must land on the same origin). */
+  origin: string
+  config: FlowConfig
+  discovery?: DiscoveryResult
+  /** Effective metadata: discovered, then completed by hand-entered endpoints. */
+  metadata?: ServerMetadata
+  pkce?: PkceState
+  authorization?: AuthorizationRequest
+  callback?: CallbackResult
+  /** The authorization code, until it has been sent once. */
+  code?: string
+  /** True once a token request has been sent for this code (never send it twice). */
+  codeUsed?: boolean
+  token?: TokenResponseSummary
+  exchanges: HttpExchange[]
+  findings: Finding[]
+  status: Partial<Record<StepId, StepStatus>>
+}
