@@ -1,0 +1,423 @@
+// The demo authorization server of PKCE Playground: the real oidc-provider, plus deliberately broken
+// variants ("faults") mounted under /faults/<fault-id>.
+//
+//   node tests/servers/authorization-server.mjs --port 9000 --origins http://localhost:5173,http://127.0.0.1:5173
+//   (env AS_PORT and PLAYGROUND_ORIGINS are accepted too; --port 0 picks a free port)
+//
+// Layout:
+//   browser ──► front server (localhost:PORT) ──► internal server (127.0.0.1:random) ──► oidc-provider instance
+//                 │ picks the instance by path: "/" → compliant issuer http://localhost:PORT
+//                 │                             "/faults/<id>/…" → issuer http://localhost:PORT/faults/<id>
+//                 └ the fault layer: runs the fault's onRequest/onResponse hooks (tests/servers/faults.mjs)
+// The front server forwards method, path, Host, cookies and body unchanged, and returns status, headers
+// (Set-Cookie, Location, CORS) and body unchanged, unless a fault hook rewrites them.
+
+import http from 'node:http'
+import { randomBytes } from 'node:crypto'
+import { parseArgs } from 'node:util'
+import { fileURLToPath } from 'node:url'
+import Provider from 'oidc-provider'
+import { generateKeyPair, exportJWK } from 'jose'
+import { FAULTS } from './faults.mjs'
+
+export const CLIENTS = Object.freeze({
+  public: 'pkce-playground',
+  noCors: 'pkce-playground-nocors',
+  basic: 'pkce-playground-basic',
+  post: 'pkce-playground-post',
+})
+export const SECRETS = Object.freeze({ basic: 'demo-secret-basic', post: 'demo-secret-post' })
+export const SCOPES = ['openid', 'profile', 'email', 'offline_access']
+
+/** @type {Record<string, string>} route path (relative to the issuer) → endpoint name, see faults.mjs */
+const ROUTES = {
+  '/.well-known/openid-configuration': 'discovery',
+  '/jwks': 'jwks',
+  '/auth': 'authorization',
+  '/token': 'token',
+  '/me': 'userinfo',
+  '/token/introspection': 'introspection',
+  '/token/revocation': 'revocation',
+  '/reg': 'registration',
+  '/session/end': 'end_session',
+  '/request': 'pushed_authorization_request',
+}
+
+/** @param {string} path */
+function endpointOf(path) {
+  const exact = ROUTES[path]
+  if (exact) return exact
+  if (path.startsWith('/auth/')) return 'resume'
+  if (path.startsWith('/interaction/')) return 'interaction'
+  if (path.startsWith('/reg/')) return 'registration'
+  if (path.startsWith('/session/end')) return 'end_session'
+  return 'other'
+}
+
+const HOP_BY_HOP = new Set([
+  'connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'content-length',
+])
+
+/** @param {http.IncomingMessage} stream @returns {Promise<Buffer>} */
+function readBody(stream) {
+  return new Promise((resolve, reject) => {
+    /** @type {Buffer[]} */
+    const chunks = []
+    stream.on('data', (c) => chunks.push(c))
+    stream.on('end', () => resolve(Buffer.concat(chunks)))
+    stream.on('error', reject)
+  })
+}
+
+/** @param {http.IncomingHttpHeaders} headers */
+function copyHeaders(headers) {
+  /** @type {Record<string, string | string[] | undefined>} */
+  const out = {}
+  for (const [k, v] of Object.entries(headers)) {
+    if (!HOP_BY_HOP.has(k)) out[k] = v
+  }
+  return out
+}
+
+/** @param {http.ServerResponse} res @param {number} status @param {unknown} body */
+function sendJson(res, status, body) {
+  const buf = Buffer.from(JSON.stringify(body, null, 2))
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': buf.length,
+    'access-control-allow-origin': '*',
+    'cache-control': 'no-store',
+  })
+  res.end(buf)
+}
+
+/**
+ * Starts the demo authorization server.
+ * @param {object} options
+ * @param {number} options.port                 0 picks a free port
+ * @param {string[]} options.playgroundOrigins  e.g. ['http://localhost:5173', 'http://127.0.0.1:5173']
+ * @param {string} [options.host]               host name in the issuer URLs (listening is on loopback only)
+ * @returns {Promise<{ url: string, port: number, close(): Promise<void> }>}
+ */
+export async function startAuthorizationServer({ port, playgroundOrigins, host = 'localhost' }) {
+  const origins = playgroundOrigins.map((o) => new URL(o).origin)
+  const redirectUris = origins.map((o) => `${o}/`)
+
+  const { privateKey } = await generateKeyPair('RS256', { extractable: true })
+  const signingKey = { ...(await exportJWK(privateKey)), kid: 'demo-rs256', alg: 'RS256', use: 'sig' }
+  const cookieKeys = [randomBytes(32).toString('base64url')]
+
+  // ---- internal server: hosts every provider instance, on a random loopback port ------------------
+  /** @type {Map<string, { provider: any, handler: http.RequestListener, mountPath: string, issuer: string, faultId?: string, memory: Map<string, unknown> }>} */
+  const instances = new Map()
+
+  const internal = http.createServer((req, res) => {
+    const url = req.url ?? '/'
+    const mountPath = /** @type {string} */ (req.headers['x-demo-as-mount'] ?? '')
+    delete req.headers['x-demo-as-mount']
+    const inst = instances.get(mountPath)
+    if (!inst) return sendJson(res, 404, { error: 'not_found' })
+    // oidc-provider computes its own URLs from req.baseUrl (the mount path) + the Host header.
+    req.url = url.slice(mountPath.length) || '/'
+    Object.assign(req, { baseUrl: mountPath })
+    inst.handler(req, res)
+  })
+  await new Promise((resolve) => internal.listen(0, '127.0.0.1', () => resolve(undefined)))
+  const internalPort = /** @type {import('node:net').AddressInfo} */ (internal.address()).port
+  const agent = new http.Agent({ keepAlive: true })
+
+  // ---- front server ------------------------------------------------------------------------------
+  /** @type {http.Server[]} */
+  const fronts = []
+  let publicPort = port
+  /** @type {(req: http.IncomingMessage, res: http.ServerResponse) => void} */
+  const onFrontRequest = (req, res) => {
+    handle(req, res).catch((err) => {
+      console.error('[AS] front error', err)
+      if (!res.headersSent) sendJson(res, 502, { error: 'server_error', error_description: String(err) })
+      else res.destroy()
+    })
+  }
+
+  const first = http.createServer(onFrontRequest)
+  await new Promise((resolve, reject) => {
+    first.once('error', reject)
+    first.listen(port, '127.0.0.1', () => resolve(undefined))
+  })
+  fronts.push(first)
+  publicPort = /** @type {import('node:net').AddressInfo} */ (first.address()).port
+  // Browsers resolve "localhost" to ::1 as well: listen there too when IPv6 loopback exists.
+  const v6 = http.createServer(onFrontRequest)
+  await new Promise((resolve) => {
+    v6.once('error', () => resolve(undefined))
+    v6.listen(publicPort, '::1', () => {
+      fronts.push(v6)
+      resolve(undefined)
+    })
+  })
+
+  const base = `http://${host}:${publicPort}`
+
+  /** @param {string} mountPath @param {string} [faultId] */
+  function createInstance(mountPath, faultId) {
+    const issuer = `${base}${mountPath}`
+    const fault = faultId ? FAULTS[faultId] : undefined
+    let config = providerConfiguration({
+      issuer, mountPath, faultId, origins, redirectUris, signingKey, cookieKeys,
+    })
+    if (fault?.providerConfig) config = fault.providerConfig(config)
+    const provider = new Provider(issuer, config)
+    provider.on('server_error', (/** @type {any} */ _ctx, /** @type {any} */ err) => {
+      console.error(`[AS ${faultId ?? 'root'}] server_error`, err)
+    })
+    const inst = { provider, handler: provider.callback(), mountPath, issuer, faultId, memory: new Map() }
+    instances.set(mountPath, inst)
+    return inst
+  }
+
+  createInstance('')
+
+  /** @param {http.IncomingMessage} req @param {http.ServerResponse} res */
+  async function handle(req, res) {
+    const rawUrl = req.url ?? '/'
+    const url = new URL(rawUrl, `http://${req.headers.host ?? `${host}:${publicPort}`}`)
+    let path = url.pathname
+
+    // RFC 8414 metadata alias: /.well-known/oauth-authorization-server[/faults/<id>] → that issuer's openid-configuration
+    const AS_META = '/.well-known/oauth-authorization-server'
+    if (path === AS_META || path.startsWith(`${AS_META}/`)) {
+      path = `${path.slice(AS_META.length)}/.well-known/openid-configuration`
+    }
+
+    /** @type {string} */
+    let mountPath = ''
+    /** @type {string | undefined} */
+    let faultId
+    const m = /^\/faults\/([^/]+)(\/.*)?$/.exec(path)
+    if (m) {
+      faultId = decodeURIComponent(m[1] ?? '')
+      if (!Object.hasOwn(FAULTS, faultId)) {
+        await readBody(req)
+        return sendJson(res, 404, {
+          error: 'unknown_fault',
+          error_description: `no fault "${faultId}" on this server`,
+          faults: Object.keys(FAULTS),
+        })
+      }
+      mountPath = `/faults/${m[1]}`
+    } else if (path === '/faults' || path === '/faults/') {
+      await readBody(req)
+      return sendJson(res, 200, Object.fromEntries(
+        Object.entries(FAULTS).map(([id, f]) => [id, { issuer: `${base}/faults/${id}`, description: f.description, spec: f.spec }]),
+      ))
+    }
+
+    const inst = instances.get(mountPath) ?? createInstance(mountPath, faultId)
+    const fault = faultId ? FAULTS[faultId] : undefined
+    const relPath = path.slice(mountPath.length) || '/'
+
+    /** @type {import('./faults.mjs').FaultContext} */
+    const ctx = {
+      faultId: faultId ?? '',
+      issuer: inst.issuer,
+      mountPath,
+      path: relPath,
+      endpoint: /** @type {import('./faults.mjs').Endpoint} */ (endpointOf(relPath)),
+      preflight: req.method === 'OPTIONS' && !!req.headers['access-control-request-method'],
+      playgroundOrigins: origins,
+      redirectUris,
+      memory: inst.memory,
+      request: {
+        method: req.method ?? 'GET',
+        url: new URL(`${path}${url.search}`, url),
+        headers: copyHeaders(req.headers),
+        body: await readBody(req),
+      },
+      response: undefined,
+    }
+
+    if (fault?.onRequest) await fault.onRequest(ctx)
+
+    if (!ctx.response) {
+      const headers = { ...ctx.request.headers, 'x-demo-as-mount': mountPath }
+      if (ctx.request.body.length > 0 || !['GET', 'HEAD', 'OPTIONS'].includes(ctx.request.method)) {
+        headers['content-length'] = String(ctx.request.body.length)
+      }
+      ctx.response = await new Promise((resolve, reject) => {
+        const up = http.request(
+          {
+            host: '127.0.0.1',
+            port: internalPort,
+            method: ctx.request.method,
+            path: ctx.request.url.pathname + ctx.request.url.search,
+            headers,
+            agent,
+          },
+          (upRes) => {
+            readBody(upRes).then(
+              (body) => resolve({ status: upRes.statusCode ?? 502, headers: copyHeaders(upRes.headers), body }),
+              reject,
+            )
+          },
+        )
+        up.on('error', reject)
+        up.end(ctx.request.body)
+      })
+      if (fault?.onResponse) await fault.onResponse(ctx)
+    }
+
+    const response = /** @type {import('./faults.mjs').FaultResponse} */ (ctx.response)
+    /** @type {Record<string, string | string[]>} */
+    const outHeaders = {}
+    for (const [k, v] of Object.entries(response.headers)) if (v !== undefined) outHeaders[k] = v
+    if (req.method !== 'HEAD' || response.body.length) outHeaders['content-length'] = String(response.body.length)
+    res.writeHead(response.status, outHeaders)
+    res.end(req.method === 'HEAD' ? undefined : response.body)
+  }
+
+  return {
+    url: base,
+    port: publicPort,
+    async close() {
+      agent.destroy()
+      await Promise.all([...fronts, internal].map((s) => new Promise((resolve) => {
+        s.close(() => resolve(undefined))
+        s.closeAllConnections()
+      })))
+    },
+  }
+}
+
+/**
+ * oidc-provider configuration shared by the compliant server and every fault instance.
+ * @param {{ issuer: string, mountPath: string, faultId?: string, origins: string[], redirectUris: string[],
+ *   signingKey: Record<string, unknown>, cookieKeys: string[] }} o
+ */
+function providerConfiguration({ issuer, mountPath, faultId, origins, redirectUris, signingKey, cookieKeys }) {
+  const cookieSuffix = faultId ? `_${faultId.replace(/[^A-Za-z0-9]/g, '_')}` : ''
+  const cookiePath = mountPath || '/'
+  const defaultAudience = `${issuer}/api`
+  /** @param {string} client_id @param {Record<string, unknown>} extra */
+  const client = (client_id, extra) => ({
+    client_id,
+    application_type: 'web',
+    redirect_uris: redirectUris,
+    post_logout_redirect_uris: redirectUris,
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+    ...extra,
+  })
+
+  return {
+    clients: [
+      client(CLIENTS.public, { token_endpoint_auth_method: 'none' }),
+      client(CLIENTS.noCors, { token_endpoint_auth_method: 'none' }),
+      client(CLIENTS.basic, { token_endpoint_auth_method: 'client_secret_basic', client_secret: SECRETS.basic }),
+      client(CLIENTS.post, { token_endpoint_auth_method: 'client_secret_post', client_secret: SECRETS.post }),
+    ],
+    jwks: { keys: [signingKey] },
+    cookies: {
+      keys: cookieKeys,
+      names: {
+        session: `_session${cookieSuffix}`,
+        interaction: `_interaction${cookieSuffix}`,
+        resume: `_interaction_resume${cookieSuffix}`,
+      },
+      long: { httpOnly: true, sameSite: 'lax', path: cookiePath },
+      short: { httpOnly: true, sameSite: 'lax', path: cookiePath },
+    },
+    scopes: SCOPES,
+    claims: {
+      openid: ['sub'],
+      profile: ['name'],
+      email: ['email', 'email_verified'],
+    },
+    // Put the user's claims into the ID token: the access token is a JWT for the API (see below), which
+    // oidc-provider's userinfo endpoint never accepts, so the ID token is where the playground sees them.
+    conformIdTokenClaims: false,
+    /** @param {any} _ctx @param {string} sub */
+    async findAccount(_ctx, sub) {
+      return {
+        accountId: sub,
+        async claims() {
+          const local = sub.replace(/[^A-Za-z0-9._-]/g, '') || 'user'
+          return { sub, name: `Demo User ${sub}`, email: `${local}@example.com`, email_verified: true }
+        },
+      }
+    },
+    clientBasedCORS(/** @type {any} */ _ctx, /** @type {string} */ origin, /** @type {any} */ c) {
+      if (c.clientId === CLIENTS.noCors) return false
+      return origins.includes(origin)
+    },
+    pkce: {
+      // public clients must use PKCE (S256 is the only method oidc-provider 9 supports)
+      required: (/** @type {any} */ _ctx, /** @type {any} */ c) => c.clientAuthMethod === 'none',
+    },
+    // Issue a refresh token to every client allowed the refresh_token grant, whether or not
+    // offline_access survived (oidc-provider drops offline_access unless the request has prompt=consent).
+    issueRefreshToken: async (/** @type {any} */ _ctx, /** @type {any} */ c) => c.grantTypeAllowed('refresh_token'),
+    features: {
+      devInteractions: { enabled: true },
+      introspection: { enabled: true },
+      revocation: { enabled: true },
+      userinfo: { enabled: true },
+      registration: { enabled: true, initialAccessToken: false },
+      rpInitiatedLogout: { enabled: true },
+      clientCredentials: { enabled: false },
+      resourceIndicators: {
+        enabled: true,
+        // At the authorization endpoint a request without `resource` gets the default API audience.
+        // Elsewhere (token endpoint) no default: useGrantedResource picks the resource granted with the code.
+        async defaultResource(/** @type {any} */ ctx, /** @type {any} */ _client, /** @type {any} */ oneOf) {
+          if (oneOf) return oneOf
+          if (ctx.oidc.route === 'authorization' || ctx.oidc.route === 'pushed_authorization_request') return defaultAudience
+          return undefined
+        },
+        useGrantedResource: async () => true,
+        async getResourceServerInfo(/** @type {any} */ _ctx, /** @type {string} */ resource) {
+          const url = URL.parse(resource)
+          if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+            throw new Provider.errors.InvalidTarget('resource must be an absolute http(s) URL')
+          }
+          return {
+            scope: SCOPES.join(' '),
+            audience: resource,
+            accessTokenFormat: 'jwt',
+            accessTokenTTL: 3600,
+            jwt: { sign: { alg: 'RS256' } },
+          }
+        },
+      },
+    },
+    ttl: {
+      AccessToken: 3600,
+      AuthorizationCode: 120,
+      IdToken: 3600,
+      RefreshToken: 14 * 24 * 3600,
+      Interaction: 3600,
+      Session: 14 * 24 * 3600,
+      Grant: 14 * 24 * 3600,
+    },
+  }
+}
+
+// ---- CLI -----------------------------------------------------------------------------------------
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string' },
+      origins: { type: 'string' },
+      host: { type: 'string' },
+    },
+  })
+  const port = Number(values.port ?? process.env.AS_PORT ?? 9000)
+  const origins = (values.origins ?? process.env.PLAYGROUND_ORIGINS ?? 'http://localhost:5173,http://127.0.0.1:5173')
+    .split(',').map((s) => s.trim()).filter(Boolean)
+  const server = await startAuthorizationServer({ port, playgroundOrigins: origins, host: values.host ?? 'localhost' })
+  console.log(`AS listening on ${server.url}`)
+  console.log(`  clients: ${Object.values(CLIENTS).join(', ')}; redirect_uris: ${origins.map((o) => `${o}/`).join(' ')}`)
+  console.log(`  faults:  ${server.url}/faults/<id> for ${Object.keys(FAULTS).join(', ')}`)
+  const stop = () => server.close().then(() => process.exit(0))
+  process.on('SIGINT', stop)
+  process.on('SIGTERM', stop)
+}

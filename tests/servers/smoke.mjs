@@ -1,0 +1,381 @@
+// Smoke test of the demo authorization server, driven over plain HTTP (no browser):
+//   node tests/servers/smoke.mjs
+// Starts the server on a free port, runs full authorization-code + PKCE flows against the compliant
+// issuer and against every fault, and checks that each fault has exactly its intended effect.
+
+import assert from 'node:assert/strict'
+import { createHash, randomBytes } from 'node:crypto'
+import { decodeJwt } from 'jose'
+import { startAuthorizationServer } from './authorization-server.mjs'
+import { FAULTS } from './faults.mjs'
+
+const ORIGIN = 'http://localhost:4173'
+const REDIRECT_URI = `${ORIGIN}/`
+
+/** Minimal cookie jar: the provider's cookie names are unique per instance, so name is a good enough key. */
+class Jar {
+  /** @type {Map<string, string>} */
+  cookies = new Map()
+  /** @param {Response} res */
+  store(res) {
+    for (const line of res.headers.getSetCookie()) {
+      const [pair = ''] = line.split(';')
+      const i = pair.indexOf('=')
+      const name = pair.slice(0, i)
+      const value = pair.slice(i + 1)
+      if (/expires=Thu, 01 Jan 1970/i.test(line) || value === '') this.cookies.delete(name)
+      else this.cookies.set(name, value)
+    }
+  }
+  header() {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ')
+  }
+}
+
+/** @param {Jar} jar @param {string} url @param {RequestInit} [init] */
+async function go(jar, url, init = {}) {
+  const res = await fetch(url, {
+    redirect: 'manual',
+    ...init,
+    headers: { cookie: jar.header(), ...(init.headers ?? {}) },
+  })
+  jar.store(res)
+  return res
+}
+
+function pkce() {
+  const verifier = randomBytes(32).toString('base64url')
+  const challenge = createHash('sha256').update(verifier).digest('base64url')
+  return { verifier, challenge }
+}
+
+/**
+ * Runs the front-channel part: authorization request, login, consent. Returns the final redirect URL.
+ * @param {string} issuer
+ * @param {Record<string, string>} params
+ * @param {{ cancel?: boolean }} [opts]
+ */
+async function authorize(issuer, params, opts = {}) {
+  const jar = new Jar()
+  let url = `${issuer}/auth?${new URLSearchParams(params)}`
+  for (let hop = 0; hop < 12; hop++) {
+    const res = await go(jar, url)
+    if (res.status >= 300 && res.status < 400) {
+      const location = new URL(/** @type {string} */ (res.headers.get('location')), url)
+      if (location.href.startsWith(REDIRECT_URI)) return location
+      url = location.href
+      continue
+    }
+    const html = await res.text()
+    assert.equal(res.status, 200, `unexpected ${res.status} at ${url}: ${html.slice(0, 300)}`)
+    const action = /<form[^>]*action="([^"]+)"/.exec(html)?.[1]
+    assert.ok(action, `no form at ${url}`)
+    const submit = new URL(action.replaceAll('&amp;', '&'), url).href
+    if (html.includes('name="login"')) {
+      if (opts.cancel) {
+        const abort = /<a href="([^"]+)">\[ Cancel \]<\/a>/.exec(html)?.[1]
+        assert.ok(abort, 'no cancel link')
+        url = new URL(abort, url).href
+        continue
+      }
+      const r = await go(jar, submit, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ prompt: 'login', login: 'alice', password: 'whatever' }),
+      })
+      assert.equal(r.status, 303)
+      url = new URL(/** @type {string} */ (r.headers.get('location')), url).href
+    } else {
+      assert.ok(html.includes('name="prompt" value="consent"'), 'expected the consent page')
+      const r = await go(jar, submit, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ prompt: 'consent' }),
+      })
+      assert.equal(r.status, 303)
+      url = new URL(/** @type {string} */ (r.headers.get('location')), url).href
+    }
+  }
+  throw new Error('too many hops')
+}
+
+/** @param {string} issuer @param {Record<string, string>} form @param {Record<string, string>} [headers] */
+async function token(issuer, form, headers = {}) {
+  const res = await fetch(`${issuer}/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: ORIGIN, ...headers },
+    body: new URLSearchParams(form),
+  })
+  const text = await res.text()
+  /** @type {any} */
+  let json
+  try { json = JSON.parse(text) } catch { json = undefined }
+  return { res, text, json, acao: res.headers.get('access-control-allow-origin') }
+}
+
+/**
+ * Full flow for the public client. Returns callback URL, verifier and token response.
+ * @param {string} issuer
+ * @param {{ resource?: string, verifier?: string, clientId?: string, extra?: Record<string, string> }} [o]
+ */
+async function flow(issuer, o = {}) {
+  const { verifier, challenge } = pkce()
+  const state = randomBytes(8).toString('hex')
+  const clientId = o.clientId ?? 'pkce-playground'
+  const params = {
+    client_id: clientId, redirect_uri: REDIRECT_URI, response_type: 'code',
+    scope: 'openid profile email offline_access', state, code_challenge: challenge, code_challenge_method: 'S256',
+    ...(o.resource ? { resource: o.resource } : {}),
+    ...(o.extra ?? {}),
+  }
+  const cb = await authorize(issuer, params)
+  const code = cb.searchParams.get('code')
+  assert.ok(code, `no code in ${cb.href}`)
+  const t = await token(issuer, {
+    grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, client_id: clientId,
+    code_verifier: o.verifier ?? verifier,
+  })
+  return { cb, state, t, code, verifier }
+}
+
+const server = await startAuthorizationServer({ port: 0, playgroundOrigins: [ORIGIN, 'http://127.0.0.1:4173'] })
+const AS = server.url
+let failures = 0
+/** @param {string} name @param {() => Promise<void>} fn */
+async function check(name, fn) {
+  try {
+    await fn()
+    console.log(`ok   ${name}`)
+  } catch (err) {
+    failures++
+    console.log(`FAIL ${name}\n     ${err instanceof Error ? err.stack : err}`)
+  }
+}
+
+try {
+  await check('discovery (root, fault, RFC 8414 alias, unknown fault)', async () => {
+    for (const u of [`${AS}/.well-known/openid-configuration`, `${AS}/faults/state-altered/.well-known/openid-configuration`]) {
+      const r = await fetch(u, { headers: { origin: 'http://evil.example' } })
+      assert.equal(r.status, 200)
+      assert.equal(r.headers.get('access-control-allow-origin'), 'http://evil.example')
+      const m = await r.json()
+      assert.equal(`${m.issuer}/.well-known/openid-configuration`, u)
+      assert.equal(m.authorization_response_iss_parameter_supported, true)
+      assert.deepEqual(m.code_challenge_methods_supported, ['S256'])
+    }
+    const alias = await (await fetch(`${AS}/.well-known/oauth-authorization-server/faults/state-dropped`)).json()
+    assert.equal(alias.issuer, `${AS}/faults/state-dropped`)
+    const unknown = await fetch(`${AS}/faults/no-such-fault/.well-known/openid-configuration`)
+    assert.equal(unknown.status, 404)
+    assert.equal((await unknown.json()).error, 'unknown_fault')
+  })
+
+  await check('compliant flow: resource → JWT access token with aud = resource, refresh token, id token claims', async () => {
+    const { cb, state, t } = await flow(AS, { resource: 'https://api.example.com/orders' })
+    assert.equal(cb.searchParams.get('state'), state)
+    assert.equal(cb.searchParams.get('iss'), AS)
+    assert.equal(t.res.status, 200, t.text)
+    assert.equal(t.acao, ORIGIN)
+    assert.equal(t.json.token_type, 'Bearer')
+    const at = decodeJwt(t.json.access_token)
+    assert.equal(at.aud, 'https://api.example.com/orders')
+    assert.equal(at.iss, AS)
+    assert.equal(at.client_id, 'pkce-playground')
+    // offline_access is dropped by oidc-provider without prompt=consent; a refresh token is issued anyway
+    assert.equal(at.scope, 'openid profile email')
+    assert.ok(t.json.refresh_token, 'refresh token')
+    const id = decodeJwt(t.json.id_token)
+    assert.equal(id.sub, 'alice')
+    assert.equal(id.email, 'alice@example.com')
+    assert.equal(id.aud, 'pkce-playground')
+    const r = await token(AS, { grant_type: 'refresh_token', refresh_token: t.json.refresh_token, client_id: 'pkce-playground' })
+    assert.equal(r.res.status, 200, r.text)
+    assert.equal(decodeJwt(r.json.access_token).aud, 'https://api.example.com/orders')
+  })
+
+  await check('compliant flow with prompt=consent keeps offline_access in the granted scope', async () => {
+    const { t } = await flow(AS, { resource: 'http://localhost:9999/api', extra: { prompt: 'consent' } })
+    assert.equal(t.res.status, 200, t.text)
+    assert.equal(t.json.scope, 'openid profile email offline_access')
+    assert.equal(decodeJwt(t.json.access_token).scope, 'openid profile email offline_access')
+    assert.equal(decodeJwt(t.json.access_token).aud, 'http://localhost:9999/api')
+  })
+
+  await check('compliant flow without resource → JWT access token with aud = issuer/api', async () => {
+    const { t } = await flow(AS)
+    assert.equal(t.res.status, 200, t.text)
+    assert.equal(decodeJwt(t.json.access_token).aud, `${AS}/api`)
+  })
+
+  await check('compliant: wrong code_verifier → 400 invalid_grant with CORS', async () => {
+    const { t } = await flow(AS, { verifier: 'x'.repeat(43) })
+    assert.equal(t.res.status, 400)
+    assert.equal(t.json.error, 'invalid_grant')
+    assert.equal(t.acao, ORIGIN)
+  })
+
+  await check('compliant: missing code_challenge for the public client → error redirect', async () => {
+    const cb = await authorize(AS, {
+      client_id: 'pkce-playground', redirect_uri: REDIRECT_URI, response_type: 'code', scope: 'openid', state: 's1',
+    })
+    assert.equal(cb.searchParams.get('error'), 'invalid_request')
+    assert.equal(cb.searchParams.get('state'), 's1')
+  })
+
+  await check('compliant: cancel at login → access_denied', async () => {
+    const cb = await authorize(AS, {
+      client_id: 'pkce-playground', redirect_uri: REDIRECT_URI, response_type: 'code', scope: 'openid', state: 's2',
+      code_challenge: pkce().challenge, code_challenge_method: 'S256',
+    }, { cancel: true })
+    assert.equal(cb.searchParams.get('error'), 'access_denied')
+    assert.equal(cb.searchParams.get('state'), 's2')
+  })
+
+  await check('nocors client: preflight 204, token request 400 invalid_request without ACAO', async () => {
+    const pre = await fetch(`${AS}/token`, {
+      method: 'OPTIONS',
+      headers: { origin: ORIGIN, 'access-control-request-method': 'POST' },
+    })
+    assert.equal(pre.status, 204)
+    assert.equal(pre.headers.get('access-control-allow-origin'), ORIGIN)
+    const { t } = await flow(AS, { clientId: 'pkce-playground-nocors' })
+    assert.equal(t.res.status, 400)
+    assert.equal(t.json.error, 'invalid_request')
+    assert.equal(t.acao, null)
+  })
+
+  await check('confidential clients (basic, post) redeem codes; CORS allowed', async () => {
+    for (const [clientId, auth] of /** @type {const} */ ([
+      ['pkce-playground-basic', { authorization: `Basic ${Buffer.from('pkce-playground-basic:demo-secret-basic').toString('base64')}` }],
+      ['pkce-playground-post', undefined],
+    ])) {
+      const { verifier, challenge } = pkce()
+      const cb = await authorize(AS, {
+        client_id: clientId, redirect_uri: REDIRECT_URI, response_type: 'code', scope: 'openid', state: 'c',
+        code_challenge: challenge, code_challenge_method: 'S256',
+      })
+      const form = /** @type {Record<string, string>} */ ({
+        grant_type: 'authorization_code', code: /** @type {string} */ (cb.searchParams.get('code')),
+        redirect_uri: REDIRECT_URI, code_verifier: verifier,
+      })
+      if (!auth) Object.assign(form, { client_id: clientId, client_secret: 'demo-secret-post' })
+      const t = await token(AS, form, auth ?? {})
+      assert.equal(t.res.status, 200, `${clientId}: ${t.text}`)
+      assert.equal(t.acao, ORIGIN)
+    }
+  })
+
+  await check('127.0.0.1 origin and redirect URI work too; foreign origin refused', async () => {
+    const t = await token(AS, { grant_type: 'authorization_code', code: 'nope', redirect_uri: REDIRECT_URI, client_id: 'pkce-playground', code_verifier: 'x'.repeat(43) }, { origin: 'http://127.0.0.1:4173' })
+    assert.equal(t.acao, 'http://127.0.0.1:4173')
+    const f = await token(AS, { grant_type: 'authorization_code', code: 'nope', redirect_uri: REDIRECT_URI, client_id: 'pkce-playground', code_verifier: 'x'.repeat(43) }, { origin: 'http://evil.example' })
+    assert.equal(f.acao, null)
+    assert.equal(f.json.error, 'invalid_request')
+  })
+
+  await check('dynamic client registration (open)', async () => {
+    const r = await fetch(`${AS}/reg`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: ORIGIN },
+      body: JSON.stringify({ redirect_uris: [REDIRECT_URI], token_endpoint_auth_method: 'none' }),
+    })
+    assert.equal(r.status, 201, await r.clone().text())
+    assert.ok((await r.json()).client_id)
+  })
+
+  // ---- faults --------------------------------------------------------------------------------------
+  const F = (/** @type {string} */ id) => `${AS}/faults/${id}`
+
+  await check('fault state-altered', async () => {
+    const { cb, state, t } = await flow(F('state-altered'))
+    assert.equal(cb.searchParams.get('state'), `altered-${state}`)
+    assert.equal(cb.searchParams.get('iss'), F('state-altered'))
+    assert.equal(t.res.status, 200)
+  })
+
+  await check('fault state-dropped', async () => {
+    const { cb, t } = await flow(F('state-dropped'))
+    assert.equal(cb.searchParams.has('state'), false)
+    assert.ok(cb.searchParams.get('code'))
+    assert.equal(t.res.status, 200)
+  })
+
+  await check('fault iss-missing', async () => {
+    const m = await (await fetch(`${F('iss-missing')}/.well-known/openid-configuration`)).json()
+    assert.equal(m.authorization_response_iss_parameter_supported, true)
+    const { cb, state, t } = await flow(F('iss-missing'))
+    assert.equal(cb.searchParams.has('iss'), false)
+    assert.equal(cb.searchParams.get('state'), state)
+    assert.equal(t.res.status, 200)
+  })
+
+  await check('fault discovery-html', async () => {
+    const r = await fetch(`${F('discovery-html')}/.well-known/openid-configuration`, { headers: { origin: ORIGIN } })
+    assert.equal(r.status, 200)
+    assert.match(/** @type {string} */ (r.headers.get('content-type')), /^text\/html/)
+    assert.equal(r.headers.get('access-control-allow-origin'), ORIGIN)
+    assert.match(await r.text(), /<!DOCTYPE html>/)
+    const j = await fetch(`${F('discovery-html')}/jwks`)
+    assert.equal(j.status, 200)
+    assert.ok((await j.json()).keys.length)
+    const { t } = await flow(F('discovery-html'))
+    assert.equal(t.res.status, 200)
+  })
+
+  await check('fault token-no-cors', async () => {
+    const pre = await fetch(`${F('token-no-cors')}/token`, {
+      method: 'OPTIONS', headers: { origin: ORIGIN, 'access-control-request-method': 'POST' },
+    })
+    assert.equal(pre.status, 204)
+    assert.equal(pre.headers.get('access-control-allow-origin'), ORIGIN)
+    const { t } = await flow(F('token-no-cors'))
+    assert.equal(t.res.status, 200)
+    assert.equal(t.acao, null)
+    const e = await token(F('token-no-cors'), { grant_type: 'authorization_code', code: 'nope', redirect_uri: REDIRECT_URI, client_id: 'pkce-playground', code_verifier: 'x'.repeat(43) })
+    assert.equal(e.res.status, 400)
+    assert.equal(e.acao, null)
+    const d = await fetch(`${F('token-no-cors')}/.well-known/openid-configuration`, { headers: { origin: ORIGIN } })
+    assert.equal(d.headers.get('access-control-allow-origin'), ORIGIN)
+  })
+
+  await check('fault token-type-lowercase', async () => {
+    const { t } = await flow(F('token-type-lowercase'))
+    assert.equal(t.res.status, 200)
+    assert.equal(t.json.token_type, 'bearer')
+    assert.ok(t.json.access_token)
+    assert.equal(t.acao, ORIGIN)
+  })
+
+  await check('fault token-html-500', async () => {
+    const { t, code, verifier } = await flow(F('token-html-500'))
+    assert.equal(t.res.status, 500)
+    assert.match(/** @type {string} */ (t.res.headers.get('content-type')), /^text\/html/)
+    assert.equal(t.acao, ORIGIN)
+    // the provider processed it: the code is consumed (a retry at the root would not help either)
+    void code; void verifier
+  })
+
+  await check('fault pkce-not-enforced: wrong verifier still gets tokens', async () => {
+    const { t } = await flow(F('pkce-not-enforced'), { verifier: 'x'.repeat(43), resource: 'https://api.example.com/' })
+    assert.equal(t.res.status, 200, t.text)
+    assert.equal(decodeJwt(t.json.access_token).aud, 'https://api.example.com/')
+    const { t: t2 } = await flow(F('pkce-not-enforced'))
+    assert.equal(t2.res.status, 200, t2.text)
+  })
+
+  await check('faults are isolated: the root issuer is still compliant', async () => {
+    const { cb, state, t } = await flow(AS)
+    assert.equal(cb.searchParams.get('state'), state)
+    assert.equal(t.json.token_type, 'Bearer')
+    assert.equal(t.acao, ORIGIN)
+  })
+
+  console.log(`\n${Object.keys(FAULTS).length} faults defined: ${Object.keys(FAULTS).join(', ')}`)
+} finally {
+  await server.close()
+}
+if (failures) {
+  console.log(`${failures} check(s) failed`)
+  process.exit(1)
+}
+console.log('all checks passed')
