@@ -162,6 +162,7 @@ export async function startAuthorizationServer({ port, playgroundOrigins, host =
   function createInstance(mountPath, faultId) {
     const issuer = `${base}${mountPath}`
     const fault = faultId ? FAULTS[faultId] : undefined
+    /** @type {Record<string, any>} */
     let config = providerConfiguration({
       issuer, mountPath, faultId, origins, redirectUris, signingKey, cookieKeys,
     })
@@ -239,6 +240,7 @@ export async function startAuthorizationServer({ port, playgroundOrigins, host =
     if (fault?.onRequest) await fault.onRequest(ctx)
 
     if (!ctx.response) {
+      /** @type {Record<string, string | string[] | undefined>} */
       const headers = { ...ctx.request.headers, 'x-demo-as-mount': mountPath }
       if (ctx.request.body.length > 0 || !['GET', 'HEAD', 'OPTIONS'].includes(ctx.request.method)) {
         headers['content-length'] = String(ctx.request.body.length)
