@@ -203,4 +203,6 @@ export interface FlowSnapshot {
   exchanges: HttpExchange[]
   findings: Finding[]
   status: Partial<Record<StepId, StepStatus>>
+  /** Run-to-the-end mode: after the redirect, go on by itself. */
+  auto?: boolean
 }

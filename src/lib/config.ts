@@ -1,0 +1,236 @@
+/**
+ * Configure step: defaults, the share-link fragment (`#issuer=…&client_id=…`) and validation of
+ * what the user typed. Share links carry configuration only: never a secret, code or token.
+ */
+import type { ClientAuthMethod, FlowConfig } from './types'
+import { isLoopbackHost } from './cors'
+
+/** Keys a share link may carry, in the order they are written. Unknown keys are ignored. */
+export const SHARE_KEYS = [
+  'issuer',
+  'client_id',
+  'scope',
+  'resource',
+  'redirect_uri',
+  'authorization_endpoint',
+  'token_endpoint',
+  'jwks_uri',
+  'client_auth',
+] as const
+
+export interface Defaults {
+  issuer?: string
+  client_id?: string
+  scope?: string
+  resource?: string
+}
+
+/** A fresh configuration. `pageUrl` is the app's own URL: the redirect URI defaults to it. */
+export function defaultConfig(pageUrl: string, defaults: Defaults = {}): FlowConfig {
+  return {
+    issuer: defaults.issuer ?? '',
+    authorization_endpoint: '',
+    token_endpoint: '',
+    jwks_uri: '',
+    userinfo_endpoint: '',
+    client_id: defaults.client_id ?? '',
+    client_auth: 'none',
+    scope: defaults.scope ?? 'openid',
+    redirect_uri: defaultRedirectUri(pageUrl),
+    resource: defaults.resource ?? '',
+    extra_params: [],
+    allow_insecure_loopback: true,
+  }
+}
+
+/** The app's own URL without query or fragment: what to register as the redirect URI. */
+export function defaultRedirectUri(pageUrl: string): string {
+  const u = new URL(pageUrl)
+  u.search = ''
+  u.hash = ''
+  return u.href
+}
+
+const AUTH_METHODS: ClientAuthMethod[] = ['none', 'client_secret_basic', 'client_secret_post']
+
+/**
+ * Reads configuration from a URL fragment (form-encoded). Returns only the keys present.
+ * A fragment never starts a flow by itself.
+ */
+export function parseShareFragment(hash: string): Partial<FlowConfig> {
+  const params = new URLSearchParams(hash.startsWith('#') ? hash.slice(1) : hash)
+  const out: Partial<FlowConfig> = {}
+  for (const key of SHARE_KEYS) {
+    const value = params.get(key)
+    if (value === null) continue
+    const v = value.slice(0, 2048)
+    if (key === 'client_auth') {
+      if ((AUTH_METHODS as string[]).includes(v)) out.client_auth = v as ClientAuthMethod
+    } else {
+      out[key] = v
+    }
+  }
+  return out
+}
+
+/** Writes the share fragment (without '#'). Empty values are left out. */
+export function buildShareFragment(config: FlowConfig): string {
+  const params = new URLSearchParams()
+  for (const key of SHARE_KEYS) {
+    const value = config[key]
+    if (typeof value === 'string' && value !== '' && !(key === 'client_auth' && value === 'none')) {
+      params.set(key, value)
+    }
+  }
+  return params.toString()
+}
+
+export interface ConfigProblem {
+  field: keyof FlowConfig | 'client_secret'
+  message: string
+  severity: 'error' | 'warning'
+}
+
+function checkUrl(
+  field: ConfigProblem['field'],
+  label: string,
+  value: string,
+  config: FlowConfig,
+  problems: ConfigProblem[],
+): void {
+  if (!value) return
+  let u: URL
+  try {
+    u = new URL(value)
+  } catch {
+    problems.push({ field, severity: 'error', message: `${label} is not an absolute URL.` })
+    return
+  }
+  if (u.protocol !== 'https:' && u.protocol !== 'http:') {
+    problems.push({ field, severity: 'error', message: `${label} must use https (got ${u.protocol}).` })
+    return
+  }
+  if (u.protocol === 'http:' && !isLoopbackHost(u.hostname)) {
+    problems.push({
+      field,
+      severity: 'error',
+      message: `${label} uses plain http on a non-loopback host. OAuth requires TLS (RFC 6749 §3.1, §3.2); http is accepted only for localhost, 127.0.0.1 and [::1].`,
+    })
+  } else if (u.protocol === 'http:' && !config.allow_insecure_loopback) {
+    problems.push({
+      field,
+      severity: 'error',
+      message: `${label} uses http on a loopback host; tick "Allow http on loopback" to use a local test server.`,
+    })
+  }
+  if (u.hash) {
+    problems.push({ field, severity: 'error', message: `${label} must not contain a fragment (#…).` })
+  }
+}
+
+/** Checks the configuration before anything is sent. */
+export function validateConfig(config: FlowConfig, clientSecret = ''): ConfigProblem[] {
+  const problems: ConfigProblem[] = []
+  if (!config.issuer && !(config.authorization_endpoint && config.token_endpoint)) {
+    problems.push({
+      field: 'issuer',
+      severity: 'error',
+      message: 'Enter an issuer URL (for discovery), or both the authorization and token endpoints by hand.',
+    })
+  }
+  checkUrl('issuer', 'Issuer', config.issuer, config, problems)
+  if (config.issuer) {
+    try {
+      const u = new URL(config.issuer)
+      if (u.search) {
+        problems.push({
+          field: 'issuer',
+          severity: 'error',
+          message: 'The issuer must not contain a query (RFC 8414 §2).',
+        })
+      }
+    } catch {
+      // reported above
+    }
+  }
+  checkUrl('authorization_endpoint', 'Authorization endpoint', config.authorization_endpoint, config, problems)
+  checkUrl('token_endpoint', 'Token endpoint', config.token_endpoint, config, problems)
+  checkUrl('jwks_uri', 'JWKS URI', config.jwks_uri, config, problems)
+  if (!config.client_id.trim()) {
+    problems.push({ field: 'client_id', severity: 'error', message: 'Enter the client ID registered at the authorization server.' })
+  }
+  if (!config.redirect_uri) {
+    problems.push({ field: 'redirect_uri', severity: 'error', message: 'Enter the redirect URI.' })
+  } else {
+    try {
+      const u = new URL(config.redirect_uri)
+      if (u.hash) {
+        problems.push({
+          field: 'redirect_uri',
+          severity: 'error',
+          message: 'The redirect URI must not contain a fragment (RFC 6749 §3.1.2).',
+        })
+      }
+    } catch {
+      problems.push({ field: 'redirect_uri', severity: 'error', message: 'The redirect URI is not an absolute URL.' })
+    }
+  }
+  if (config.resource) {
+    try {
+      const u = new URL(config.resource)
+      if (u.hash) {
+        problems.push({
+          field: 'resource',
+          severity: 'error',
+          message: 'resource must not contain a fragment (RFC 8707 §2).',
+        })
+      }
+      if (u.search) {
+        problems.push({
+          field: 'resource',
+          severity: 'warning',
+          message: 'resource SHOULD NOT contain a query (RFC 8707 §2).',
+        })
+      }
+    } catch {
+      problems.push({
+        field: 'resource',
+        severity: 'error',
+        message: 'resource must be an absolute URI (RFC 8707 §2).',
+      })
+    }
+  }
+  if (config.client_auth !== 'none' && !clientSecret) {
+    problems.push({
+      field: 'client_secret',
+      severity: 'error',
+      message: `${config.client_auth} needs the client secret.`,
+    })
+  }
+  const reserved = new Set([
+    'response_type',
+    'client_id',
+    'redirect_uri',
+    'state',
+    'code_challenge',
+    'code_challenge_method',
+  ])
+  for (const [k] of config.extra_params) {
+    if (reserved.has(k)) {
+      problems.push({
+        field: 'extra_params',
+        severity: 'error',
+        message: `Extra parameter "${k}" is set by the playground itself; remove it from the extra rows.`,
+      })
+    }
+    if (k === 'response_mode') {
+      problems.push({
+        field: 'extra_params',
+        severity: 'warning',
+        message:
+          'response_mode other than query cannot reach a static page (form_post POSTs to the host; fragment is for implicit flows).',
+      })
+    }
+  }
+  return problems
+}

@@ -1,0 +1,536 @@
+/**
+ * The one driver of the flow, for manual steps, "run to the end" and the run after the redirect.
+ * It holds runes state; the pure work is done by src/lib. Components only render and dispatch.
+ */
+import type {
+  FlowConfig,
+  FlowSnapshot,
+  Finding,
+  HttpExchange,
+  PkceMethod,
+  RecordedRequest,
+  StepId,
+  StepStatus,
+} from '../lib/types'
+import { STEP_IDS, stepIndex } from '../lib/steps'
+import { buildShareFragment, defaultConfig, parseShareFragment, validateConfig, type Defaults } from '../lib/config'
+import { Recorder, nextExchangeId, type FetchLike } from '../lib/http'
+import { classifyFailure, makeNoCorsProbe } from '../lib/cors'
+import { discover, effectiveMetadata } from '../lib/discovery'
+import { makePkce, newVerifier, validateVerifier } from '../lib/pkce'
+import { buildAuthorizationRequest, isSafeNavigationTarget, newStateAndNonce } from '../lib/authorize'
+import { cleanCallbackUrl, handleCallback, isCallbackUrl, revalidate } from '../lib/callback'
+import { exchangeCode, previewTokenRequest } from '../lib/token'
+import { fetchJwks, inspectTokens, type TokenView } from '../lib/tokens'
+import { clearSnapshot, loadSnapshot, saveSnapshot, type KeyValueStore } from '../lib/persist'
+import { explainError } from '../lib/explain'
+
+export interface Environment {
+  href: () => string
+  origin: string
+  storage: KeyValueStore
+  fetch: FetchLike
+  navigate: (url: string) => void
+  replaceUrl: (url: string) => void
+  defaults: Defaults
+}
+
+function severityToStatus(findings: Finding[]): StepStatus {
+  if (findings.some((f) => f.severity === 'error')) return 'error'
+  if (findings.some((f) => f.severity === 'warning')) return 'warning'
+  return 'ok'
+}
+
+function emptySnapshot(config: FlowConfig, origin: string): FlowSnapshot {
+  return {
+    version: 1,
+    runId: nextExchangeId('run'),
+    origin,
+    config,
+    exchanges: [],
+    findings: [],
+    status: {},
+  }
+}
+
+export class FlowSession {
+  /** The form model of the Configure step (deeply reactive for bind:value). */
+  config = $state<FlowConfig>(defaultConfig('http://localhost/'))
+  /** Client secret: memory (and sessionStorage while a flow is pending) only. */
+  secret = $state('')
+  /** Everything the steps produced: plain JSON, persisted across the redirect. */
+  snapshot = $state.raw<FlowSnapshot>(emptySnapshot(defaultConfig('http://localhost/'), 'http://localhost'))
+  /** The step shown in the main panel. */
+  current = $state<StepId>('configure')
+  busy = $state<StepId | null>(null)
+  /** PKCE form: verifier being edited and its live validation. */
+  verifierDraft = $state('')
+  pkceMethod = $state<PkceMethod>('S256')
+  tokenPreview = $state.raw<RecordedRequest | undefined>(undefined)
+  /** The code_verifier the token request will send; editable to see the server reject a wrong one. */
+  tokenVerifier = $state('')
+  tokenViews = $state.raw<TokenView[]>([])
+  /** One-line status for the aria-live region. */
+  announcement = $state('')
+  /** A message about the last user action that could not be done (shown near the controls). */
+  notice = $state('')
+
+  #env: Environment
+  #validated: URLSearchParams | undefined
+
+  verifierProblem = $derived(validateVerifier(this.verifierDraft))
+  configProblems = $derived(validateConfig(this.config, this.secret))
+  findings = $derived(this.snapshot.findings)
+
+  constructor(env: Environment) {
+    this.#env = env
+    const base = defaultConfig(env.href(), env.defaults)
+    const fromLink = parseShareFragment(new URL(env.href()).hash)
+    this.config = { ...base, ...fromLink }
+    this.snapshot = emptySnapshot($state.snapshot(this.config), env.origin)
+  }
+
+  status(step: StepId): StepStatus {
+    if (this.busy === step) return 'running'
+    return this.snapshot.status[step] ?? 'pending'
+  }
+
+  exchangesFor(step: StepId): HttpExchange[] {
+    return this.snapshot.exchanges.filter((e) => e.step === step)
+  }
+
+  findingsFor(step: StepId): Finding[] {
+    return this.snapshot.findings.filter((f) => f.step === step)
+  }
+
+  shareLink(): string {
+    const u = new URL(this.#env.href())
+    u.search = ''
+    u.hash = buildShareFragment($state.snapshot(this.config))
+    return u.href
+  }
+
+  /** Replaces the results of `step` and of every later step (they depend on it). */
+  #commit(step: StepId, patch: Partial<FlowSnapshot>, exchanges: HttpExchange[], findings: Finding[], status?: StepStatus) {
+    const idx = stepIndex(step)
+    const later = new Set(STEP_IDS.slice(idx))
+    const statusMap: FlowSnapshot['status'] = {}
+    for (const id of STEP_IDS) {
+      const s = this.snapshot.status[id]
+      if (!later.has(id) && s) statusMap[id] = s
+    }
+    statusMap[step] = status ?? severityToStatus(findings)
+    this.snapshot = {
+      ...this.snapshot,
+      ...patch,
+      exchanges: [...this.snapshot.exchanges.filter((e) => !later.has(e.step as StepId)), ...exchanges],
+      findings: [...this.snapshot.findings.filter((f) => !later.has(f.step as StepId)), ...findings],
+      status: statusMap,
+    }
+  }
+
+  #recorder(step: StepId): Recorder {
+    const pageUrl = this.#env.href()
+    const probe = makeNoCorsProbe(this.#env.fetch)
+    return new Recorder({
+      fetch: this.#env.fetch,
+      step,
+      pageOrigin: this.#env.origin,
+      classify: (url, init) => classifyFailure(url, init, pageUrl, probe),
+    })
+  }
+
+  #persist() {
+    saveSnapshot(this.#env.storage, this.snapshot, this.secret)
+  }
+
+  go(step: StepId) {
+    this.current = step
+  }
+
+  /** Runs one step. Returns true when the flow may continue to the next step. */
+  async run(step: StepId): Promise<boolean> {
+    if (this.busy) return false
+    this.busy = step
+    this.notice = ''
+    try {
+      const ok = await this.#runStep(step)
+      this.announcement = `${step}: ${this.snapshot.status[step] ?? 'done'}`
+      return ok
+    } catch (err) {
+      // Any unexpected throw still ends as a human finding, never as an uncaught exception.
+      const f = explainError(err, { step })
+      this.#commit(step, {}, [], [f], 'error')
+      this.announcement = `${step}: error`
+      return false
+    } finally {
+      this.busy = null
+    }
+  }
+
+  async #runStep(step: StepId): Promise<boolean> {
+    switch (step) {
+      case 'configure':
+        return this.#configure()
+      case 'discovery':
+        return this.#discover()
+      case 'pkce':
+        return this.#pkce()
+      case 'authorization':
+        return this.#authorization()
+      case 'callback':
+        // The callback runs when the page loads with a response (resume()); nothing to do by hand.
+        return this.snapshot.status.callback === 'ok' || this.snapshot.status.callback === 'warning'
+      case 'token':
+        return this.#token()
+      case 'tokens':
+        return this.#tokens()
+    }
+  }
+
+  #configure(): boolean {
+    const config = $state.snapshot(this.config)
+    const problems = validateConfig(config, this.secret)
+    const findings: Finding[] = problems.map((p) => ({
+      id: 'config-invalid',
+      severity: p.severity,
+      step: 'configure',
+      title: p.message,
+      detail: `Field: ${p.field}. ${p.message}`,
+      fix: 'Correct the field in the Configure step.',
+      spec: 'RFC 6749 §3.1, §3.1.2',
+      data: { field: p.field },
+    }))
+    if (config.client_auth !== 'none') {
+      findings.push({
+        id: 'client-secret-in-browser',
+        severity: 'warning',
+        step: 'configure',
+        title: 'A client secret in a browser is never safe for production',
+        detail:
+          'Everything a web page holds can be read by anyone who loads it. A browser-based app must be a public client (token_endpoint_auth_method "none") protected by PKCE. Use a secret here only to reproduce a confidential client’s behaviour; it stays in this tab’s memory and sessionStorage and never goes into share links or reports.',
+        fix: 'Register browser-based clients as public clients; the authorization server must not require a shared secret from them.',
+        spec: 'draft-ietf-oauth-browser-based-apps §6.3.3.1',
+      })
+    }
+    const md = effectiveMetadata(config)
+    this.snapshot = { ...emptySnapshot(config, this.#env.origin), metadata: md }
+    this.tokenPreview = undefined
+    this.tokenViews = []
+    this.#commit('configure', {}, [], findings)
+    return !problems.some((p) => p.severity === 'error')
+  }
+
+  async #discover(): Promise<boolean> {
+    const config = this.snapshot.config
+    if (!config.issuer) {
+      this.#commit('discovery', { metadata: effectiveMetadata(config) }, [], [
+        {
+          id: 'discovery-skipped',
+          severity: 'info',
+          step: 'discovery',
+          title: 'Discovery skipped: endpoints entered by hand',
+          detail: 'No issuer was given, so the hand-entered endpoints are used as they are.',
+          fix: 'Give the issuer to let the playground check the metadata too.',
+          spec: 'RFC 8414 §3',
+        },
+      ], 'skipped')
+      return true
+    }
+    const recorder = this.#recorder('discovery')
+    const outcome = await discover(config, recorder)
+    const md = effectiveMetadata(config, outcome.metadata)
+    const usable = Boolean(md.authorization_endpoint && md.token_endpoint)
+    this.#commit('discovery', { discovery: outcome.result, metadata: md }, recorder.exchanges, outcome.findings)
+    if (!outcome.metadata && usable) {
+      this.notice = 'Discovery failed, but the hand-entered endpoints are enough to go on.'
+    }
+    return Boolean(outcome.metadata) || usable
+  }
+
+  /** Sets the PKCE draft to a fresh verifier. */
+  regenerateVerifier() {
+    this.verifierDraft = newVerifier()
+  }
+
+  async #pkce(): Promise<boolean> {
+    if (!this.verifierDraft) this.verifierDraft = newVerifier()
+    const problem = validateVerifier(this.verifierDraft)
+    const findings: Finding[] = []
+    if (problem) {
+      findings.push({
+        id: 'pkce-verifier-invalid',
+        severity: 'error',
+        step: 'pkce',
+        title: 'The code_verifier is not valid',
+        detail: problem,
+        fix: 'Use 43 to 128 characters of A–Z, a–z, 0–9, "-", ".", "_", "~", or press "New verifier".',
+        spec: 'RFC 7636 §4.1',
+      })
+      this.#commit('pkce', {}, [], findings)
+      return false
+    }
+    if (this.pkceMethod === 'plain') {
+      findings.push({
+        id: 'pkce-plain-selected',
+        severity: 'warning',
+        step: 'pkce',
+        title: 'plain PKCE sends the verifier itself as the challenge',
+        detail:
+          'With "plain", anyone who sees the authorization request (browser history, logs, a malicious app on the device) learns the verifier. Clients that can do S256 MUST use it; S256 is mandatory to implement on servers.',
+        fix: 'Use S256.',
+        spec: 'RFC 7636 §4.2, §7.2; RFC 9700 §2.1.1',
+      })
+    }
+    const methods = this.snapshot.metadata?.code_challenge_methods_supported
+    if (this.snapshot.discovery?.document && !methods) {
+      findings.push({
+        id: 'pkce-s256-not-advertised',
+        severity: 'warning',
+        step: 'pkce',
+        title: 'The server does not advertise PKCE support',
+        detail:
+          'code_challenge_methods_supported is absent from the metadata, which by RFC 8414 means the server does not support PKCE. MCP clients MUST refuse to proceed in that case (MCP 2025-11-25); other clients should check that PKCE is really enforced.',
+        fix: 'Advertise "code_challenge_methods_supported": ["S256"] and enforce PKCE.',
+        spec: 'RFC 8414 §2; RFC 9700 §2.1.1',
+      })
+    } else if (methods && !methods.includes(this.pkceMethod)) {
+      findings.push({
+        id: 'pkce-s256-not-advertised',
+        severity: 'warning',
+        step: 'pkce',
+        title: `The server does not advertise ${this.pkceMethod}`,
+        detail: `code_challenge_methods_supported is ${JSON.stringify(methods)}.`,
+        fix: 'Advertise and support S256 (mandatory to implement).',
+        spec: 'RFC 7636 §4.2; RFC 8414 §2',
+      })
+    }
+    const pkce = await makePkce(this.verifierDraft, this.pkceMethod)
+    this.#commit('pkce', { pkce }, [], findings)
+    return true
+  }
+
+  async #authorization(): Promise<boolean> {
+    const md = this.snapshot.metadata
+    const pkce = this.snapshot.pkce
+    if (!md || !pkce) {
+      this.notice = 'Run the earlier steps first.'
+      return false
+    }
+    const { state, nonce } = newStateAndNonce(this.snapshot.config.scope)
+    try {
+      const authorization = buildAuthorizationRequest(this.snapshot.config, md, pkce, state, nonce)
+      const findings: Finding[] = []
+      if (!isSafeNavigationTarget(authorization.url, this.snapshot.config.allow_insecure_loopback)) {
+        findings.push({
+          id: 'authorization-endpoint-unsafe',
+          severity: 'error',
+          step: 'authorization',
+          title: 'The authorization endpoint is not an https URL',
+          detail: `The playground will not navigate to ${JSON.stringify(md.authorization_endpoint)}: only https URLs (and http on loopback, when allowed) are followed. A javascript: or data: URL in metadata would run code in this page.`,
+          fix: 'Publish an https authorization_endpoint (RFC 8414 §2).',
+          spec: 'RFC 8414 §2; RFC 6749 §3.1',
+        })
+      }
+      this.#commit('authorization', { authorization }, [], findings)
+      return findings.length === 0
+    } catch (err) {
+      this.#commit('authorization', {}, [], [explainError(err, { step: 'authorization' })], 'error')
+      return false
+    }
+  }
+
+  /** Saves the pending flow and leaves for the authorization server (a click is required). */
+  startAuthorization(auto = false) {
+    const auth = this.snapshot.authorization
+    if (!auth) return
+    if (!isSafeNavigationTarget(auth.url, this.snapshot.config.allow_insecure_loopback)) {
+      this.notice = 'Refusing to navigate: the authorization URL is not https (or loopback http).'
+      return
+    }
+    this.snapshot = { ...this.snapshot, auto }
+    this.#persist()
+    this.#env.navigate(auth.url)
+  }
+
+  /**
+   * On page load: if the URL carries an authorization response, restore the pending flow, validate
+   * the response, strip it from the address bar, and (in run-to-the-end mode) go on.
+   */
+  async resume(): Promise<void> {
+    const href = this.#env.href()
+    const restored = loadSnapshot(this.#env.storage)
+    if (!isCallbackUrl(href)) {
+      if (restored) {
+        // A reload after the callback: show where we were, never resend a used code.
+        this.snapshot = restored.snapshot
+        this.secret = restored.secret
+        this.config = restored.snapshot.config
+        this.verifierDraft = restored.snapshot.pkce?.code_verifier ?? ''
+        this.#validated = revalidate(this.snapshot)
+        this.tokenVerifier = this.snapshot.pkce?.code_verifier ?? ''
+        this.current = this.#furthest()
+        if (!this.snapshot.codeUsed) await this.prepareToken()
+        if (this.snapshot.token?.body) await this.#tokens()
+      }
+      return
+    }
+    // Remove the code from the address bar before anything else happens.
+    this.#env.replaceUrl(cleanCallbackUrl(href))
+    const snapshot = restored?.snapshot ?? emptySnapshot($state.snapshot(this.config), this.#env.origin)
+    if (restored) {
+      this.snapshot = snapshot
+      this.secret = restored.secret
+      this.config = snapshot.config
+      this.verifierDraft = snapshot.pkce?.code_verifier ?? ''
+    }
+    const incomingCode = new URL(href).searchParams.get('code')
+    if (restored && snapshot.callback && (snapshot.codeUsed || snapshot.code === incomingCode)) {
+      this.#commit('callback', {}, [], [
+        {
+          id: 'callback-replayed',
+          severity: 'info',
+          step: 'callback',
+          title: 'This authorization response was already handled; the code is not sent again',
+          detail:
+            'The page was loaded again with a response it has already processed (reload or Back). Authorization codes are single-use: sending one twice gets invalid_grant, and the server may revoke the tokens issued from it.',
+          fix: 'Nothing to fix. Start a new authorization to get a new code.',
+          spec: 'RFC 6749 §4.1.2, §10.5; RFC 9700 §4.3.1',
+        },
+      ], 'ok')
+      this.current = 'callback'
+      return
+    }
+    const outcome = handleCallback(href, snapshot)
+    this.#validated = outcome.validated
+    this.#commit(
+      'callback',
+      { callback: outcome.callback, ...(outcome.code ? { code: outcome.code, codeUsed: false } : {}) },
+      [],
+      outcome.findings,
+    )
+    this.current = 'callback'
+    this.#persist()
+    if (outcome.validated) {
+      await this.prepareToken()
+      if (this.snapshot.auto) await this.runToEnd('token')
+    }
+  }
+
+  /** The snapshot as the token request sees it: with the (possibly edited) verifier to send. */
+  #forToken(): FlowSnapshot {
+    const pkce = this.snapshot.pkce
+    if (!pkce || !this.tokenVerifier || this.tokenVerifier === pkce.code_verifier) return this.snapshot
+    return { ...this.snapshot, pkce: { ...pkce, code_verifier: this.tokenVerifier } }
+  }
+
+  verifierEdited = $derived(
+    Boolean(this.snapshot.pkce) && this.tokenVerifier !== '' && this.tokenVerifier !== this.snapshot.pkce?.code_verifier,
+  )
+
+  /** Builds the token request preview (nothing is sent). */
+  async prepareToken() {
+    if (!this.#validated) this.#validated = revalidate(this.snapshot)
+    if (!this.#validated) return
+    if (!this.tokenVerifier) this.tokenVerifier = this.snapshot.pkce?.code_verifier ?? ''
+    try {
+      this.tokenPreview = await previewTokenRequest(this.#forToken(), this.#validated, this.secret, this.#env.origin)
+    } catch (err) {
+      this.#commit('token', {}, [], [explainError(err, { step: 'token' })], 'error')
+    }
+  }
+
+  canExchange = $derived(
+    Boolean(this.snapshot.code) && !this.snapshot.codeUsed && this.snapshot.status.callback !== 'error',
+  )
+
+  async #token(): Promise<boolean> {
+    if (!this.#validated) this.#validated = revalidate(this.snapshot)
+    if (!this.#validated || !this.snapshot.code) {
+      this.notice = 'There is no validated authorization code to exchange. Start the authorization first.'
+      return false
+    }
+    if (this.snapshot.codeUsed) {
+      this.notice = 'This code was already sent once; codes are single-use. Start a new authorization.'
+      return false
+    }
+    // Mark the code as used and persist BEFORE sending: a reload can never send it twice.
+    this.snapshot = { ...this.snapshot, codeUsed: true }
+    this.#persist()
+    const recorder = this.#recorder('token')
+    const outcome = await exchangeCode(this.#forToken(), this.#validated, this.secret, recorder)
+    if (this.verifierEdited) {
+      outcome.findings.unshift({
+        id: 'pkce-verifier-edited',
+        severity: 'info',
+        step: 'token',
+        title: 'You sent a code_verifier that does not match the code_challenge',
+        detail:
+          'The verifier was edited after the authorization request. A server that enforces PKCE must answer invalid_grant (RFC 7636 §4.6); if it issued tokens, it does not check PKCE.',
+        fix: 'Nothing to fix if the server rejected it.',
+        spec: 'RFC 7636 §4.6',
+      })
+    }
+    this.#commit(
+      'token',
+      { token: { status: outcome.status, ...(outcome.body ? { body: outcome.body } : {}) }, codeUsed: true },
+      recorder.exchanges,
+      outcome.findings,
+    )
+    this.#persist()
+    const hasToken = typeof outcome.body?.access_token === 'string'
+    return hasToken
+  }
+
+  async #tokens(): Promise<boolean> {
+    const body = this.snapshot.token?.body
+    if (!body) {
+      this.notice = 'No token response to inspect yet.'
+      return false
+    }
+    const recorder = this.#recorder('tokens')
+    const jwks = await fetchJwks(this.snapshot.metadata?.jwks_uri, recorder)
+    const { views, findings } = await inspectTokens(this.snapshot, body, jwks)
+    this.tokenViews = views
+    this.#commit('tokens', {}, recorder.exchanges, [...jwks.findings, ...findings])
+    this.#persist()
+    return true
+  }
+
+  #furthest(): StepId {
+    let last: StepId = 'configure'
+    for (const id of STEP_IDS) if (this.snapshot.status[id]) last = id
+    return last
+  }
+
+  /**
+   * Runs the steps one after another from `from`, stopping where the user must act (the login at
+   * the authorization server) or at the first error. The same `run()` serves every mode.
+   */
+  async runToEnd(from: StepId = 'configure') {
+    for (const id of STEP_IDS.slice(stepIndex(from))) {
+      if (id === 'callback') continue
+      this.current = id
+      const ok = await this.run(id)
+      if (!ok) return
+      if (id === 'authorization') {
+        this.startAuthorization(true)
+        return
+      }
+    }
+  }
+
+  /** Forgets everything of the current flow: sessionStorage, tokens, secret. */
+  reset() {
+    clearSnapshot(this.#env.storage)
+    this.secret = ''
+    this.#validated = undefined
+    this.tokenPreview = undefined
+    this.tokenViews = []
+    this.verifierDraft = ''
+    this.tokenVerifier = ''
+    this.snapshot = emptySnapshot($state.snapshot(this.config), this.#env.origin)
+    this.current = 'configure'
+    this.announcement = 'Flow reset: tokens, verifier and secret removed from this tab.'
+  }
+}
