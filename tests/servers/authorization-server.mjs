@@ -20,6 +20,18 @@ import Provider from 'oidc-provider'
 import { generateKeyPair, exportJWK } from 'jose'
 import { FAULTS } from './faults.mjs'
 
+// Every provider instance (root + one per fault) repeats oidc-provider's start-up warnings: print each once.
+const seenWarnings = new Set()
+const originalWarn = console.warn
+console.warn = (...args) => {
+  const first = String(args[0] ?? '')
+  if (first.includes('oidc-provider WARNING')) {
+    if (seenWarnings.has(first)) return
+    seenWarnings.add(first)
+  }
+  originalWarn.apply(console, args)
+}
+
 export const CLIENTS = Object.freeze({
   public: 'pkce-playground',
   noCors: 'pkce-playground-nocors',
