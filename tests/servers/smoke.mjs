@@ -188,6 +188,10 @@ try {
     assert.equal(id.sub, 'alice')
     assert.equal(id.email, 'alice@example.com')
     assert.equal(id.aud, 'pkce-playground')
+    // oidc-provider's userinfo endpoint never accepts these JWT (resource-bound) access tokens
+    const ui = await fetch(`${AS}/me`, { headers: { authorization: `Bearer ${t.json.access_token}`, origin: ORIGIN } })
+    assert.equal(ui.status, 401)
+    assert.match(/** @type {string} */ (ui.headers.get('www-authenticate')), /invalid_token/)
     const r = await token(AS, { grant_type: 'refresh_token', refresh_token: t.json.refresh_token, client_id: 'pkce-playground' })
     assert.equal(r.res.status, 200, r.text)
     assert.equal(decodeJwt(r.json.access_token).aud, 'https://api.example.com/orders')
