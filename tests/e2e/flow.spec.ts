@@ -1,0 +1,179 @@
+import { test, expect, loginAndConsent, cancelAtLogin, CLIENT_IDS } from './fixtures'
+import type { Page } from '@playwright/test'
+
+const RESOURCE = 'http://localhost:9400/api'
+
+/** Opens the playground with a share link (the fragment prefills the form). */
+async function open(page: Page, params: Record<string, string>) {
+  const hash = new URLSearchParams(params).toString()
+  await page.goto(`/#${hash}`)
+  await expect(page.locator('body[data-ready="true"]')).toBeAttached()
+}
+
+async function discoverAndStart(page: Page) {
+  await page.getByRole('button', { name: 'Discover' }).click()
+  await expect(page.getByTestId('status-discovery')).toHaveText('ok')
+  await expect(page.getByTestId('authorization-url')).toContainText('code_challenge_method=S256')
+  await page.getByRole('button', { name: 'Start authorization' }).click()
+}
+
+test('the full flow: discovery, PKCE, login and consent, code exchange, both tokens verified', async ({ page, as }) => {
+  const errors: string[] = []
+  page.on('pageerror', (e) => errors.push(e.message))
+  await open(page, { issuer: as.issuer, client_id: CLIENT_IDS.public, scope: 'openid profile email offline_access', resource: RESOURCE })
+  await expect(page.getByRole('textbox', { name: 'Issuer' })).toHaveValue(as.issuer)
+  await discoverAndStart(page)
+  await loginAndConsent(page)
+  await expect(page.locator('body[data-ready="true"]')).toBeAttached()
+  // The code is removed from the address bar at once.
+  expect(page.url()).not.toContain('code=')
+  await expect(page.getByTestId('status-callback')).toHaveText('ok')
+  await expect(page.getByTestId('token-request')).toContainText('grant_type=authorization_code')
+  await expect(page.getByTestId('token-request')).toContainText('code_verifier=')
+  await expect(page.getByTestId('token-request')).toContainText('origin: http://localhost:4173')
+  await expect(page.getByTestId('token-curl')).toContainText("curl -i -X POST 'http://localhost:9400/token'")
+  await page.getByRole('button', { name: 'Exchange code' }).click()
+  await expect(page.getByTestId('token-status')).toHaveText('HTTP 200')
+  await expect(page.getByTestId('signature-id_token')).toHaveAttribute('data-signature', 'valid')
+  await expect(page.getByTestId('signature-access_token')).toHaveAttribute('data-signature', 'valid')
+  const idToken = page.locator('article[data-token="id_token"]')
+  await expect(idToken.getByRole('table', { name: 'Checks' }).getByRole('row', { name: /^nonce/ })).toContainText('pass')
+  await page.screenshot({ path: 'test-results/full-flow.png', fullPage: true })
+  await expect(idToken).toContainText(/expires in \d+ (min|h)/)
+  await expect(page.locator('article[data-token="access_token"]')).toContainText('at+jwt')
+  await expect(page.getByTestId('status-tokens')).not.toHaveText('error')
+  expect(errors).toEqual([])
+})
+
+test('a state that does not match is refused and the code is never sent', async ({ page, as }) => {
+  await open(page, { issuer: as.faultIssuer('state-altered'), client_id: CLIENT_IDS.public, scope: 'openid' })
+  await discoverAndStart(page)
+  await loginAndConsent(page)
+  await expect(page.locator('body[data-ready="true"]')).toBeAttached()
+  const callback = page.locator('#step-callback')
+  await expect(callback.locator('[data-finding-id="state-mismatch"]')).toBeVisible()
+  await expect(callback.locator('[data-finding-id="state-mismatch"]')).toHaveAttribute('data-severity', 'error')
+  await expect(page.getByTestId('status-callback')).toHaveText('error')
+  await expect(page.getByRole('button', { name: 'Exchange code' })).toBeDisabled()
+  expect(page.url()).not.toContain('code=')
+})
+
+test('cancel at the login page: access_denied is explained', async ({ page, as }) => {
+  await open(page, { issuer: as.issuer, client_id: CLIENT_IDS.public, scope: 'openid' })
+  await discoverAndStart(page)
+  await cancelAtLogin(page)
+  await expect(page.locator('body[data-ready="true"]')).toBeAttached()
+  const finding = page.locator('#step-callback [data-finding-id="authorization-error"]')
+  await expect(finding).toBeVisible()
+  await expect(finding).toContainText('access_denied')
+  await expect(finding).toContainText(/denied|refused|cancel/i)
+  await expect(page.getByRole('button', { name: 'Exchange code' })).toBeDisabled()
+})
+
+test('an edited code_verifier: the server answers invalid_grant, shown and explained', async ({ page, as }) => {
+  await open(page, { issuer: as.issuer, client_id: CLIENT_IDS.public, scope: 'openid' })
+  await discoverAndStart(page)
+  await loginAndConsent(page)
+  await expect(page.getByTestId('status-callback')).toHaveText('ok')
+  const field = page.getByRole('textbox', { name: 'code_verifier to send' })
+  await field.fill('x'.repeat(50))
+  await expect(page.getByTestId('token-request')).toContainText(`code_verifier=${'x'.repeat(50)}`)
+  await page.getByRole('button', { name: 'Exchange code' }).click()
+  await expect(page.getByTestId('token-status')).toHaveText('HTTP 400')
+  const finding = page.locator('#step-token [data-finding-id="token-request-rejected"]')
+  await expect(finding).toBeVisible()
+  await expect(finding).toContainText('invalid_grant')
+  await expect(finding).toContainText(/verifier/i)
+})
+
+test('reloading after the callback never sends the code a second time', async ({ page, as }) => {
+  await open(page, { issuer: as.issuer, client_id: CLIENT_IDS.public, scope: 'openid' })
+  let callbackUrl = ''
+  page.on('framenavigated', (f) => {
+    if (f === page.mainFrame() && f.url().includes('code=')) callbackUrl = f.url()
+  })
+  await discoverAndStart(page)
+  await loginAndConsent(page)
+  await expect(page.getByTestId('status-callback')).toHaveText('ok')
+  expect(callbackUrl).toContain('code=')
+  let tokenRequests = 0
+  page.on('request', (r) => {
+    if (r.url().endsWith('/token') && r.method() === 'POST') tokenRequests++
+  })
+  await page.getByRole('button', { name: 'Exchange code' }).click()
+  await expect(page.getByTestId('token-status')).toHaveText('HTTP 200')
+  expect(tokenRequests).toBe(1)
+  await page.reload()
+  await expect(page.locator('body[data-ready="true"]')).toBeAttached()
+  await expect(page.getByTestId('token-status')).toHaveText('HTTP 200')
+  await expect(page.getByRole('button', { name: 'Exchange code' })).toBeDisabled()
+  // Coming back to the callback URL with the same code (Back button, history) does not resend it.
+  await page.goto(callbackUrl)
+  await expect(page.locator('body[data-ready="true"]')).toBeAttached()
+  await expect(page.locator('#step-callback [data-finding-id="callback-replayed"]')).toBeVisible()
+  await expect(page.getByRole('button', { name: 'Exchange code' })).toBeDisabled()
+  expect(page.url()).not.toContain('code=')
+  expect(tokenRequests).toBe(1)
+})
+
+test('a share link prefills the form and starts nothing by itself', async ({ page, as }) => {
+  let requests = 0
+  page.on('request', (r) => {
+    if (r.url().startsWith(as.issuer)) requests++
+  })
+  await open(page, {
+    issuer: as.issuer,
+    client_id: 'my-client',
+    scope: 'openid email',
+    resource: 'https://api.example.com/',
+    redirect_uri: 'http://localhost:4173/callback',
+    unknown_key: 'ignored',
+  })
+  await expect(page.getByRole('textbox', { name: 'Issuer' })).toHaveValue(as.issuer)
+  await expect(page.getByRole('textbox', { name: 'Client ID' })).toHaveValue('my-client')
+  await expect(page.getByRole('textbox', { name: 'Scope' })).toHaveValue('openid email')
+  await expect(page.getByRole('textbox', { name: 'Resource (optional)' })).toHaveValue('https://api.example.com/')
+  await expect(page.getByRole('textbox', { name: 'Redirect URI' })).toHaveValue('http://localhost:4173/callback')
+  expect(requests).toBe(0)
+  await expect(page.getByTestId('status-discovery')).toHaveText('pending')
+})
+
+test('a token endpoint without CORS for this origin: "blocked by CORS", server reachable', async ({ page, as }) => {
+  await open(page, { issuer: as.issuer, client_id: CLIENT_IDS.noCors, scope: 'openid' })
+  await discoverAndStart(page)
+  await loginAndConsent(page)
+  await expect(page.getByTestId('status-callback')).toHaveText('ok')
+  await page.getByRole('button', { name: 'Exchange code' }).click()
+  const finding = page.locator('#step-token [data-finding-id="cors-blocked"]')
+  await expect(finding).toBeVisible()
+  await expect(finding).toContainText(/Blocked by CORS/)
+  await expect(finding).toContainText(/reachable/)
+  await expect(finding).toContainText(/consumed/)
+  await expect(page.getByTestId('token-status')).toHaveText('no readable response')
+})
+
+test('an unreachable token endpoint is told apart from CORS', async ({ page, as }) => {
+  // Discovery at the real server, but a hand-entered token endpoint where nothing listens.
+  await open(page, { issuer: as.issuer, client_id: CLIENT_IDS.public, scope: 'openid', token_endpoint: 'http://127.0.0.1:9/token' })
+  await discoverAndStart(page)
+  await loginAndConsent(page)
+  await expect(page.getByTestId('status-callback')).toHaveText('ok')
+  await page.getByRole('button', { name: 'Exchange code' }).click()
+  const finding = page.locator('#step-token [data-finding-id="endpoint-unreachable"]')
+  await expect(finding).toBeVisible()
+  await expect(finding).toContainText(/could not reach/i)
+  await expect(page.locator('#step-token [data-finding-id="cors-blocked"]')).toHaveCount(0)
+})
+
+test('hand-entered endpoints work without discovery', async ({ page }) => {
+  await open(page, {
+    authorization_endpoint: 'http://localhost:9400/auth',
+    token_endpoint: 'http://localhost:9400/token',
+    client_id: CLIENT_IDS.public,
+    scope: 'openid',
+  })
+  await page.getByRole('button', { name: 'Discover' }).click()
+  await expect(page.getByTestId('status-discovery')).toHaveText('skipped')
+  await expect(page.getByTestId('authorization-url')).toContainText('http://localhost:9400/auth?')
+  await expect(page.getByRole('button', { name: 'Start authorization' })).toBeEnabled()
+})
