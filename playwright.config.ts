@@ -4,6 +4,10 @@ import { defineConfig } from '@playwright/test'
 // on :4173, against the demo authorization server (real oidc-provider + fault issuers) on :9400.
 // The browser is a locally installed Chromium (Debian's by default; see tests/find-chromium.mjs).
 const CI = !!process.env.CI
+// Ports are overridable so that two suites can run side by side on one machine.
+const AS_PORT = Number(process.env.E2E_AS_PORT ?? 9400)
+const APP_PORT = Number(process.env.E2E_APP_PORT ?? 4173)
+const ORIGINS = `http://localhost:${APP_PORT},http://127.0.0.1:${APP_PORT}`
 
 export default defineConfig({
   testDir: 'tests/e2e',
@@ -12,7 +16,7 @@ export default defineConfig({
   forbidOnly: CI,
   reporter: 'list',
   use: {
-    baseURL: 'http://localhost:4173/',
+    baseURL: `http://localhost:${APP_PORT}/`,
     trace: 'retain-on-failure',
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -20,15 +24,15 @@ export default defineConfig({
   },
   webServer: [
     {
-      command: 'node tests/servers/authorization-server.mjs --port 9400 --origins http://localhost:4173,http://127.0.0.1:4173',
-      url: 'http://localhost:9400/.well-known/openid-configuration',
+      command: `node tests/servers/authorization-server.mjs --port ${AS_PORT} --origins ${ORIGINS}`,
+      url: `http://localhost:${AS_PORT}/.well-known/openid-configuration`,
       reuseExistingServer: !CI,
       stdout: 'pipe',
       stderr: 'pipe',
     },
     {
-      command: 'npx vite preview --port 4173 --strictPort',
-      url: 'http://localhost:4173/',
+      command: `npx vite preview --port ${APP_PORT} --strictPort`,
+      url: `http://localhost:${APP_PORT}/`,
       reuseExistingServer: !CI,
     },
   ],

@@ -1,7 +1,9 @@
 import { test as base, expect, type Page } from '@playwright/test'
 
 /** The demo authorization server started by playwright.config.ts (webServer). */
-export const AS_BASE = 'http://localhost:9400'
+export const AS_BASE = `http://localhost:${process.env.E2E_AS_PORT ?? 9400}`
+/** The playground (vite preview of the production build). */
+export const APP_BASE = `http://localhost:${process.env.E2E_APP_PORT ?? 4173}`
 
 export interface AuthorizationServer {
   /** The compliant issuer, `http://localhost:9400` (no trailing slash). */

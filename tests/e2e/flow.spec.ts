@@ -1,7 +1,7 @@
-import { test, expect, loginAndConsent, cancelAtLogin, CLIENT_IDS } from './fixtures'
+import { test, expect, loginAndConsent, cancelAtLogin, CLIENT_IDS, AS_BASE, APP_BASE } from './fixtures'
 import type { Page } from '@playwright/test'
 
-const RESOURCE = 'http://localhost:9400/api'
+const RESOURCE = `${AS_BASE}/api`
 
 /** Opens the playground with a share link (the fragment prefills the form). */
 async function open(page: Page, params: Record<string, string>) {
@@ -30,8 +30,8 @@ test('the full flow: discovery, PKCE, login and consent, code exchange, both tok
   await expect(page.getByTestId('status-callback')).toHaveText('ok')
   await expect(page.getByTestId('token-request')).toContainText('grant_type=authorization_code')
   await expect(page.getByTestId('token-request')).toContainText('code_verifier=')
-  await expect(page.getByTestId('token-request')).toContainText('origin: http://localhost:4173')
-  await expect(page.getByTestId('token-curl')).toContainText("curl -i -X POST 'http://localhost:9400/token'")
+  await expect(page.getByTestId('token-request')).toContainText(`origin: ${APP_BASE}`)
+  await expect(page.getByTestId('token-curl')).toContainText(`curl -i -X POST '${AS_BASE}/token'`)
   await page.getByRole('button', { name: 'Exchange code' }).click()
   await expect(page.getByTestId('token-status')).toHaveText('HTTP 200')
   await expect(page.getByTestId('signature-id_token')).toHaveAttribute('data-signature', 'valid')
@@ -126,14 +126,14 @@ test('a share link prefills the form and starts nothing by itself', async ({ pag
     client_id: 'my-client',
     scope: 'openid email',
     resource: 'https://api.example.com/',
-    redirect_uri: 'http://localhost:4173/callback',
+    redirect_uri: `${APP_BASE}/callback`,
     unknown_key: 'ignored',
   })
   await expect(page.getByRole('textbox', { name: 'Issuer' })).toHaveValue(as.issuer)
   await expect(page.getByRole('textbox', { name: 'Client ID' })).toHaveValue('my-client')
   await expect(page.getByRole('textbox', { name: 'Scope' })).toHaveValue('openid email')
   await expect(page.getByRole('textbox', { name: 'Resource (optional)' })).toHaveValue('https://api.example.com/')
-  await expect(page.getByRole('textbox', { name: 'Redirect URI' })).toHaveValue('http://localhost:4173/callback')
+  await expect(page.getByRole('textbox', { name: 'Redirect URI' })).toHaveValue(`${APP_BASE}/callback`)
   expect(requests).toBe(0)
   await expect(page.getByTestId('status-discovery')).toHaveText('pending')
 })
@@ -167,13 +167,13 @@ test('an unreachable token endpoint is told apart from CORS', async ({ page, as 
 
 test('hand-entered endpoints work without discovery', async ({ page }) => {
   await open(page, {
-    authorization_endpoint: 'http://localhost:9400/auth',
-    token_endpoint: 'http://localhost:9400/token',
+    authorization_endpoint: `${AS_BASE}/auth`,
+    token_endpoint: `${AS_BASE}/token`,
     client_id: CLIENT_IDS.public,
     scope: 'openid',
   })
   await page.getByRole('button', { name: 'Discover' }).click()
   await expect(page.getByTestId('status-discovery')).toHaveText('skipped')
-  await expect(page.getByTestId('authorization-url')).toContainText('http://localhost:9400/auth?')
+  await expect(page.getByTestId('authorization-url')).toContainText(`${AS_BASE}/auth?`)
   await expect(page.getByRole('button', { name: 'Start authorization' })).toBeEnabled()
 })
