@@ -7,6 +7,8 @@ const CI = !!process.env.CI
 // Ports are overridable so that two suites can run side by side on one machine.
 const AS_PORT = Number(process.env.E2E_AS_PORT ?? 9400)
 const APP_PORT = Number(process.env.E2E_APP_PORT ?? 4173)
+// The build to serve (default dist/); helpers running in parallel build into their own folder.
+const DIST = process.env.E2E_DIST ?? 'dist'
 const ORIGINS = `http://localhost:${APP_PORT},http://127.0.0.1:${APP_PORT}`
 
 export default defineConfig({
@@ -31,7 +33,7 @@ export default defineConfig({
       stderr: 'pipe',
     },
     {
-      command: `npx vite preview --port ${APP_PORT} --strictPort`,
+      command: `npx vite preview --port ${APP_PORT} --strictPort --outDir ${DIST}`,
       url: `http://localhost:${APP_PORT}/`,
       reuseExistingServer: !CI,
     },
