@@ -2,7 +2,7 @@
  * Configure step: defaults, the share-link fragment (`#issuer=…&client_id=…`) and validation of
  * what the user typed. Share links carry configuration only: never a secret, code or token.
  */
-import type { ClientAuthMethod, FlowConfig } from './types'
+import type { ClientAuthMethod, FlowConfig, ServerMetadata } from './types'
 import { isLoopbackHost } from './cors'
 
 /** Keys a share link may carry, in the order they are written. Unknown keys are ignored. */
@@ -234,3 +234,14 @@ export function validateConfig(config: FlowConfig, clientSecret = ''): ConfigPro
   }
   return problems
 }
+
+/** Completes metadata with the hand-entered endpoints (hand-entered values win when given). */
+export function effectiveMetadata(config: FlowConfig, discovered?: ServerMetadata): ServerMetadata {
+  const md: ServerMetadata = discovered ? { ...discovered } : { issuer: config.issuer }
+  if (config.authorization_endpoint) md.authorization_endpoint = config.authorization_endpoint
+  if (config.token_endpoint) md.token_endpoint = config.token_endpoint
+  if (config.jwks_uri) md.jwks_uri = config.jwks_uri
+  if (config.userinfo_endpoint) md.userinfo_endpoint = config.userinfo_endpoint
+  return md
+}
+

@@ -17,6 +17,8 @@ import type { Recorder } from './http'
 import { explainError } from './explain'
 import { isLoopbackHost } from './cors'
 
+export { effectiveMetadata } from './config'
+
 export interface WellKnownUrl {
   url: string
   kind: DiscoveryAttempt['kind']
@@ -128,16 +130,6 @@ export function pickMetadata(doc: Record<string, unknown>, issuer: string): Serv
     if (typeof v === 'boolean') out[key] = v
   }
   return out
-}
-
-/** Completes metadata with the hand-entered endpoints (hand-entered values win when given). */
-export function effectiveMetadata(config: FlowConfig, discovered?: ServerMetadata): ServerMetadata {
-  const md: ServerMetadata = discovered ? { ...discovered } : { issuer: config.issuer }
-  if (config.authorization_endpoint) md.authorization_endpoint = config.authorization_endpoint
-  if (config.token_endpoint) md.token_endpoint = config.token_endpoint
-  if (config.jwks_uri) md.jwks_uri = config.jwks_uri
-  if (config.userinfo_endpoint) md.userinfo_endpoint = config.userinfo_endpoint
-  return md
 }
 
 export interface DiscoveryOutcome {

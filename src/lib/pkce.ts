@@ -7,26 +7,9 @@ import * as oauth from 'oauth4webapi'
 import { base64url } from 'jose'
 import type { PkceMethod, PkceState } from './types'
 
-export const VERIFIER_MIN = 43
-export const VERIFIER_MAX = 128
-const UNRESERVED = /^[A-Za-z0-9\-._~]*$/
+import { UNRESERVED, VERIFIER_MIN } from './verifier'
 
-/** A problem with a code_verifier, or undefined when it is valid (RFC 7636 §4.1). */
-export function validateVerifier(verifier: string): string | undefined {
-  if (verifier.length < VERIFIER_MIN) {
-    return `Too short: ${verifier.length} characters; RFC 7636 §4.1 requires at least ${VERIFIER_MIN}.`
-  }
-  if (verifier.length > VERIFIER_MAX) {
-    return `Too long: ${verifier.length} characters; RFC 7636 §4.1 allows at most ${VERIFIER_MAX}.`
-  }
-  if (!UNRESERVED.test(verifier)) {
-    const bad = [...new Set([...verifier].filter((c) => !UNRESERVED.test(c)))].slice(0, 5)
-    return `Contains characters outside the unreserved set [A-Z a-z 0-9 - . _ ~]: ${bad
-      .map((c) => JSON.stringify(c))
-      .join(', ')} (RFC 7636 §4.1).`
-  }
-  return undefined
-}
+export { validateVerifier, VERIFIER_MAX, VERIFIER_MIN } from './verifier'
 
 /** A new random code_verifier: 32 random bytes from WebCrypto, base64url-encoded (43 chars). */
 export function newVerifier(): string {

@@ -11,6 +11,8 @@ import { asAuthorizationServer } from './callback'
 import { explainError } from './explain'
 import { isLoopbackHost } from './cors'
 
+export { toCurl } from './curl'
+
 export function clientAuthFor(method: FlowSnapshot['config']['client_auth'], secret: string): oauth.ClientAuth {
   switch (method) {
     case 'client_secret_basic':
@@ -87,23 +89,6 @@ export async function previewTokenRequest(
     throw err
   }
   throw new Error('oauth4webapi did not call fetch')
-}
-
-/** Shell-quotes a value for a POSIX shell. */
-function sq(value: string): string {
-  return `'${value.replaceAll("'", `'\\''`)}'`
-}
-
-/** An equivalent curl command (the Origin header is added, as the browser would). */
-export function toCurl(request: RecordedRequest, options: { includeOrigin?: boolean } = {}): string {
-  const lines = [`curl -i -X ${request.method} ${sq(request.url)}`]
-  for (const [k, v] of request.headers) lines.push(`  -H ${sq(`${k}: ${v}`)}`)
-  if (options.includeOrigin) {
-    const origin = request.browserAdded.find(([k]) => k === 'origin')
-    if (origin) lines.push(`  -H ${sq(`origin: ${origin[1]}`)}`)
-  }
-  if (request.body) lines.push(`  --data-raw ${sq(request.body)}`)
-  return lines.join(' \\\n')
 }
 
 /** Does this request trigger a CORS preflight? (client_secret_basic adds Authorization.) */

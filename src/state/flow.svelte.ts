@@ -16,14 +16,19 @@ import { STEP_IDS, stepIndex } from '../lib/steps'
 import { buildShareFragment, defaultConfig, parseShareFragment, validateConfig, type Defaults } from '../lib/config'
 import { Recorder, nextExchangeId, type FetchLike } from '../lib/http'
 import { classifyFailure, makeNoCorsProbe } from '../lib/cors'
-import { discover, effectiveMetadata } from '../lib/discovery'
-import { makePkce, newVerifier, validateVerifier } from '../lib/pkce'
-import { buildAuthorizationRequest, isSafeNavigationTarget, newStateAndNonce } from '../lib/authorize'
-import { cleanCallbackUrl, handleCallback, isCallbackUrl, revalidate } from '../lib/callback'
-import { exchangeCode, previewTokenRequest } from '../lib/token'
-import { fetchJwks, inspectTokens, type TokenView } from '../lib/tokens'
-import { clearSnapshot, loadSnapshot, saveSnapshot, type KeyValueStore } from '../lib/persist'
-import { explainError } from '../lib/explain'
+import { effectiveMetadata } from '../lib/config'
+import { validateVerifier } from '../lib/verifier'
+import { isSafeNavigationTarget } from '../lib/navigation'
+import type { TokenView } from '../lib/tokens'
+import { SNAPSHOT_KEY, clearSnapshot, loadSnapshot, saveSnapshot, type KeyValueStore } from '../lib/persist'
+
+type Engine = typeof import('../lib/engine')
+let enginePromise: Promise<Engine> | undefined
+/** The protocol and crypto code, loaded on first use (keeps the first view small). */
+export function loadEngine(): Promise<Engine> {
+  enginePromise ??= import('../lib/engine')
+  return enginePromise
+}
 
 export interface Environment {
   href: () => string
@@ -159,6 +164,7 @@ export class FlowSession {
       return ok
     } catch (err) {
       // Any unexpected throw still ends as a human finding, never as an uncaught exception.
+      const { explainError } = await loadEngine()
       const f = explainError(err, { step })
       this.#commit(step, {}, [], [f], 'error')
       this.announcement = `${step}: error`
@@ -237,6 +243,7 @@ export class FlowSession {
       ], 'skipped')
       return true
     }
+    const { discover } = await loadEngine()
     const recorder = this.#recorder('discovery')
     const outcome = await discover(config, recorder)
     const md = effectiveMetadata(config, outcome.metadata)
@@ -249,11 +256,20 @@ export class FlowSession {
   }
 
   /** Sets the PKCE draft to a fresh verifier. */
-  regenerateVerifier() {
+  async regenerateVerifier() {
+    const { newVerifier } = await loadEngine()
     this.verifierDraft = newVerifier()
   }
 
+  /** The live challenge for the PKCE panel (WebCrypto SHA-256 through oauth4webapi). */
+  async liveChallenge(verifier: string, method: PkceMethod) {
+    const { computeChallenge, explainPkce } = await loadEngine()
+    const challenge = await computeChallenge(verifier, method)
+    return explainPkce({ method, code_verifier: verifier, code_challenge: challenge })
+  }
+
   async #pkce(): Promise<boolean> {
+    const { newVerifier, makePkce } = await loadEngine()
     if (!this.verifierDraft) this.verifierDraft = newVerifier()
     const problem = validateVerifier(this.verifierDraft)
     const findings: Finding[] = []
@@ -282,27 +298,17 @@ export class FlowSession {
         spec: 'RFC 7636 §4.2, §7.2; RFC 9700 §2.1.1',
       })
     }
+    // Whether the server advertises PKCE at all is a metadata finding (Discover step).
     const methods = this.snapshot.metadata?.code_challenge_methods_supported
-    if (this.snapshot.discovery?.document && !methods) {
+    if (methods && !methods.includes(this.pkceMethod)) {
       findings.push({
-        id: 'pkce-s256-not-advertised',
+        id: 'pkce-method-not-advertised',
         severity: 'warning',
         step: 'pkce',
-        title: 'The server does not advertise PKCE support',
-        detail:
-          'code_challenge_methods_supported is absent from the metadata, which by RFC 8414 means the server does not support PKCE. MCP clients MUST refuse to proceed in that case (MCP 2025-11-25); other clients should check that PKCE is really enforced.',
-        fix: 'Advertise "code_challenge_methods_supported": ["S256"] and enforce PKCE.',
-        spec: 'RFC 8414 §2; RFC 9700 §2.1.1',
-      })
-    } else if (methods && !methods.includes(this.pkceMethod)) {
-      findings.push({
-        id: 'pkce-s256-not-advertised',
-        severity: 'warning',
-        step: 'pkce',
-        title: `The server does not advertise ${this.pkceMethod}`,
-        detail: `code_challenge_methods_supported is ${JSON.stringify(methods)}.`,
-        fix: 'Advertise and support S256 (mandatory to implement).',
-        spec: 'RFC 7636 §4.2; RFC 8414 §2',
+        title: `The server does not advertise the ${this.pkceMethod} method`,
+        detail: `code_challenge_methods_supported is ${JSON.stringify(methods)}; expect the server to reject this challenge with invalid_request.`,
+        fix: 'Use a method the server advertises (S256 is mandatory to implement).',
+        spec: 'RFC 7636 §4.2, §4.4.1; RFC 8414 §2',
       })
     }
     const pkce = await makePkce(this.verifierDraft, this.pkceMethod)
@@ -317,6 +323,7 @@ export class FlowSession {
       this.notice = 'Run the earlier steps first.'
       return false
     }
+    const { newStateAndNonce, buildAuthorizationRequest, explainError } = await loadEngine()
     const { state, nonce } = newStateAndNonce(this.snapshot.config.scope)
     try {
       const authorization = buildAuthorizationRequest(this.snapshot.config, md, pkce, state, nonce)
@@ -359,6 +366,9 @@ export class FlowSession {
    */
   async resume(): Promise<void> {
     const href = this.#env.href()
+    const restoredRaw = this.#env.storage.getItem(SNAPSHOT_KEY)
+    if (!restoredRaw && !/[?&](code|error)=/.test(new URL(href).search)) return
+    const { isCallbackUrl, revalidate, cleanCallbackUrl, handleCallback } = await loadEngine()
     const restored = loadSnapshot(this.#env.storage)
     if (!isCallbackUrl(href)) {
       if (restored) {
@@ -430,6 +440,7 @@ export class FlowSession {
 
   /** Builds the token request preview (nothing is sent). */
   async prepareToken() {
+    const { revalidate, previewTokenRequest, explainError } = await loadEngine()
     if (!this.#validated) this.#validated = revalidate(this.snapshot)
     if (!this.#validated) return
     if (!this.tokenVerifier) this.tokenVerifier = this.snapshot.pkce?.code_verifier ?? ''
@@ -445,6 +456,7 @@ export class FlowSession {
   )
 
   async #token(): Promise<boolean> {
+    const { revalidate, exchangeCode } = await loadEngine()
     if (!this.#validated) this.#validated = revalidate(this.snapshot)
     if (!this.#validated || !this.snapshot.code) {
       this.notice = 'There is no validated authorization code to exchange. Start the authorization first.'
@@ -488,6 +500,7 @@ export class FlowSession {
       this.notice = 'No token response to inspect yet.'
       return false
     }
+    const { fetchJwks, inspectTokens } = await loadEngine()
     const recorder = this.#recorder('tokens')
     const jwks = await fetchJwks(this.snapshot.metadata?.jwks_uri, recorder)
     const { views, findings } = await inspectTokens(this.snapshot, body, jwks)

@@ -1,0 +1,13 @@
+/**
+ * Everything that needs the protocol and crypto libraries, behind one dynamic import so that the
+ * first view (the Configure form) loads without them. The driver calls `loadEngine()`.
+ */
+export { discover } from './discovery'
+export { makePkce, newVerifier, computeChallenge, explainPkce } from './pkce'
+export { buildAuthorizationRequest, newStateAndNonce } from './authorize'
+export { cleanCallbackUrl, handleCallback, isCallbackUrl, revalidate } from './callback'
+export { exchangeCode, previewTokenRequest } from './token'
+export { fetchJwks, inspectTokens } from './tokens'
+export { explainError } from './explain'
+export { describeClaims } from './jwt'
+export { HEADER_MEANINGS } from './claims'
