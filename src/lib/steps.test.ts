@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest'
+import { STEPS, STEP_IDS, stepIndex, stepInfo } from './steps'
+import type { StepId } from './types'
+
+describe('steps', () => {
+  it('are in flow order', () => {
+    expect(STEP_IDS).toEqual(['configure', 'discovery', 'pkce', 'authorization', 'callback', 'token', 'tokens'])
+    expect(STEPS.map((s) => s.id)).toEqual(STEP_IDS)
+  })
+
+  it('each has a title, summary, explanation and at least one https spec link', () => {
+    for (const s of STEPS) {
+      expect(s.title.trim(), s.id).not.toBe('')
+      expect(s.summary.trim(), s.id).not.toBe('')
+      expect(s.explanation.length, s.id).toBeGreaterThan(40)
+      expect(s.spec.length, s.id).toBeGreaterThanOrEqual(1)
+      for (const link of s.spec) {
+        expect(link.label.trim(), s.id).not.toBe('')
+        expect(new URL(link.href).protocol, `${s.id}: ${link.href}`).toBe('https:')
+      }
+    }
+  })
+
+  it('has unique ids', () => {
+    expect(new Set(STEP_IDS).size).toBe(STEPS.length)
+  })
+
+  it('stepIndex and stepInfo look steps up by id', () => {
+    expect(stepIndex('configure')).toBe(0)
+    expect(stepIndex('token')).toBe(5)
+    expect(stepIndex('tokens')).toBe(6)
+    expect(stepInfo('pkce').title).toBe('PKCE')
+    expect(stepInfo('callback').spec.some((l) => l.href.includes('rfc9207'))).toBe(true)
+    expect(stepIndex('nope' as StepId)).toBe(-1)
+    expect(() => stepInfo('nope' as StepId)).toThrow(/unknown step/)
+  })
+})
