@@ -367,6 +367,188 @@ try {
     assert.equal(t2.res.status, 200, t2.text)
   })
 
+  // ---- data-only faults added for the e2e fault suite (tests/e2e/fault-cases.ts) ---------------------
+  /** @param {string} id */
+  const meta = async (id) => (await fetch(`${F(id)}/.well-known/openid-configuration`, { headers: { origin: ORIGIN } }))
+  /** @param {string} id */
+  const metaJson = async (id) => (await meta(id)).json()
+
+  await check('metadata faults (D01, D03, D04, D07, D08, D09, D10, D11, D12, S03, X08)', async () => {
+    const d01 = F('metadata-wrong-well-known')
+    assert.equal((await fetch(`${d01}/.well-known/openid-configuration`)).status, 404)
+    assert.equal((await fetch(`${AS}/.well-known/oauth-authorization-server/faults/metadata-wrong-well-known`)).status, 404)
+    assert.equal((await (await fetch(`${d01}/.well-known/oauth-authorization-server`)).json()).issuer, d01)
+    const d03 = await meta('discovery-text-plain')
+    assert.match(/** @type {string} */ (d03.headers.get('content-type')), /^text\/plain/)
+    assert.equal((await d03.json()).issuer, F('discovery-text-plain'))
+    assert.equal((await metaJson('discovery-issuer-trailing-slash')).issuer, `${F('discovery-issuer-trailing-slash')}/`)
+    assert.equal('token_endpoint' in (await metaJson('metadata-token-endpoint-missing')), false)
+    assert.equal((await metaJson('metadata-token-endpoint-relative')).token_endpoint, '/token')
+    assert.equal((await metaJson('metadata-jwks-uri-null')).jwks_uri, null)
+    assert.equal((await metaJson('metadata-token-endpoint-http')).token_endpoint, 'http://example.invalid/token')
+    assert.equal('code_challenge_methods_supported' in (await metaJson('pkce-methods-absent')), false)
+    assert.deepEqual((await metaJson('pkce-plain-only')).code_challenge_methods_supported, ['plain'])
+    assert.equal((await metaJson('auth-methods-without-none')).token_endpoint_auth_methods_supported.includes('none'), false)
+    assert.equal('token_endpoint_auth_methods_supported' in (await metaJson('auth-methods-absent')), false)
+    assert.deepEqual((await metaJson('id-token-algs-without-rs256')).id_token_signing_alg_values_supported, ['ES256'])
+    assert.match((await metaJson('authorization-endpoint-javascript')).authorization_endpoint, /^javascript:/)
+    assert.equal((await meta('discovery-no-cors')).headers.get('access-control-allow-origin'), null)
+  })
+
+  await check('JWKS faults (D14, J15, J16, X08)', async () => {
+    const leaked = (await (await fetch(`${F('jwks-private-key')}/jwks`)).json()).keys
+    assert.ok(leaked.some((/** @type {any} */ k) => k.d && k.p && k.q))
+    assert.equal((await fetch(`${F('jwks-404')}/jwks`)).status, 404)
+    assert.equal(Array.isArray((await (await fetch(`${F('jwks-malformed')}/jwks`)).json()).keys), false)
+    assert.equal((await fetch(`${F('jwks-no-cors')}/jwks`, { headers: { origin: ORIGIN } })).headers.get('access-control-allow-origin'), null)
+    const published = (await (await fetch(`${F('id-token-es256')}/jwks`)).json()).keys
+    assert.ok(published.some((/** @type {any} */ k) => k.kid === 'fault-layer-es256' && !k.d))
+  })
+
+  await check('authorization-endpoint error faults (A06, A08, C07, C15, S01, S04) redirect at once with state and iss', async () => {
+    for (const [id, error] of [['pkce-method-rejected', 'invalid_request'], ['resource-rejected', 'invalid_target'], ['authorize-error-invalid-scope', 'invalid_scope'],
+      ['authorize-error-server-error', 'server_error'], ['authorize-error-login-required', 'login_required'], ['error-description-html', 'invalid_request'],
+      ['error-description-phishing', 'access_denied']]) {
+      const cb = await authorize(F(/** @type {string} */ (id)), { client_id: 'pkce-playground', redirect_uri: REDIRECT_URI, response_type: 'code', scope: 'openid', state: 's9' })
+      assert.equal(cb.searchParams.get('error'), error, id)
+      assert.equal(cb.searchParams.get('state'), 's9', id)
+      assert.equal(cb.searchParams.get('iss'), F(/** @type {string} */ (id)), id)
+    }
+    const c15 = await authorize(F('error-response-wrong-state'), { client_id: 'pkce-playground', redirect_uri: REDIRECT_URI, response_type: 'code', scope: 'openid', state: 's9' })
+    assert.equal(c15.searchParams.get('state'), 'forged-s9')
+  })
+
+  await check('callback faults (C04, C08, C10, C11, C12)', async () => {
+    const base = (/** @type {string} */ id) => {
+      const { challenge } = pkce()
+      return authorize(F(id), { client_id: 'pkce-playground', redirect_uri: REDIRECT_URI, response_type: 'code', scope: 'openid', state: 'st', code_challenge: challenge, code_challenge_method: 'S256' })
+    }
+    assert.equal((await base('iss-wrong')).searchParams.get('iss'), AS)
+    const c08 = await base('response-in-fragment')
+    assert.equal(c08.search, '')
+    assert.match(c08.hash, /code=/)
+    assert.ok((await base('implicit-id-token-in-response')).searchParams.get('id_token'))
+    const c11 = await base('jarm-response')
+    assert.deepEqual([...c11.searchParams.keys()], ['response'])
+    assert.equal(decodeJwt(/** @type {string} */ (c11.searchParams.get('response'))).state, 'st')
+    const c12 = await base('callback-no-code')
+    assert.equal(c12.searchParams.has('code'), false)
+    assert.equal(c12.searchParams.get('state'), 'st')
+  })
+
+  await check('token response faults (T02, T03, T05, T06, T08, T09, T10, T12, T13, T14, T24, T25)', async () => {
+    const t = async (/** @type {string} */ id) => (await flow(F(id))).t
+    const t02 = await t('token-error-html-400')
+    assert.equal(t02.res.status, 400)
+    assert.match(/** @type {string} */ (t02.res.headers.get('content-type')), /^text\/html/)
+    const t03 = await t('token-invalid-json')
+    assert.equal(t03.res.status, 200)
+    assert.equal(t03.json, undefined)
+    const t03b = await t('token-json-as-html')
+    assert.match(/** @type {string} */ (t03b.res.headers.get('content-type')), /^text\/html/)
+    assert.ok(t03b.json.access_token)
+    assert.equal((await t('token-access-token-missing')).json.access_token, undefined)
+    assert.equal((await t('token-type-missing')).json.token_type, undefined)
+    assert.equal((await t('token-type-jwt')).json.token_type, 'JWT')
+    assert.equal((await t('token-expires-in-missing')).json.expires_in, undefined)
+    assert.equal((await t('token-expires-in-string')).json.expires_in, '3600')
+    assert.equal((await t('token-extra-members')).json.x_tenant, 'acme')
+    assert.equal((await t('token-scope-omitted')).json.scope, undefined)
+    const t14 = await t('token-no-cache-control')
+    assert.equal(t14.res.headers.get('cache-control'), null)
+    assert.equal(t14.acao, ORIGIN)
+    const t24 = await t('token-id-token-missing')
+    assert.equal(t24.json.id_token, undefined)
+    assert.ok(t24.json.access_token)
+    const t25 = await t('token-server-error-503')
+    assert.equal(t25.res.status, 503)
+    assert.equal(t25.json.error, 'server_error')
+    assert.equal(t25.acao, ORIGIN)
+  })
+
+  await check('token error faults (T16, T17, T18, T19, T29, B14, X09)', async () => {
+    for (const id of ['token-code-invalid', 'token-redirect-uri-altered', 'token-code-reused']) {
+      const { t } = await flow(F(id))
+      assert.equal(t.res.status, 400, id)
+      assert.equal(t.json.error, 'invalid_grant', id)
+      assert.equal(t.acao, ORIGIN, id)
+    }
+    const t19 = (await flow(F('token-requires-client-auth'))).t
+    assert.equal(t19.res.status, 401)
+    assert.equal(t19.json.error, 'invalid_client')
+    const t29 = await token(F('token-resource-rejected'), { grant_type: 'authorization_code', code: 'x', redirect_uri: REDIRECT_URI, client_id: 'pkce-playground', code_verifier: 'x'.repeat(43), resource: 'https://api.example.com/' })
+    assert.equal(t29.json.error, 'invalid_target')
+    assert.equal(t29.acao, ORIGIN)
+    const b14 = await token(F('token-redirect'), { grant_type: 'authorization_code', code: 'x', redirect_uri: REDIRECT_URI, client_id: 'pkce-playground', code_verifier: 'x'.repeat(43) })
+    assert.equal(b14.res.status, 307)
+    const x09 = (await flow(F('token-actual-refused'))).t
+    assert.equal(x09.res.status, 403)
+    assert.equal(x09.acao, null)
+  })
+
+  await check('CORS faults (X03, X04, X05)', async () => {
+    const pre = (/** @type {string} */ id) => fetch(`${F(id)}/token`, {
+      method: 'OPTIONS', headers: { origin: ORIGIN, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+    })
+    assert.equal((await pre('token-preflight-404')).status, 404)
+    assert.equal((await pre('token-preflight-no-authorization')).headers.get('access-control-allow-headers'), 'content-type')
+    const x03 = (await flow(F('token-acao-wrong'))).t
+    assert.equal(x03.acao, 'http://evil.example')
+  })
+
+  await check('re-signed token faults (J01, J02, J03, J05, J07, J08, J09, J10, J11, J13, J17, J18, J20, J23, J24, S01) and opaque access tokens', async () => {
+    const { importJWK, compactVerify, decodeProtectedHeader } = await import('jose')
+    const run = async (/** @type {string} */ id, /** @type {string | undefined} */ resource = undefined) => {
+      const { t } = await flow(F(id), resource ? { resource } : {})
+      assert.equal(t.res.status, 200, `${id}: ${t.text}`)
+      return t.json
+    }
+    /** verifies a token against the fault instance's JWKS (by kid) */
+    const verifies = async (/** @type {string} */ id, /** @type {string} */ jwt) => {
+      const { kid } = decodeProtectedHeader(jwt)
+      const keys = (await (await fetch(`${F(id)}/jwks`)).json()).keys
+      const jwk = keys.find((/** @type {any} */ k) => k.kid === kid)
+      if (!jwk) return false
+      try { await compactVerify(jwt, /** @type {any} */ (await importJWK(jwk, jwk.alg))); return true } catch { return false }
+    }
+    const j01 = await run('id-token-sub-missing')
+    assert.equal(decodeJwt(j01.id_token).sub, undefined)
+    assert.ok(await verifies('id-token-sub-missing', j01.id_token))
+    assert.equal(decodeJwt((await run('id-token-exp-missing')).id_token).exp, undefined)
+    assert.equal(decodeJwt((await run('id-token-iss-wrong')).id_token).iss, `${F('id-token-iss-wrong')}/`)
+    assert.equal(decodeJwt((await run('id-token-aud-wrong')).id_token).aud, 'https://api.example.com/')
+    assert.ok(/** @type {number} */ (decodeJwt((await run('id-token-expired')).id_token).exp) < Date.now() / 1000)
+    assert.ok(/** @type {number} */ (decodeJwt((await run('id-token-iat-future')).id_token).iat) > Date.now() / 1000)
+    assert.equal(decodeJwt((await run('id-token-nonce-wrong')).id_token).nonce, 'not-the-nonce-you-sent')
+    const j09 = await run('id-token-es256')
+    assert.equal(decodeProtectedHeader(j09.id_token).alg, 'ES256')
+    assert.ok(await verifies('id-token-es256', j09.id_token))
+    const j10 = await run('id-token-alg-none')
+    assert.equal(decodeProtectedHeader(j10.id_token).alg, 'none')
+    assert.ok(j10.id_token.endsWith('.'))
+    const j11 = await run('id-token-bad-signature')
+    assert.equal(decodeProtectedHeader(j11.id_token).kid, 'demo-rs256')
+    assert.equal(await verifies('id-token-bad-signature', j11.id_token), false)
+    const j13 = await run('id-token-unknown-kid')
+    assert.equal(decodeProtectedHeader(j13.id_token).kid, 'rotated-away-2024')
+    assert.equal(await verifies('id-token-unknown-kid', j13.id_token), false)
+    const j17 = await run('jwks-rsa-1024')
+    const k1024 = (await (await fetch(`${F('jwks-rsa-1024')}/jwks`)).json()).keys.find((/** @type {any} */ k) => k.kid === 'fault-layer-rsa1024')
+    assert.equal(Buffer.from(k1024.n, 'base64url').length, 128)
+    assert.equal(decodeProtectedHeader(j17.id_token).kid, 'fault-layer-rsa1024')
+    assert.equal((await run('id-token-not-jwt')).id_token.split('.').length, 2)
+    assert.equal((await run('id-token-jwe')).id_token.split('.').length, 5)
+    const j23 = await run('access-token-no-typ', 'https://api.example.com/')
+    assert.equal(decodeProtectedHeader(j23.access_token).typ, undefined)
+    assert.equal(decodeJwt(j23.access_token).jti, undefined)
+    assert.ok(await verifies('access-token-no-typ', j23.access_token))
+    const j24 = await run('access-token-aud-client', 'https://api.example.com/')
+    assert.equal(decodeJwt(j24.access_token).aud, 'pkce-playground')
+    assert.match(/** @type {string} */ (decodeJwt((await run('id-token-claims-html')).id_token).name), /<script>/)
+    const opaque = await run('access-token-opaque', 'https://api.example.com/')
+    assert.equal(opaque.access_token.split('.').length, 1)
+  })
+
   await check('faults are isolated: the root issuer is still compliant', async () => {
     const { cb, state, t } = await flow(AS)
     assert.equal(cb.searchParams.get('state'), state)
