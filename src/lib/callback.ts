@@ -11,7 +11,12 @@ import { explainError } from './explain'
 /** Does this URL look like an authorization response meant for the playground? */
 export function isCallbackUrl(href: string): boolean {
   const u = new URL(href)
-  return u.searchParams.has('code') || u.searchParams.has('error')
+  return u.searchParams.has('code') || u.searchParams.has('error') || hasResponseInFragment(u.hash)
+}
+
+/** Response parameters in the fragment (a misconfigured response_mode or implicit-style answer). */
+export function hasResponseInFragment(hash: string): boolean {
+  return /(^#?|[#&])(code|error)=/.test(hash)
 }
 
 /** The URL with the response parameters removed (for history.replaceState). */
@@ -20,6 +25,7 @@ export function cleanCallbackUrl(href: string): string {
   for (const k of ['code', 'state', 'iss', 'error', 'error_description', 'error_uri', 'session_state', 'id_token', 'access_token', 'response']) {
     u.searchParams.delete(k)
   }
+  if (hasResponseInFragment(u.hash)) u.hash = ''
   return u.href
 }
 
@@ -74,7 +80,7 @@ export function handleCallback(href: string, snapshot: FlowSnapshot): CallbackOu
     })
     return { callback, findings }
   }
-  if (url.hash && /(^|[#&])(code|error|state)=/.test(url.hash)) {
+  if (hasResponseInFragment(url.hash)) {
     findings.push({
       id: 'response-in-fragment',
       severity: 'warning',

@@ -214,8 +214,12 @@ export function validateConfig(config: FlowConfig, clientSecret = ''): ConfigPro
     'state',
     'code_challenge',
     'code_challenge_method',
+    'scope',
+    'nonce',
   ])
-  for (const [k] of config.extra_params) {
+  for (const [raw] of config.extra_params) {
+    // authorize.ts trims names before sending, so check the trimmed name.
+    const k = raw.trim()
     if (reserved.has(k)) {
       problems.push({
         field: 'extra_params',

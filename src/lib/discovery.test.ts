@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { discover, effectiveMetadata, httpOptions, pickMetadata, wellKnownUrls } from './discovery'
 import { defaultConfig } from './config'
-import { Recorder } from './http'
+import { Recorder, MAX_RECORDED_BODY } from './http'
 import * as oauth from 'oauth4webapi'
 import type { FlowConfig } from './types'
 
@@ -81,6 +81,15 @@ describe('httpOptions', () => {
 })
 
 describe('discover', () => {
+  it('uses the whole document even when the recorded copy was truncated', async () => {
+    const big = { ...METADATA, service_documentation: `${ISSUER}/docs`, claims_supported: ['x'.repeat(MAX_RECORDED_BODY)] }
+    const f = fakeFetch({ [`${ISSUER}/.well-known/oauth-authorization-server`]: json(big) })
+    const rec = recorder(f.fetch)
+    const out = await discover(config(), rec)
+    expect(rec.exchanges[0]?.response?.bodyTruncated).toBe(true)
+    expect(out.metadata?.token_endpoint).toBe(`${ISSUER}/token`)
+  })
+
   it('falls back from a 404 to OIDC discovery and accepts it', async () => {
     const f = fakeFetch({ [`${ISSUER}/.well-known/openid-configuration`]: json(METADATA) })
     const rec = recorder(f.fetch)

@@ -209,7 +209,10 @@ export async function discover(config: FlowConfig, recorder: Recorder): Promise<
     }
     try {
       const as = await oauth.processDiscoveryResponse(issuer, response)
-      const doc = parseJsonObject(ex?.response?.body ?? '') ?? {}
+      // The recorded copy may be cut at the recording limit; oauth4webapi parsed the whole body.
+      const doc =
+        (ex?.response && !ex.response.bodyTruncated ? parseJsonObject(ex.response.body) : undefined) ??
+        (as as unknown as Record<string, unknown>)
       const metadata = pickMetadata(doc, as.issuer)
       attempts.push({
         url: candidate.url,

@@ -367,7 +367,8 @@ export class FlowSession {
   async resume(): Promise<void> {
     const href = this.#env.href()
     const restoredRaw = this.#env.storage.getItem(SNAPSHOT_KEY)
-    if (!restoredRaw && !/[?&](code|error)=/.test(new URL(href).search)) return
+    const u = new URL(href)
+    if (!restoredRaw && !/[?&](code|error)=/.test(u.search) && !/(^#?|[#&])(code|error)=/.test(u.hash)) return
     const { isCallbackUrl, revalidate, cleanCallbackUrl, handleCallback } = await loadEngine()
     const restored = loadSnapshot(this.#env.storage)
     if (!isCallbackUrl(href)) {
