@@ -1,0 +1,111 @@
+import { test, expect, CLIENT_IDS, CLIENT_SECRETS, APP_BASE } from './fixtures'
+import type { Locator, Page } from '@playwright/test'
+
+/** Opens the playground with a share link (the fragment prefills the form). */
+async function open(page: Page, params: Record<string, string>) {
+  const hash = new URLSearchParams(params).toString()
+  await page.goto(`/#${hash}`)
+  await expect(page.locator('body[data-ready="true"]')).toBeAttached()
+}
+
+async function discover(page: Page) {
+  await page.getByRole('button', { name: 'Discover' }).click()
+  await expect(page.getByTestId('status-discovery')).toHaveText(/ok|warning/)
+}
+
+/** Runs the CORS check panel and waits until the token row is there. */
+async function runCorsCheck(page: Page): Promise<Locator> {
+  const panel = page.locator('#step-cors')
+  const button = panel.getByRole('button', { name: 'Run CORS check' })
+  await expect(button).toBeEnabled()
+  await button.click()
+  await expect(panel.getByRole('table', { name: "CORS from this page's origin" })).toBeVisible()
+  await expect(panel.locator('tr[data-endpoint="token"]')).toBeVisible()
+  return panel
+}
+
+const row = (panel: Locator, endpoint: string) => panel.locator(`tr[data-endpoint="${endpoint}"]`)
+
+test('compliant issuer, public client: the client-bound endpoints are readable', async ({ page, as }) => {
+  const errors: string[] = []
+  page.on('pageerror', (e) => errors.push(e.message))
+  const tokenBodies: string[] = []
+  page.on('request', (r) => {
+    if (r.method() === 'POST' && new URL(r.url()).pathname === '/token') tokenBodies.push(r.postData() ?? '')
+  })
+  await open(page, { issuer: as.issuer, client_id: CLIENT_IDS.public, scope: 'openid' })
+  await discover(page)
+  const panel = await runCorsCheck(page)
+  for (const endpoint of ['discovery', 'jwks', 'token', 'userinfo', 'revocation', 'introspection']) {
+    await expect(row(panel, endpoint), endpoint).toHaveAttribute('data-verdict', 'readable')
+  }
+  // The fake code is refused with a readable error: error responses carry CORS.
+  await expect(row(panel, 'token').locator('[data-error-cors]')).toHaveAttribute('data-error-cors', 'true')
+  await expect(row(panel, 'token')).toContainText('400')
+  await expect(row(panel, 'token')).toContainText(`Access-Control-Allow-Origin: ${APP_BASE}`)
+  // userinfo: preflighted (Bearer), 401 readable, WWW-Authenticate exposed by oidc-provider.
+  await expect(row(panel, 'userinfo').locator('[data-preflight]')).toHaveAttribute('data-preflight', 'ok')
+  await expect(row(panel, 'userinfo')).toContainText('401')
+  await expect(row(panel, 'userinfo')).toContainText('www-authenticate')
+  // Only the fake code was ever sent to the token endpoint.
+  expect(tokenBodies.length).toBeGreaterThan(0)
+  for (const body of tokenBodies) expect(new URLSearchParams(body).get('code')).toBe('pkce-playground-cors-probe')
+  expect(errors).toEqual([])
+})
+
+test('a client the server refuses CORS for: the token row is blocked by CORS', async ({ page, as }) => {
+  await open(page, { issuer: as.issuer, client_id: CLIENT_IDS.noCors, scope: 'openid' })
+  await discover(page)
+  const panel = await runCorsCheck(page)
+  await expect(row(panel, 'token')).toHaveAttribute('data-verdict', 'blocked-by-cors')
+  await expect(row(panel, 'token').locator('[data-error-cors]')).toHaveAttribute('data-error-cors', 'false')
+  await expect(row(panel, 'token')).toContainText(`Access-Control-Allow-Origin: ${APP_BASE}`)
+  // Discovery and JWKS allow any origin in oidc-provider.
+  await expect(row(panel, 'discovery')).toHaveAttribute('data-verdict', 'readable')
+  await expect(row(panel, 'jwks')).toHaveAttribute('data-verdict', 'readable')
+  const finding = panel.locator('[data-finding-id="cors-blocked"]').first()
+  await expect(finding).toBeVisible()
+  await expect(finding).toContainText(/not subject to CORS/)
+})
+
+test('fault token-no-cors: token blocked by CORS while discovery and JWKS are readable', async ({ page, as }) => {
+  await open(page, { issuer: as.faultIssuer('token-no-cors'), client_id: CLIENT_IDS.public, scope: 'openid' })
+  await discover(page)
+  const panel = await runCorsCheck(page)
+  await expect(row(panel, 'token')).toHaveAttribute('data-verdict', 'blocked-by-cors')
+  await expect(row(panel, 'discovery')).toHaveAttribute('data-verdict', 'readable')
+  await expect(row(panel, 'jwks')).toHaveAttribute('data-verdict', 'readable')
+  await expect(row(panel, 'userinfo')).toHaveAttribute('data-verdict', 'readable')
+})
+
+test('client_secret_basic: the Authorization-header preflight passes on the compliant server', async ({ page, as }) => {
+  const authHeaders: string[] = []
+  page.on('request', (r) => {
+    if (r.method() === 'POST' && new URL(r.url()).pathname === '/token') authHeaders.push(r.headers()['authorization'] ?? '')
+  })
+  await open(page, { issuer: as.issuer, client_id: CLIENT_IDS.basic, scope: 'openid' })
+  await page.getByLabel('Client authentication').selectOption('client_secret_basic')
+  await page.getByLabel('Client secret').fill(CLIENT_SECRETS.basic)
+  await discover(page)
+  const panel = await runCorsCheck(page)
+  await expect(row(panel, 'token')).toHaveAttribute('data-verdict', 'readable')
+  await expect(row(panel, 'token').locator('[data-preflight]')).toHaveAttribute('data-preflight', 'ok')
+  await expect(row(panel, 'token')).toContainText('Access-Control-Allow-Headers: authorization')
+  // The simple probe has no Authorization header; the second one carries fake Basic credentials, never the secret.
+  expect(authHeaders).toEqual(['', `Basic ${Buffer.from('pkce-playground-cors-probe:probe').toString('base64')}`])
+})
+
+test('an unreachable hand-entered token endpoint is unreachable, not CORS', async ({ page, as }) => {
+  await open(page, {
+    issuer: as.issuer,
+    client_id: CLIENT_IDS.public,
+    scope: 'openid',
+    token_endpoint: 'http://127.0.0.1:9/token',
+  })
+  await discover(page)
+  const panel = await runCorsCheck(page)
+  await expect(row(panel, 'token')).toHaveAttribute('data-verdict', 'unreachable')
+  await expect(row(panel, 'token')).toContainText('http://127.0.0.1:9/token')
+  await expect(row(panel, 'jwks')).toHaveAttribute('data-verdict', 'readable')
+  await expect(panel.locator('[data-finding-id="endpoint-unreachable"]').first()).toBeVisible()
+})
