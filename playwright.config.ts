@@ -13,6 +13,8 @@ const ORIGINS = `http://localhost:${APP_PORT},http://127.0.0.1:${APP_PORT}`
 
 export default defineConfig({
   testDir: 'tests/e2e',
+  // One output folder per port pair, so suites running side by side do not clobber each other.
+  outputDir: `test-results/${APP_PORT}`,
   workers: 2,
   retries: CI ? 1 : 0,
   forbidOnly: CI,

@@ -205,4 +205,8 @@ export interface FlowSnapshot {
   status: Partial<Record<StepId, StepStatus>>
   /** Run-to-the-end mode: after the redirect, go on by itself. */
   auto?: boolean
+  /** Status of the steps outside the main flow (cors, refresh, userinfo, mcp-…, probes). */
+  extraStatus?: Record<string, StepStatus>
+  /** Results of the side panels, as plain JSON (each module defines its own shape). */
+  side?: Record<string, unknown>
 }

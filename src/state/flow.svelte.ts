@@ -20,6 +20,7 @@ import { effectiveMetadata } from '../lib/config'
 import { validateVerifier } from '../lib/verifier'
 import { isSafeNavigationTarget } from '../lib/navigation'
 import type { TokenView } from '../lib/tokens'
+import type { Verdict } from '../lib/report'
 import { SNAPSHOT_KEY, clearSnapshot, loadSnapshot, saveSnapshot, type KeyValueStore } from '../lib/persist'
 
 type Engine = typeof import('../lib/engine')
@@ -38,6 +39,27 @@ export interface Environment {
   navigate: (url: string) => void
   replaceUrl: (url: string) => void
   defaults: Defaults
+}
+
+/**
+ * One finding per (step, id, subject): the same problem seen by two checks (the library's error
+ * and the raw-response linter) is shown once — the first, which carries the richer explanation.
+ */
+function dedupe(findings: Finding[]): Finding[] {
+  const kept: Finding[] = []
+  for (const f of findings) {
+    const subject = String(f.data?.claim ?? f.data?.member ?? f.data?.token ?? '')
+    const twin = kept.find(
+      (k) =>
+        k.step === f.step &&
+        k.id === f.id &&
+        String(k.data?.claim ?? k.data?.member ?? k.data?.token ?? '') === subject &&
+        // Findings about different endpoints (CORS check) are different findings.
+        (k.data?.endpoint === undefined || f.data?.endpoint === undefined || k.data.endpoint === f.data.endpoint),
+    )
+    if (!twin) kept.push(f)
+  }
+  return kept
 }
 
 function severityToStatus(findings: Finding[]): StepStatus {
@@ -67,7 +89,8 @@ export class FlowSession {
   snapshot = $state.raw<FlowSnapshot>(emptySnapshot(defaultConfig('http://localhost/'), 'http://localhost'))
   /** The step shown in the main panel. */
   current = $state<StepId>('configure')
-  busy = $state<StepId | null>(null)
+  /** The step (main or side) running now, if any. */
+  busy = $state<string | null>(null)
   /** PKCE form: verifier being edited and its live validation. */
   verifierDraft = $state('')
   pkceMethod = $state<PkceMethod>('S256')
@@ -79,8 +102,17 @@ export class FlowSession {
   announcement = $state('')
   /** A message about the last user action that could not be done (shown near the controls). */
   notice = $state('')
+  /** The A/B/C verdict over the whole run (recomputed after each step). */
+  verdict = $state.raw<Verdict | undefined>(undefined)
+  corsRunning = $state(false)
+  /** Notes about the last pasted response (what was assumed). */
+  pasteNotes = $state.raw<string[]>([])
 
   #env: Environment
+  /** This page's origin (what CORS is checked against). */
+  get origin(): string {
+    return this.#env.origin
+  }
   #validated: URLSearchParams | undefined
 
   verifierProblem = $derived(validateVerifier(this.verifierDraft))
@@ -129,12 +161,131 @@ export class FlowSession {
       ...this.snapshot,
       ...patch,
       exchanges: [...this.snapshot.exchanges.filter((e) => !later.has(e.step as StepId)), ...exchanges],
-      findings: [...this.snapshot.findings.filter((f) => !later.has(f.step as StepId)), ...findings],
+      findings: dedupe([...this.snapshot.findings.filter((f) => !later.has(f.step as StepId)), ...findings]),
       status: statusMap,
+    }
+    void this.#updateVerdict()
+  }
+
+  /** Replaces the results of a step outside the main flow (cors, refresh, userinfo, mcp-…). */
+  commitExtra(step: string, exchanges: HttpExchange[], findings: Finding[], side?: Record<string, unknown>, status?: StepStatus) {
+    this.snapshot = {
+      ...this.snapshot,
+      exchanges: [...this.snapshot.exchanges.filter((e) => e.step !== step), ...exchanges],
+      findings: dedupe([...this.snapshot.findings.filter((f) => f.step !== step), ...findings]),
+      extraStatus: { ...(this.snapshot.extraStatus ?? {}), [step]: status ?? severityToStatus(findings) },
+      side: { ...(this.snapshot.side ?? {}), ...(side ?? {}) },
+    }
+    void this.#updateVerdict()
+  }
+
+  /**
+   * CORS check: probes every endpoint the metadata names from this page's origin, without
+   * consuming a code (fake codes and tokens only).
+   */
+  async runCorsCheck(): Promise<void> {
+    const md = this.snapshot.metadata
+    if (!md) {
+      this.notice = 'Run Discover first (or enter the endpoints by hand): the check probes the endpoints the metadata names.'
+      return
+    }
+    if (this.busy) return
+    this.busy = 'cors'
+    this.corsRunning = true
+    try {
+      const { runCorsCheck } = await loadEngine()
+      const recorder = this.#recorder('cors')
+      const pageUrl = this.#env.href()
+      const { results, findings } = await runCorsCheck({
+        metadata: md,
+        ...(this.snapshot.discovery?.source ? { discoveryUrl: this.snapshot.discovery.source } : {}),
+        config: this.snapshot.config,
+        pageUrl,
+        recorder,
+        probe: makeNoCorsProbe(this.#env.fetch),
+      })
+      this.commitExtra('cors', recorder.exchanges, findings, { cors: results })
+      this.announcement = `CORS check done: ${results.length} endpoints probed.`
+    } catch (err) {
+      const { explainError } = await loadEngine()
+      this.commitExtra('cors', [], [explainError(err, { step: 'cors' })], undefined, 'error')
+    } finally {
+      this.busy = null
+      this.corsRunning = false
     }
   }
 
-  #recorder(step: StepId): Recorder {
+  async #updateVerdict() {
+    const { computeVerdict } = await loadEngine()
+    try {
+      this.verdict = computeVerdict(this.snapshot)
+    } catch {
+      this.verdict = undefined
+    }
+  }
+
+  /** The redacted JSON report (no code, verifier, secret, refresh token or token signature). */
+  async report() {
+    const { buildReport, reportToMarkdown, REPORT_FILENAME } = await loadEngine()
+    const extraSteps = Object.entries(this.snapshot.extraStatus ?? {}).map(([id, status]) => ({ id, status }))
+    const report = buildReport(this.snapshot, {
+      version: __APP_VERSION__,
+      clientSecret: this.secret,
+      extraSteps,
+      secrets: this.tokenVerifier ? [this.tokenVerifier] : [],
+    })
+    return { report, json: JSON.stringify(report, null, 2), markdown: reportToMarkdown(report), filename: REPORT_FILENAME }
+  }
+
+  /**
+   * Paste-back: the user ran the curl command and pasted the raw HTTP response (or just the JSON).
+   * The same linters and token decoding run on it as on a response the page could read.
+   */
+  async analysePasted(text: string): Promise<boolean> {
+    const { parsePastedResponse, tokensFromBody, lintTokenResponse } = await loadEngine()
+    const parsed = parsePastedResponse(text, { url: this.snapshot.metadata?.token_endpoint ?? '' })
+    if (!parsed.ok) {
+      this.notice = parsed.error
+      this.pasteNotes = []
+      return false
+    }
+    this.pasteNotes = parsed.notes
+    const request = this.tokenPreview ?? {
+      method: 'POST',
+      url: this.snapshot.metadata?.token_endpoint ?? '',
+      headers: [],
+      browserAdded: [],
+    }
+    const exchange: HttpExchange = {
+      id: nextExchangeId('paste'),
+      step: 'token',
+      label: 'Token response pasted by you (from the curl command)',
+      startedAt: Date.now(),
+      durationMs: 0,
+      request,
+      response: parsed.response,
+      cors: 'not-checked',
+      corsDetail: 'Pasted by hand: this response did not come through the browser, so CORS does not apply to it.',
+    }
+    const findings = lintTokenResponse(parsed.response, {
+      step: 'token',
+      requestedScope: this.snapshot.config.scope,
+      openid: this.snapshot.config.scope.split(/\s+/).includes('openid'),
+    }).map((f) => ({ ...f, data: { ...(f.data ?? {}), source: 'pasted' } }))
+    const body = tokensFromBody(parsed.response.body)
+    const keep = this.snapshot.exchanges.filter((e) => e.step === 'token')
+    const keepFindings = this.snapshot.findings.filter((f) => f.step === 'token')
+    this.#commit(
+      'token',
+      { token: { status: parsed.response.status, ...(body ? { body } : {}) } },
+      [...keep, exchange],
+      [...keepFindings, ...findings],
+    )
+    if (body && typeof body.access_token === 'string') await this.run('tokens')
+    return true
+  }
+
+  #recorder(step: string): Recorder {
     const pageUrl = this.#env.href()
     const probe = makeNoCorsProbe(this.#env.fetch)
     return new Recorder({
@@ -243,9 +394,25 @@ export class FlowSession {
       ], 'skipped')
       return true
     }
-    const { discover } = await loadEngine()
+    const { discover, lintMetadata } = await loadEngine()
     const recorder = this.#recorder('discovery')
     const outcome = await discover(config, recorder)
+    const doc = outcome.result.document
+    if (doc && outcome.result.source) {
+      // Lint what the server really sent (oauth4webapi only checks what it needs).
+      const accepted = outcome.result.attempts.find((a) => a.outcome === 'ok')
+      const ex = recorder.exchanges.find((e) => e.id === accepted?.exchangeId)
+      const contentType = ex?.response?.headers.find(([k]) => k === 'content-type')?.[1]
+      outcome.findings.push(
+        ...lintMetadata(doc, {
+          expectedIssuer: config.issuer,
+          source: outcome.result.source,
+          clientAuth: config.client_auth,
+          pageOrigin: this.#env.origin,
+          ...(contentType ? { contentType } : {}),
+        }),
+      )
+    }
     const md = effectiveMetadata(config, outcome.metadata)
     const usable = Boolean(md.authorization_endpoint && md.token_endpoint)
     this.#commit('discovery', { discovery: outcome.result, metadata: md }, recorder.exchanges, outcome.findings)
@@ -472,6 +639,20 @@ export class FlowSession {
     this.#persist()
     const recorder = this.#recorder('token')
     const outcome = await exchangeCode(this.#forToken(), this.#validated, this.secret, recorder)
+    const raw = recorder.exchanges.at(-1)?.response
+    if (raw) {
+      // Lint the raw response: oauth4webapi is lenient on purpose (token_type case, string expires_in…).
+      const { lintTokenResponse, lintCors } = await loadEngine()
+      outcome.findings.push(
+        ...lintTokenResponse(raw, {
+          step: 'token',
+          requestedScope: this.snapshot.config.scope,
+          openid: this.snapshot.config.scope.split(/\s+/).includes('openid'),
+          clientAuth: this.snapshot.config.client_auth,
+        }),
+        ...lintCors(raw, { endpoint: 'token', pageOrigin: this.#env.origin, step: 'token' }),
+      )
+    }
     if (this.verifierEdited) {
       outcome.findings.unshift({
         id: 'pkce-verifier-edited',
@@ -501,9 +682,12 @@ export class FlowSession {
       this.notice = 'No token response to inspect yet.'
       return false
     }
-    const { fetchJwks, inspectTokens } = await loadEngine()
+    const { fetchJwks, inspectTokens, lintJwks } = await loadEngine()
     const recorder = this.#recorder('tokens')
     const jwks = await fetchJwks(this.snapshot.metadata?.jwks_uri, recorder)
+    if (jwks.jwks && this.snapshot.metadata?.jwks_uri) {
+      jwks.findings.push(...lintJwks(jwks.jwks, { url: this.snapshot.metadata.jwks_uri, step: 'tokens' }))
+    }
     const { views, findings } = await inspectTokens(this.snapshot, body, jwks)
     this.tokenViews = views
     this.#commit('tokens', {}, recorder.exchanges, [...jwks.findings, ...findings])
