@@ -109,3 +109,32 @@ test('an unreachable hand-entered token endpoint is unreachable, not CORS', asyn
   await expect(row(panel, 'jwks')).toHaveAttribute('data-verdict', 'readable')
   await expect(panel.locator('[data-finding-id="endpoint-unreachable"]').first()).toBeVisible()
 })
+
+test('fault token-preflight-no-authorization + client_secret_basic: preflight failed', async ({ page, as }) => {
+  await open(page, { issuer: as.faultIssuer('token-preflight-no-authorization'), client_id: CLIENT_IDS.basic, scope: 'openid' })
+  await page.getByLabel('Client authentication').selectOption('client_secret_basic')
+  await page.getByLabel('Client secret').fill(CLIENT_SECRETS.basic)
+  await discover(page)
+  const panel = await runCorsCheck(page)
+  await expect(row(panel, 'token')).toHaveAttribute('data-verdict', 'preflight-failed')
+  await expect(row(panel, 'token').locator('[data-preflight]')).toHaveAttribute('data-preflight', 'failed')
+  await expect(row(panel, 'token')).toContainText('Access-Control-Allow-Headers: authorization')
+  await expect(panel.locator('[data-finding-id="cors-preflight-failed"]').first()).toContainText(/client_secret_basic/)
+})
+
+test('fault userinfo-www-authenticate-hidden: the challenge is reported as hidden', async ({ page, as }) => {
+  await open(page, { issuer: as.faultIssuer('userinfo-www-authenticate-hidden'), client_id: CLIENT_IDS.public, scope: 'openid' })
+  await discover(page)
+  const panel = await runCorsCheck(page)
+  await expect(row(panel, 'userinfo')).toHaveAttribute('data-verdict', 'readable')
+  await expect(row(panel, 'userinfo')).toContainText('Access-Control-Expose-Headers: WWW-Authenticate')
+  await expect(panel.locator('[data-finding-id="www-authenticate-not-exposed"]')).toBeVisible()
+})
+
+test('fault token-redirect: the token row is redirected', async ({ page, as }) => {
+  await open(page, { issuer: as.faultIssuer('token-redirect'), client_id: CLIENT_IDS.public, scope: 'openid' })
+  await discover(page)
+  const panel = await runCorsCheck(page)
+  await expect(row(panel, 'token')).toHaveAttribute('data-verdict', 'redirected')
+  await expect(row(panel, 'jwks')).toHaveAttribute('data-verdict', 'readable')
+})
