@@ -1,0 +1,320 @@
+// The test MCP server of PKCE Playground: a real MCP server (official TypeScript SDK, Streamable HTTP)
+// protected by the demo authorization server (tests/servers/authorization-server.mjs).
+//
+//   node tests/servers/mcp-server.mjs --port 9500 --issuer http://localhost:9000 --origins http://localhost:5173
+//   (env MCP_PORT, AS_ISSUER and PLAYGROUND_ORIGINS are accepted too; --port 0 picks a free port)
+//
+// URLs (BASE = http://localhost:PORT):
+//   BASE/mcp                                         the compliant MCP server (resource identifier = this URL)
+//   BASE/v/<variant>/mcp                             a deliberately broken variant (see VARIANTS)
+//   BASE/.well-known/oauth-protected-resource/mcp    RFC 9728 metadata, path-inserted form
+//   BASE/.well-known/oauth-protected-resource/v/<variant>/mcp
+//   BASE/.well-known/oauth-protected-resource        root form: metadata of BASE/mcp
+//
+// Auth: every MCP request needs `Authorization: Bearer <JWT access token>` from the issuer, verified with
+// jose (signature by the issuer's jwks_uri, iss, aud = the exact MCP URL, typ at+jwt). Otherwise 401 with
+// `WWW-Authenticate: Bearer resource_metadata="…", scope="openid"` (+ error="invalid_token" when a token
+// was sent). CORS for the playground origins, exposing WWW-Authenticate and Mcp-Session-Id.
+
+import http from 'node:http'
+import { randomUUID } from 'node:crypto'
+import { parseArgs } from 'node:util'
+import { fileURLToPath } from 'node:url'
+import { createRemoteJWKSet, jwtVerify } from 'jose'
+import { z } from 'zod'
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js'
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js'
+import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js'
+
+/** Broken variants, served under /v/<id>/mcp. */
+export const VARIANTS = Object.freeze({
+  'no-prm': 'No protected resource metadata: the challenge URL and the path-inserted well-known URL answer 404 (D16).',
+  'no-challenge-metadata': '401 challenge without resource_metadata; PRM only at the path-inserted well-known URL (client must fall back).',
+  'prm-resource-mismatch': 'PRM "resource" is the bare origin instead of the MCP URL (D17).',
+  'prm-resource-not-exact': 'PRM "resource" differs only in host case: equal after URL normalisation, not as a string (D17).',
+  'prm-no-authorization-servers': 'PRM has no authorization_servers (D18).',
+  'no-expose': 'CORS allowed but WWW-Authenticate is not in Access-Control-Expose-Headers (X10).',
+  'no-cors': 'No CORS headers at all, not even on the preflight (X10).',
+  'json-response': 'Compliant, but answers POSTs with application/json instead of an SSE stream.',
+})
+
+export const SCOPES_SUPPORTED = ['openid', 'profile', 'email']
+export const CHALLENGE_SCOPE = 'openid'
+const PRM_PREFIX = '/.well-known/oauth-protected-resource'
+
+/** @param {http.IncomingMessage} stream @returns {Promise<Buffer>} */
+function readBody(stream) {
+  return new Promise((resolve, reject) => {
+    /** @type {Buffer[]} */
+    const chunks = []
+    stream.on('data', (c) => chunks.push(c))
+    stream.on('end', () => resolve(Buffer.concat(chunks)))
+    stream.on('error', reject)
+  })
+}
+
+/** @param {http.ServerResponse} res @param {number} status @param {unknown} body @param {Record<string, string>} [headers] */
+function sendJson(res, status, body, headers = {}) {
+  const buf = Buffer.from(JSON.stringify(body, null, 2))
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': String(buf.length),
+    'cache-control': 'no-store',
+    ...headers,
+  })
+  res.end(buf)
+}
+
+/** @param {string} variant @param {string} text */
+function createMcp(variant, text) {
+  const server = new McpServer({ name: 'pkce-playground-test-mcp', version: '1.0.0' })
+  server.registerTool(
+    'echo',
+    { description: 'Echoes the text it is given.', inputSchema: { text: z.string() } },
+    async ({ text: t }) => ({ content: [{ type: 'text', text: t }] }),
+  )
+  server.registerTool(
+    'time',
+    { description: `Tells the server's current time (ISO 8601). ${text}` },
+    async () => ({ content: [{ type: 'text', text: new Date().toISOString() }] }),
+  )
+  void variant
+  return server
+}
+
+/**
+ * Starts the test MCP server.
+ * @param {object} options
+ * @param {number} options.port                 0 picks a free port
+ * @param {string} options.issuer               the authorization server (e.g. the demo AS url)
+ * @param {string[]} options.playgroundOrigins  origins allowed by CORS
+ * @param {string} [options.resourcePath]       path of the compliant MCP endpoint (default /mcp)
+ * @param {string} [options.host]               host name in the URLs (listening is on loopback only)
+ * @returns {Promise<{ url: string, base: string, port: number, variantUrl(v: string): string, close(): Promise<void> }>}
+ */
+export async function startMcpServer({ port, issuer, playgroundOrigins, resourcePath = '/mcp', host = 'localhost' }) {
+  const origins = playgroundOrigins.map((o) => new URL(o).origin)
+  issuer = issuer.replace(/\/$/, '')
+  /** @type {ReturnType<typeof createRemoteJWKSet> | undefined} */
+  let jwks
+  async function getJwks() {
+    if (jwks) return jwks
+    const meta = await (await fetch(`${issuer}/.well-known/openid-configuration`)).json()
+    jwks = createRemoteJWKSet(new URL(meta.jwks_uri))
+    return jwks
+  }
+
+  /** @type {Map<string, { transport: StreamableHTTPServerTransport, server: McpServer }>} */
+  const sessions = new Map()
+
+  /** @type {http.Server[]} */
+  const servers = []
+  const onRequest = (/** @type {http.IncomingMessage} */ req, /** @type {http.ServerResponse} */ res) => {
+    handle(req, res).catch((err) => {
+      console.error('[MCP] error', err)
+      if (!res.headersSent) sendJson(res, 500, { error: 'server_error', error_description: String(err) })
+      else res.destroy()
+    })
+  }
+  const first = http.createServer(onRequest)
+  await new Promise((resolve, reject) => {
+    first.once('error', reject)
+    first.listen(port, '127.0.0.1', () => resolve(undefined))
+  })
+  servers.push(first)
+  const publicPort = /** @type {import('node:net').AddressInfo} */ (first.address()).port
+  const v6 = http.createServer(onRequest)
+  await new Promise((resolve) => {
+    v6.once('error', () => resolve(undefined))
+    v6.listen(publicPort, '::1', () => {
+      servers.push(v6)
+      resolve(undefined)
+    })
+  })
+  const base = `http://${host}:${publicPort}`
+  const mcpUrlOf = (/** @type {string} */ variant) => `${base}${variant ? `/v/${variant}` : ''}${resourcePath}`
+
+  /** @param {string} variant */
+  function prmFor(variant) {
+    const resource = mcpUrlOf(variant)
+    /** @type {Record<string, unknown>} */
+    const doc = {
+      resource,
+      authorization_servers: [issuer],
+      scopes_supported: SCOPES_SUPPORTED,
+      bearer_methods_supported: ['header'],
+      resource_name: `PKCE Playground test MCP server${variant ? ` (${variant})` : ''}`,
+    }
+    if (variant === 'prm-resource-mismatch') doc.resource = `${base}/`
+    if (variant === 'prm-resource-not-exact') doc.resource = resource.replace(host, host.toUpperCase())
+    if (variant === 'prm-no-authorization-servers') delete doc.authorization_servers
+    return doc
+  }
+
+  /** CORS headers for this request ({} when the origin is not allowed or the variant has none). */
+  function cors(/** @type {http.IncomingMessage} */ req, /** @type {string} */ variant) {
+    const origin = req.headers.origin
+    if (!origin || variant === 'no-cors' || !origins.includes(origin)) return {}
+    return {
+      'access-control-allow-origin': origin,
+      'access-control-expose-headers': variant === 'no-expose' ? 'Mcp-Session-Id' : 'WWW-Authenticate, Mcp-Session-Id',
+      vary: 'Origin',
+    }
+  }
+
+  /** @param {http.IncomingMessage} req @param {http.ServerResponse} res */
+  async function handle(req, res) {
+    const url = new URL(req.url ?? '/', base)
+    let path = url.pathname
+    const isPrm = path === PRM_PREFIX || path.startsWith(`${PRM_PREFIX}/`)
+    if (isPrm) path = path.slice(PRM_PREFIX.length) || '/'
+    let variant = ''
+    const m = /^\/v\/([^/]+)(\/.*)$/.exec(path)
+    if (m) {
+      variant = decodeURIComponent(m[1] ?? '')
+      path = m[2] ?? '/'
+      if (!Object.hasOwn(VARIANTS, variant)) {
+        await readBody(req)
+        return sendJson(res, 404, { error: 'unknown_variant', variants: Object.keys(VARIANTS) }, { 'access-control-allow-origin': '*' })
+      }
+    }
+    const corsHeaders = cors(req, variant)
+
+    if (req.method === 'OPTIONS') {
+      await readBody(req)
+      /** @type {Record<string, string>} */
+      const h = { ...corsHeaders }
+      if (h['access-control-allow-origin']) {
+        h['access-control-allow-methods'] = 'GET, POST, DELETE, OPTIONS'
+        h['access-control-allow-headers'] = 'authorization, content-type, mcp-protocol-version, mcp-session-id, last-event-id'
+        h['access-control-max-age'] = '600'
+      }
+      res.writeHead(204, h)
+      return res.end()
+    }
+
+    if (isPrm) {
+      await readBody(req)
+      // The root form describes the compliant server; a variant has only its path-inserted form.
+      const known = path === '/' ? !variant : path === resourcePath
+      if (!known || variant === 'no-prm' || req.method !== 'GET') {
+        return sendJson(res, 404, { error: 'not_found' }, { 'access-control-allow-origin': '*' })
+      }
+      return sendJson(res, 200, prmFor(path === '/' ? '' : variant), { 'access-control-allow-origin': '*' })
+    }
+
+    if (path !== resourcePath) {
+      await readBody(req)
+      return sendJson(res, 404, { error: 'not_found' }, corsHeaders)
+    }
+
+    // ---- the MCP endpoint: authenticate first --------------------------------------------------
+    const mcpUrl = mcpUrlOf(variant)
+    const authz = req.headers.authorization ?? ''
+    const token = /^Bearer\s+(\S+)$/i.exec(authz)?.[1]
+    /** @type {string | undefined} */
+    let tokenError
+    if (token) {
+      try {
+        await jwtVerify(token, await getJwks(), { issuer, audience: mcpUrl, typ: 'at+jwt' })
+      } catch (err) {
+        tokenError = err instanceof Error ? err.message : String(err)
+      }
+    }
+    if (!token || tokenError) {
+      await readBody(req)
+      const params = []
+      if (variant !== 'no-challenge-metadata') {
+        params.push(`resource_metadata="${base}${PRM_PREFIX}${variant ? `/v/${variant}` : ''}${resourcePath}"`)
+      }
+      params.push(`scope="${CHALLENGE_SCOPE}"`)
+      if (tokenError) {
+        params.push('error="invalid_token"', `error_description="${tokenError.replace(/["\\]/g, "'")}"`)
+      }
+      return sendJson(
+        res,
+        401,
+        { jsonrpc: '2.0', error: { code: -32001, message: 'Unauthorized' }, id: null },
+        { ...corsHeaders, 'www-authenticate': `Bearer ${params.join(', ')}` },
+      )
+    }
+
+    for (const [k, v] of Object.entries(corsHeaders)) res.setHeader(k, v)
+    const sessionId = req.headers['mcp-session-id']
+    const existing = typeof sessionId === 'string' ? sessions.get(sessionId) : undefined
+    if (existing) return existing.transport.handleRequest(req, res)
+
+    if (req.method !== 'POST') {
+      await readBody(req)
+      return sendJson(res, 400, { jsonrpc: '2.0', error: { code: -32000, message: 'No valid session' }, id: null })
+    }
+    const raw = await readBody(req)
+    /** @type {unknown} */
+    let body
+    try {
+      body = JSON.parse(raw.toString('utf8'))
+    } catch {
+      return sendJson(res, 400, { jsonrpc: '2.0', error: { code: -32700, message: 'Parse error' }, id: null })
+    }
+    if (sessionId !== undefined || !isInitializeRequest(body)) {
+      return sendJson(res, sessionId ? 404 : 400, {
+        jsonrpc: '2.0',
+        error: { code: -32000, message: sessionId ? 'Session not found' : 'No session: send initialize first' },
+        id: null,
+      })
+    }
+    const transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: () => randomUUID(),
+      enableJsonResponse: variant === 'json-response',
+      onsessioninitialized: (id) => {
+        sessions.set(id, { transport, server })
+      },
+    })
+    transport.onclose = () => {
+      if (transport.sessionId) sessions.delete(transport.sessionId)
+    }
+    const server = createMcp(variant, variant ? `(variant ${variant})` : '')
+    await server.connect(transport)
+    await transport.handleRequest(req, res, body)
+  }
+
+  return {
+    url: mcpUrlOf(''),
+    base,
+    port: publicPort,
+    variantUrl: (v) => mcpUrlOf(v),
+    async close() {
+      for (const { transport, server } of sessions.values()) {
+        await transport.close().catch(() => {})
+        await server.close().catch(() => {})
+      }
+      sessions.clear()
+      await Promise.all(servers.map((s) => new Promise((resolve) => {
+        s.close(() => resolve(undefined))
+        s.closeAllConnections()
+      })))
+    },
+  }
+}
+
+// ---- CLI -----------------------------------------------------------------------------------------
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string' },
+      issuer: { type: 'string' },
+      origins: { type: 'string' },
+      host: { type: 'string' },
+    },
+  })
+  const port = Number(values.port ?? process.env.MCP_PORT ?? 9500)
+  const issuer = values.issuer ?? process.env.AS_ISSUER ?? 'http://localhost:9000'
+  const origins = (values.origins ?? process.env.PLAYGROUND_ORIGINS ?? 'http://localhost:5173,http://127.0.0.1:5173')
+    .split(',').map((s) => s.trim()).filter(Boolean)
+  const server = await startMcpServer({ port, issuer, playgroundOrigins: origins, host: values.host ?? 'localhost' })
+  console.log(`MCP server at ${server.url} (issuer ${issuer}, origins ${origins.join(' ')})`)
+  console.log(`  variants: ${server.base}/v/<id>/mcp for ${Object.keys(VARIANTS).join(', ')}`)
+  const stop = () => server.close().then(() => process.exit(0))
+  process.on('SIGINT', stop)
+  process.on('SIGTERM', stop)
+}
