@@ -103,7 +103,10 @@ describe('buildShareFragment', () => {
       redirect_uri: 'https://playground.example/app/',
     })
     const parsed = parseShareFragment(buildShareFragment(c))
-    for (const key of SHARE_KEYS) expect(parsed[key]).toBe(c[key])
+    for (const key of SHARE_KEYS) {
+      const field = key === 'mcp' ? 'mcp_url' : key
+      expect(parsed[field], key).toBe(c[field])
+    }
   })
 
   it('writes only SHARE_KEYS, never extra params, userinfo or flags', () => {

@@ -16,6 +16,7 @@ export const SHARE_KEYS = [
   'token_endpoint',
   'jwks_uri',
   'client_auth',
+  'mcp',
 ] as const
 
 export interface Defaults {
@@ -40,6 +41,7 @@ export function defaultConfig(pageUrl: string, defaults: Defaults = {}): FlowCon
     resource: defaults.resource ?? '',
     extra_params: [],
     allow_insecure_loopback: true,
+    mcp_url: '',
   }
 }
 
@@ -66,6 +68,8 @@ export function parseShareFragment(hash: string): Partial<FlowConfig> {
     const v = value.slice(0, 2048)
     if (key === 'client_auth') {
       if ((AUTH_METHODS as string[]).includes(v)) out.client_auth = v as ClientAuthMethod
+    } else if (key === 'mcp') {
+      out.mcp_url = v
     } else {
       out[key] = v
     }
@@ -77,7 +81,7 @@ export function parseShareFragment(hash: string): Partial<FlowConfig> {
 export function buildShareFragment(config: FlowConfig): string {
   const params = new URLSearchParams()
   for (const key of SHARE_KEYS) {
-    const value = config[key]
+    const value = key === 'mcp' ? config.mcp_url : config[key]
     if (typeof value === 'string' && value !== '' && !(key === 'client_auth' && value === 'none')) {
       params.set(key, value)
     }
@@ -131,7 +135,8 @@ function checkUrl(
 /** Checks the configuration before anything is sent. */
 export function validateConfig(config: FlowConfig, clientSecret = ''): ConfigProblem[] {
   const problems: ConfigProblem[] = []
-  if (!config.issuer && !(config.authorization_endpoint && config.token_endpoint)) {
+  if (config.mcp_url) checkUrl('mcp_url', 'MCP server URL', config.mcp_url, config, problems)
+  if (!config.mcp_url && !config.issuer && !(config.authorization_endpoint && config.token_endpoint)) {
     problems.push({
       field: 'issuer',
       severity: 'error',
@@ -156,7 +161,7 @@ export function validateConfig(config: FlowConfig, clientSecret = ''): ConfigPro
   checkUrl('authorization_endpoint', 'Authorization endpoint', config.authorization_endpoint, config, problems)
   checkUrl('token_endpoint', 'Token endpoint', config.token_endpoint, config, problems)
   checkUrl('jwks_uri', 'JWKS URI', config.jwks_uri, config, problems)
-  if (!config.client_id.trim()) {
+  if (!config.client_id.trim() && !config.mcp_url) {
     problems.push({ field: 'client_id', severity: 'error', message: 'Enter the client ID registered at the authorization server.' })
   }
   if (!config.redirect_uri) {

@@ -9,9 +9,20 @@ export { cleanCallbackUrl, handleCallback, isCallbackUrl, revalidate } from './c
 export { exchangeCode, previewTokenRequest } from './token'
 export { fetchJwks, inspectTokens } from './tokens'
 export { explainError } from './explain'
-export { describeClaims } from './jwt'
+export { describeClaims, decodeToken } from './jwt'
 export { HEADER_MEANINGS } from './claims'
 export { buildReport, computeVerdict, reportToMarkdown, REPORT_FILENAME } from './report'
 export { parsePastedResponse, tokensFromBody } from './pasteback'
 export { lintTokenResponse, lintMetadata, lintJwks, lintCors } from './lint'
 export { runCorsCheck } from './corscheck'
+export {
+  probeMcp,
+  canonicalMcpUrl,
+  discoverProtectedResource,
+  discoverAuthorizationServer,
+  chooseScopes,
+  registerClient,
+  mcpSession,
+  crossChecks,
+} from './mcp'
+export { connectorReadiness } from './readiness'

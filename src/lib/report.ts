@@ -12,7 +12,7 @@
  * @see [RFC 9700 §4.3 - Credential leakage](https://www.rfc-editor.org/rfc/rfc9700.html#section-4.3)
  */
 import { decodeToken, type DecodedToken, type TokenKind } from './jwt'
-import { STEPS } from './steps'
+import { STEPS, stepsFor } from './steps'
 import type {
   CorsVerdict,
   ExchangeError,
@@ -819,8 +819,9 @@ export function buildReport(snapshot: FlowSnapshot, opts: BuildReportOptions): R
   const findings = (snapshot.findings ?? []).map((f) => redactFindingWith(f, literals))
   const exchanges = (snapshot.exchanges ?? []).map((e) => redactExchangeWith(e, literals))
 
-  const ids: string[] = STEPS.map((s) => s.id)
-  const titles = new Map<string, string>(STEPS.map((s) => [s.id, s.title]))
+  const flowSteps = stepsFor(Boolean(snapshot.config?.mcp_url))
+  const ids: string[] = flowSteps.map((s) => s.id)
+  const titles = new Map<string, string>(flowSteps.map((s) => [s.id, s.title]))
   const extraStatus = new Map<string, StepStatus | undefined>()
   for (const s of opts.extraSteps ?? []) {
     if (!ids.includes(s.id)) ids.push(s.id)

@@ -1,11 +1,25 @@
 import { describe, expect, it } from 'vitest'
-import { STEPS, STEP_IDS, stepIndex, stepInfo } from './steps'
+import { STEPS, STEP_IDS, stepIndex, stepInfo, stepsFor } from './steps'
 import type { StepId } from './types'
 
 describe('steps', () => {
   it('are in flow order', () => {
-    expect(STEP_IDS).toEqual(['configure', 'discovery', 'pkce', 'authorization', 'callback', 'token', 'tokens'])
+    expect(STEP_IDS).toEqual([
+      'configure',
+      'mcp-probe',
+      'mcp-discovery',
+      'discovery',
+      'registration',
+      'pkce',
+      'authorization',
+      'callback',
+      'token',
+      'tokens',
+      'mcp-tools',
+    ])
     expect(STEPS.map((s) => s.id)).toEqual(STEP_IDS)
+    expect(stepsFor(false).map((s) => s.id)).toEqual(['configure', 'discovery', 'pkce', 'authorization', 'callback', 'token', 'tokens'])
+    expect(stepsFor(true)).toHaveLength(11)
   })
 
   it('each has a title, summary, explanation and at least one https spec link', () => {
@@ -27,8 +41,8 @@ describe('steps', () => {
 
   it('stepIndex and stepInfo look steps up by id', () => {
     expect(stepIndex('configure')).toBe(0)
-    expect(stepIndex('token')).toBe(5)
-    expect(stepIndex('tokens')).toBe(6)
+    expect(stepIndex('token')).toBe(8)
+    expect(stepIndex('tokens')).toBe(9)
     expect(stepInfo('pkce').title).toBe('PKCE')
     expect(stepInfo('callback').spec.some((l) => l.href.includes('rfc9207'))).toBe(true)
     expect(stepIndex('nope' as StepId)).toBe(-1)

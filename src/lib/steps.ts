@@ -11,6 +11,8 @@ export interface StepInfo {
   /** What happens and why, for the panel. */
   explanation: string
   spec: Array<{ label: string; href: string }>
+  /** Only when starting from an MCP server URL. */
+  mcpOnly?: true
 }
 
 export const STEPS: readonly StepInfo[] = [
@@ -26,6 +28,30 @@ export const STEPS: readonly StepInfo[] = [
     ],
   },
   {
+    id: 'mcp-probe',
+    title: 'MCP: first request',
+    summary: 'Call the MCP server without a token',
+    mcpOnly: true,
+    explanation:
+      'An MCP client starts by calling the server (an initialize request) without a token. A protected server answers 401 with a WWW-Authenticate: Bearer challenge that names its Protected Resource Metadata (resource_metadata) and the scope it needs. Cross-origin, the page can read that header only if the server lists it in Access-Control-Expose-Headers.',
+    spec: [
+      { label: 'MCP Authorization (2025-11-25)', href: 'https://modelcontextprotocol.io/specification/2025-11-25/basic/authorization' },
+      { label: 'RFC 9728 §5.1', href: 'https://www.rfc-editor.org/rfc/rfc9728.html#section-5.1' },
+    ],
+  },
+  {
+    id: 'mcp-discovery',
+    title: 'MCP: resource metadata',
+    summary: 'Which authorization server protects it',
+    mcpOnly: true,
+    explanation:
+      'The Protected Resource Metadata document (RFC 9728) names the resource and its authorization servers. Its resource must be exactly the MCP server URL; the client then discovers the first authorization server’s metadata and uses the MCP URL as the RFC 8707 resource in every request.',
+    spec: [
+      { label: 'RFC 9728 §3', href: 'https://www.rfc-editor.org/rfc/rfc9728.html#section-3' },
+      { label: 'MCP: Authorization Server Discovery', href: 'https://modelcontextprotocol.io/specification/2025-11-25/basic/authorization' },
+    ],
+  },
+  {
     id: 'discovery',
     title: 'Discover',
     summary: 'Fetch the server metadata',
@@ -34,6 +60,18 @@ export const STEPS: readonly StepInfo[] = [
     spec: [
       { label: 'RFC 8414 §3', href: 'https://www.rfc-editor.org/rfc/rfc8414.html#section-3' },
       { label: 'OpenID Connect Discovery 1.0 §4', href: 'https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderConfig' },
+    ],
+  },
+  {
+    id: 'registration',
+    title: 'MCP: client registration',
+    summary: 'Pre-registered, CIMD or DCR',
+    mcpOnly: true,
+    explanation:
+      'An MCP client needs a client ID at this authorization server. In the spec’s order: a pre-registered client ID; a Client ID Metadata Document (the client ID is an https URL of a JSON document) when the server advertises support; else Dynamic Client Registration (RFC 7591) as a public client (token_endpoint_auth_method "none").',
+    spec: [
+      { label: 'MCP: Client Registration', href: 'https://modelcontextprotocol.io/specification/2025-11-25/basic/authorization' },
+      { label: 'RFC 7591 §3', href: 'https://www.rfc-editor.org/rfc/rfc7591.html#section-3' },
     ],
   },
   {
@@ -90,9 +128,26 @@ export const STEPS: readonly StepInfo[] = [
       { label: 'RFC 9068', href: 'https://www.rfc-editor.org/rfc/rfc9068.html' },
     ],
   },
+  {
+    id: 'mcp-tools',
+    title: 'MCP: tools',
+    summary: 'Initialize and list tools with the token',
+    mcpOnly: true,
+    explanation:
+      'With the access token as a Bearer header, the client initializes an MCP session over Streamable HTTP and lists the tools. The token’s audience must be this MCP server (RFC 8707, RFC 9068 §4); a connector readiness checklist sums up what ChatGPT- or Claude-style connectors depend on.',
+    spec: [
+      { label: 'MCP: Streamable HTTP', href: 'https://modelcontextprotocol.io/specification/2025-11-25/basic/transports' },
+      { label: 'MCP: Token Handling', href: 'https://modelcontextprotocol.io/specification/2025-11-25/basic/authorization' },
+    ],
+  },
 ]
 
 export const STEP_IDS: readonly StepId[] = STEPS.map((s) => s.id)
+
+/** The steps of one run: the MCP steps only when starting from an MCP server URL. */
+export function stepsFor(mcp: boolean): readonly StepInfo[] {
+  return mcp ? STEPS : STEPS.filter((s) => !s.mcpOnly)
+}
 
 export function stepIndex(id: StepId): number {
   return STEP_IDS.indexOf(id)

@@ -6,12 +6,16 @@
 /** The steps of the flow, in order. The order itself is defined once, in `steps.ts`. */
 export type StepId =
   | 'configure'
+  | 'mcp-probe'
+  | 'mcp-discovery'
   | 'discovery'
+  | 'registration'
   | 'pkce'
   | 'authorization'
   | 'callback'
   | 'token'
   | 'tokens'
+  | 'mcp-tools'
 
 export type Severity = 'error' | 'warning' | 'info'
 
@@ -111,6 +115,8 @@ export interface FlowConfig {
   extra_params: Array<[key: string, value: string]>
   /** Allow http:// endpoints on loopback hosts (localhost, 127.0.0.0/8, [::1]). */
   allow_insecure_loopback: boolean
+  /** Start from an MCP server: its URL (absent or empty = plain OAuth). */
+  mcp_url?: string
 }
 
 /** A subset of RFC 8414 / OIDC Discovery metadata, picked member by member (never merged). */

@@ -12,7 +12,7 @@ import type {
   StepId,
   StepStatus,
 } from '../lib/types'
-import { STEP_IDS, stepIndex } from '../lib/steps'
+import { STEP_IDS, stepIndex, stepsFor } from '../lib/steps'
 import { buildShareFragment, defaultConfig, parseShareFragment, validateConfig, type Defaults } from '../lib/config'
 import { Recorder, nextExchangeId, type FetchLike } from '../lib/http'
 import { classifyFailure, makeNoCorsProbe } from '../lib/cors'
@@ -21,6 +21,19 @@ import { validateVerifier } from '../lib/verifier'
 import { isSafeNavigationTarget } from '../lib/navigation'
 import type { TokenView } from '../lib/tokens'
 import type { Verdict } from '../lib/report'
+import type { McpChallenge, McpSessionResult, PrmResult, RegistrationResult, ScopeChoice } from '../lib/mcp'
+import type { ReadinessItem } from '../lib/readiness'
+
+/** What the MCP steps learned, kept in snapshot.side.mcp (plain JSON). */
+export interface McpSide {
+  url?: string
+  probe?: { status: number; challenge?: McpChallenge; wwwAuthenticateVisible: boolean; exchangeId?: string }
+  prm?: Omit<PrmResult, 'findings'>
+  scopes?: ScopeChoice
+  registration?: Omit<RegistrationResult, 'findings'>
+  session?: Omit<McpSessionResult, 'findings'>
+  readiness?: ReadinessItem[]
+}
 import { SNAPSHOT_KEY, clearSnapshot, loadSnapshot, saveSnapshot, type KeyValueStore } from '../lib/persist'
 
 type Engine = typeof import('../lib/engine')
@@ -342,7 +355,124 @@ export class FlowSession {
         return this.#token()
       case 'tokens':
         return this.#tokens()
+      case 'mcp-probe':
+        return this.#mcpProbe()
+      case 'mcp-discovery':
+        return this.#mcpDiscovery()
+      case 'registration':
+        return this.#registration()
+      case 'mcp-tools':
+        return this.#mcpTools()
     }
+  }
+
+  #mcpOptions() {
+    return { allowInsecureLoopback: this.snapshot.config.allow_insecure_loopback }
+  }
+
+  #mcpSide(): McpSide {
+    return ((this.snapshot.side ?? {}) as { mcp?: McpSide }).mcp ?? {}
+  }
+
+  #withMcp(part: Partial<McpSide>): Partial<FlowSnapshot> {
+    return { side: { ...(this.snapshot.side ?? {}), mcp: { ...this.#mcpSide(), ...part } } }
+  }
+
+  /** Sets a configuration value found by the MCP steps, in the run and in the form. */
+  #learn(patch: Partial<FlowConfig>) {
+    this.snapshot = { ...this.snapshot, config: { ...this.snapshot.config, ...patch } }
+    Object.assign(this.config, patch)
+  }
+
+  async #mcpProbe(): Promise<boolean> {
+    const { probeMcp, canonicalMcpUrl } = await loadEngine()
+    const url = canonicalMcpUrl(this.snapshot.config.mcp_url ?? '')
+    const recorder = this.#recorder('mcp-probe')
+    const r = await probeMcp(url, recorder, this.#mcpOptions())
+    const { findings, ...probe } = r
+    this.#commit('mcp-probe', this.#withMcp({ url, probe }), recorder.exchanges, findings)
+    // Without an answer there is nothing to learn from; PRM well-known URLs may still work.
+    return r.status !== 0 || findings.every((f) => f.severity !== 'error')
+  }
+
+  async #mcpDiscovery(): Promise<boolean> {
+    const { discoverProtectedResource, chooseScopes } = await loadEngine()
+    const side = this.#mcpSide()
+    const url = side.url ?? this.snapshot.config.mcp_url ?? ''
+    const recorder = this.#recorder('mcp-discovery')
+    const r = await discoverProtectedResource(url, side.probe?.challenge, recorder, this.#mcpOptions())
+    const { findings, ...prm } = r
+    const scopes = chooseScopes(side.probe?.challenge, r.prm)
+    const issuer = r.prm?.authorization_servers?.[0]
+    this.#commit('mcp-discovery', this.#withMcp({ prm, scopes }), recorder.exchanges, findings)
+    if (!issuer) return false
+    this.#learn({ issuer, resource: r.resource, scope: scopes.scope ?? '' })
+    return true
+  }
+
+  async #registration(): Promise<boolean> {
+    const { registerClient } = await loadEngine()
+    const md = this.snapshot.metadata
+    if (!md) return false
+    const recorder = this.#recorder('registration')
+    const cimd = import.meta.env.VITE_CIMD_URL
+    const r = await registerClient(md, {
+      ...(this.config.client_id.trim() ? { preRegisteredClientId: this.config.client_id.trim() } : {}),
+      ...(cimd ? { cimdUrl: cimd } : {}),
+      redirectUri: this.snapshot.config.redirect_uri,
+      recorder,
+      allowInsecureLoopback: this.snapshot.config.allow_insecure_loopback,
+    })
+    const { findings, ...registration } = r
+    this.#commit('registration', this.#withMcp({ registration }), recorder.exchanges, findings)
+    if (!r.client_id) return false
+    this.#learn({ client_id: r.client_id })
+    return true
+  }
+
+  async #mcpTools(): Promise<boolean> {
+    const { mcpSession, crossChecks, connectorReadiness, decodeToken } = await loadEngine()
+    const side = this.#mcpSide()
+    const url = side.url ?? this.snapshot.config.mcp_url ?? ''
+    const accessToken = this.snapshot.token?.body?.access_token
+    if (typeof accessToken !== 'string') {
+      this.notice = 'No access token yet: exchange the code first.'
+      return false
+    }
+    const recorder = this.#recorder('mcp-tools')
+    const session = await mcpSession(url, accessToken, recorder, this.#mcpOptions())
+    const decoded = decodeToken(accessToken)
+    const granted = this.snapshot.token?.body?.scope
+    const checks = crossChecks({
+      ...(decoded.format === 'jwt' ? { accessTokenClaims: decoded.payload } : {}),
+      resource: url,
+      ...(side.probe?.challenge?.scope ? { challengeScope: side.probe.challenge.scope } : {}),
+      ...(typeof granted === 'string' ? { grantedScope: granted } : {}),
+    })
+    const { findings: sessionFindings, ...sessionResult } = session
+    const all = [...sessionFindings, ...checks]
+    const md = this.snapshot.metadata
+    const callbackIss = this.snapshot.callback?.params.find(([k]) => k === 'iss')?.[1]
+    const readiness = connectorReadiness({
+      findings: [...this.snapshot.findings, ...all],
+      facts: {
+        ...(side.probe ? { probeStatus: side.probe.status, challengeSeen: Boolean(side.probe.challenge), challengeHasResourceMetadata: Boolean(side.probe.challenge?.resource_metadata) } : {}),
+        prmFound: Boolean(side.prm?.prm),
+        metadataFound: Boolean(this.snapshot.discovery?.document),
+        ...(md?.code_challenge_methods_supported ? { codeChallengeMethods: md.code_challenge_methods_supported } : {}),
+        ...(md?.token_endpoint_auth_methods_supported ? { tokenEndpointAuthMethods: md.token_endpoint_auth_methods_supported } : {}),
+        registrationEndpoint: Boolean(md?.registration_endpoint),
+        cimdSupported: Boolean(md?.client_id_metadata_document_supported),
+        ...(side.registration?.method ? { registration: side.registration.method } : {}),
+        ...(side.registration?.token_endpoint_auth_method ? { registeredAuthMethod: side.registration.token_endpoint_auth_method } : {}),
+        issAdvertised: Boolean(md?.authorization_response_iss_parameter_supported),
+        ...(this.snapshot.callback ? { callbackIss: callbackIss ?? null } : {}),
+        ...(this.snapshot.token ? { tokenResponseJson: Boolean(this.snapshot.token.body) } : {}),
+        mcpSessionOk: session.ok,
+      },
+    })
+    this.#commit('mcp-tools', this.#withMcp({ session: sessionResult, readiness }), recorder.exchanges, all)
+    return session.ok
   }
 
   #configure(): boolean {
@@ -705,17 +835,49 @@ export class FlowSession {
    * Runs the steps one after another from `from`, stopping where the user must act (the login at
    * the authorization server) or at the first error. The same `run()` serves every mode.
    */
-  async runToEnd(from: StepId = 'configure') {
-    for (const id of STEP_IDS.slice(stepIndex(from))) {
+  /** The steps of this run, in order (the MCP steps only when starting from an MCP server). */
+  activeSteps(): StepId[] {
+    return stepsFor(Boolean(this.snapshot.config.mcp_url ?? this.config.mcp_url)).map((s) => s.id)
+  }
+
+  /**
+   * Runs the steps from `from` to `to` (inclusive) one after another, stopping at the first that
+   * cannot go on. The callback is never run by hand: it runs when the server sends the browser back.
+   * Every mode (a button, "Run to the end", the run after the redirect) goes through here.
+   */
+  async runRange(from: StepId, to?: StepId): Promise<boolean> {
+    const ids = stepsFor(Boolean(this.config.mcp_url)).map((s) => s.id)
+    const start = Math.max(0, ids.indexOf(from))
+    const end = to ? ids.indexOf(to) : ids.length - 1
+    for (const id of ids.slice(start, end + 1)) {
       if (id === 'callback') continue
       this.current = id
-      const ok = await this.run(id)
-      if (!ok) return
-      if (id === 'authorization') {
-        this.startAuthorization(true)
-        return
-      }
+      if (!(await this.run(id))) return false
     }
+    return true
+  }
+
+  /**
+   * "Run to the end": every step, stopping only where the user must act (the login at the
+   * authorization server) or at the first error; after the redirect it goes on by itself.
+   */
+  async runToEnd(from: StepId = 'configure') {
+    const ids = this.activeSteps()
+    if (ids.indexOf(from) <= ids.indexOf('authorization')) {
+      if (await this.runRange(from, 'authorization')) this.startAuthorization(true)
+      return
+    }
+    await this.runRange(from)
+  }
+
+  /** The Discover button: everything up to the authorization request, ready to start. */
+  async prepare(): Promise<boolean> {
+    return this.runRange('configure', 'authorization')
+  }
+
+  /** The Exchange code button: the token request and everything after it. */
+  async exchange(): Promise<boolean> {
+    return this.runRange('token')
   }
 
   /** Forgets everything of the current flow: sessionStorage, tokens, secret. */
