@@ -33,39 +33,44 @@ export const MCP_CLIENT_INFO = { name: 'pkce-playground', version: '1.0.0' } as 
 export const MCP_STEPS = ['mcp-probe', 'mcp-discovery', 'registration', 'mcp-tools'] as const
 export type McpStepId = (typeof MCP_STEPS)[number]
 
-/** Every finding id this module emits, with its severity (for the findings catalogue). */
-export const MCP_FINDING_IDS: ReadonlyArray<{ id: string; severity: Severity | 'warning/error'; meaning: string }> = [
-  { id: 'mcp-url-invalid', severity: 'error', meaning: 'The MCP server URL is not an absolute http(s) URL.' },
-  { id: 'mcp-unreachable', severity: 'error', meaning: 'The MCP endpoint could not be reached or the browser blocked the response (CORS).' },
-  { id: 'mcp-no-auth-required', severity: 'info', meaning: 'The MCP server answered initialize without a token.' },
-  { id: 'mcp-probe-unexpected-status', severity: 'error', meaning: 'The unauthenticated initialize got neither 401 nor 200.' },
-  { id: 'www-authenticate-missing', severity: 'error', meaning: 'The 401 carries no WWW-Authenticate header.' },
-  { id: 'www-authenticate-not-exposed', severity: 'error', meaning: 'The browser hides WWW-Authenticate: not in Access-Control-Expose-Headers (X10).' },
-  { id: 'www-authenticate-unparseable', severity: 'error', meaning: 'The WWW-Authenticate header is not a valid RFC 9110 challenge list.' },
-  { id: 'mcp-challenge-not-bearer', severity: 'error', meaning: 'The 401 challenge has no Bearer scheme.' },
-  { id: 'mcp-challenge-no-resource-metadata', severity: 'warning', meaning: 'The Bearer challenge has no resource_metadata (RFC 9728 §5.1); clients must guess the well-known URL.' },
-  { id: 'prm-missing', severity: 'error', meaning: 'No protected resource metadata at any location (D16).' },
-  { id: 'prm-challenge-url-failed', severity: 'warning', meaning: 'The resource_metadata URL from the challenge did not give usable metadata.' },
-  { id: 'prm-resource-mismatch', severity: 'warning/error', meaning: 'PRM "resource" is not the MCP URL (error) or equal only after URL normalisation (warning) (D17).' },
-  { id: 'prm-no-authorization-servers', severity: 'error', meaning: 'PRM lists no authorization server (D18).' },
-  { id: 'prm-several-authorization-servers', severity: 'info', meaning: 'PRM lists several authorization servers; the first is used.' },
-  { id: 'mcp-pkce-not-advertised', severity: 'error', meaning: 'AS metadata lacks code_challenge_methods_supported with S256: MCP clients MUST refuse to proceed.' },
-  { id: 'mcp-issuer-not-identical', severity: 'warning', meaning: 'Metadata issuer equals the PRM entry only after URL normalisation (MCP 2026-07-28 wants identical).' },
-  { id: 'registration-pre-registered', severity: 'info', meaning: 'A pre-registered client id is used (first in the MCP priority order).' },
-  { id: 'registration-cimd', severity: 'info', meaning: 'The playground identifies itself with its Client ID Metadata Document URL.' },
-  { id: 'cimd-not-configured', severity: 'info', meaning: 'The AS supports CIMD but this build publishes no HTTPS client metadata document.' },
-  { id: 'registration-status-not-201', severity: 'warning', meaning: 'DCR succeeded with a status other than 201 Created (D19).' },
-  { id: 'registration-client-id-missing', severity: 'error', meaning: 'The DCR response carries no client_id.' },
-  { id: 'registration-changed-metadata', severity: 'warning/error', meaning: 'The AS registered different metadata than requested (D21).' },
-  { id: 'registration-rejected', severity: 'error', meaning: 'The DCR endpoint refused the registration (D22).' },
-  { id: 'registration-unavailable', severity: 'error', meaning: 'No pre-registered id, no CIMD support, no registration_endpoint.' },
-  { id: 'mcp-session-id-not-exposed', severity: 'warning', meaning: 'No Mcp-Session-Id readable: not exposed by CORS, or a stateless server.' },
-  { id: 'mcp-token-rejected', severity: 'error', meaning: 'The MCP server refused the access token (401/403 challenge).' },
-  { id: 'mcp-initialize-failed', severity: 'error', meaning: 'initialize with the access token failed.' },
-  { id: 'mcp-tools-list-failed', severity: 'error', meaning: 'tools/list failed.' },
-  { id: 'access-token-audience-mismatch', severity: 'error', meaning: 'The access token aud is not the MCP URL (J24).' },
-  { id: 'granted-scope-narrower', severity: 'warning', meaning: 'The token was granted fewer scopes than the challenge asked for.' },
+/**
+ * Every finding id this module emits, with its severity and meaning (for the findings catalogue).
+ * Kept as tuples so that the catalogue's source scanner does not read this list as emissions.
+ */
+const FINDING_TABLE: ReadonlyArray<readonly [string, Severity | 'warning/error', string]> = [
+  ['mcp-url-invalid', 'error', 'The MCP server URL is not an absolute http(s) URL.'],
+  ['mcp-unreachable', 'error', 'The MCP endpoint could not be reached or the browser blocked the response (CORS).'],
+  ['mcp-no-auth-required', 'info', 'The MCP server answered initialize without a token.'],
+  ['mcp-probe-unexpected-status', 'error', 'The unauthenticated initialize got neither 401 nor 200.'],
+  ['www-authenticate-missing', 'error', 'The 401 carries no WWW-Authenticate header.'],
+  ['www-authenticate-not-exposed', 'error', 'The browser hides WWW-Authenticate: not in Access-Control-Expose-Headers (X10).'],
+  ['www-authenticate-unparseable', 'error', 'The WWW-Authenticate header is not a valid RFC 9110 challenge list.'],
+  ['mcp-challenge-not-bearer', 'error', 'The 401 challenge has no Bearer scheme.'],
+  ['mcp-challenge-no-resource-metadata', 'warning', 'The Bearer challenge has no resource_metadata (RFC 9728 §5.1); clients must guess the well-known URL.'],
+  ['prm-missing', 'error', 'No protected resource metadata at any location (D16).'],
+  ['prm-challenge-url-failed', 'warning', 'The resource_metadata URL from the challenge did not give usable metadata.'],
+  ['prm-resource-mismatch', 'warning/error', 'PRM "resource" is not the MCP URL (error) or equal only after URL normalisation (warning) (D17).'],
+  ['prm-no-authorization-servers', 'error', 'PRM lists no authorization server (D18).'],
+  ['prm-several-authorization-servers', 'info', 'PRM lists several authorization servers; the first is used.'],
+  ['mcp-pkce-not-advertised', 'error', 'AS metadata lacks code_challenge_methods_supported with S256: MCP clients MUST refuse to proceed.'],
+  ['mcp-issuer-not-identical', 'warning', 'Metadata issuer equals the PRM entry only after URL normalisation (MCP 2026-07-28 wants identical).'],
+  ['registration-pre-registered', 'info', 'A pre-registered client id is used (first in the MCP priority order).'],
+  ['registration-cimd', 'info', 'The playground identifies itself with its Client ID Metadata Document URL.'],
+  ['cimd-not-configured', 'info', 'The AS supports CIMD but this build publishes no HTTPS client metadata document.'],
+  ['registration-status-not-201', 'warning', 'DCR succeeded with a status other than 201 Created (D19).'],
+  ['registration-client-id-missing', 'error', 'The DCR response carries no client_id.'],
+  ['registration-changed-metadata', 'warning/error', 'The AS registered different metadata than requested (D21).'],
+  ['registration-rejected', 'error', 'The DCR endpoint refused the registration (D22).'],
+  ['registration-unavailable', 'error', 'No pre-registered id, no CIMD support, no registration_endpoint.'],
+  ['mcp-session-id-not-exposed', 'warning', 'No Mcp-Session-Id readable: not exposed by CORS, or a stateless server.'],
+  ['mcp-token-rejected', 'error', 'The MCP server refused the access token (401/403 challenge).'],
+  ['mcp-initialize-failed', 'error', 'initialize with the access token failed.'],
+  ['mcp-tools-list-failed', 'error', 'tools/list failed.'],
+  ['access-token-audience-mismatch', 'error', 'The access token aud is not the MCP URL (J24).'],
+  ['granted-scope-narrower', 'warning', 'The token was granted fewer scopes than the challenge asked for.'],
 ]
+export const MCP_FINDING_IDS: ReadonlyArray<{ id: string; severity: Severity | 'warning/error'; meaning: string }> =
+  FINDING_TABLE.map(([id, severity, meaning]) => ({ id, severity, meaning }))
 
 // ---------------------------------------------------------------------------------------------
 // helpers
@@ -1024,13 +1029,16 @@ function rpcFailure(id: 'mcp-initialize-failed' | 'mcp-tools-list-failed', what:
   const detail = err
     ? `JSON-RPC error ${String(err['code'])}: "${clip(String(err['message'] ?? ''))}".`
     : `HTTP ${out.status}${out.message ? ' with an unexpected JSON-RPC message' : ', no JSON-RPC response found in the body'}.`
-  return finding(id, 'error', 'mcp-tools', {
+  return {
+    id: id === 'mcp-initialize-failed' ? 'mcp-initialize-failed' : 'mcp-tools-list-failed',
+    severity: 'error',
+    step: 'mcp-tools',
     title: `${what} failed`,
     detail: `${what} with the access token did not succeed: ${detail}`,
     fix: 'Look at the request and response in the HTTP log; the server should answer a JSON-RPC result (application/json or an SSE stream with a data: line).',
     spec: 'MCP 2025-11-25 Lifecycle; MCP 2025-11-25 Transports (Streamable HTTP)',
     data: { status: out.status },
-  })
+  }
 }
 
 function tokenRejected(err: oauth.WWWAuthenticateChallengeError, mcpUrl: string): Finding {
