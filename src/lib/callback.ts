@@ -11,7 +11,12 @@ import { explainError } from './explain'
 /** Does this URL look like an authorization response meant for the playground? */
 export function isCallbackUrl(href: string): boolean {
   const u = new URL(href)
-  return u.searchParams.has('code') || u.searchParams.has('error') || hasResponseInFragment(u.hash)
+  // Also a redirect that carries only state/iss (no code: C12) or a JARM response (C11): both are
+  // authorization responses that must be reported, not ignored.
+  return (
+    ['code', 'error', 'state', 'iss', 'response'].some((k) => u.searchParams.has(k)) ||
+    hasResponseInFragment(u.hash)
+  )
 }
 
 /** Response parameters in the fragment (a misconfigured response_mode or implicit-style answer). */

@@ -26,3 +26,5 @@ export {
   crossChecks,
 } from './mcp'
 export { connectorReadiness } from './readiness'
+export { refreshTokens, userInfo, introspect, revoke, callResource } from './aftertoken'
+export { PROBES, judgeProbeCallback, runProbeExchange } from './probes'

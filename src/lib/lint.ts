@@ -758,6 +758,11 @@ export interface MetadataLintContext {
   clientAuth: ClientAuthMethod
   /** The page origin (for mixed-content notes). */
   pageOrigin?: string
+  /**
+   * The client asks for OpenID Connect (scope contains openid): the OIDC rules then apply whatever
+   * well-known URL the document came from (a path issuer is found at the RFC 8414 URL first).
+   */
+  openid?: boolean
   /** Step of the findings; default "discovery". */
   step?: string
 }
@@ -789,7 +794,10 @@ export function lintMetadata(doc: Record<string, unknown>, ctx: MetadataLintCont
 
 function lintMetadataInner(doc: unknown, ctx: MetadataLintContext, step: string, out: Finding[]): void {
   const source = typeof ctx.source === 'string' ? ctx.source : ''
-  const oidc = /\/\.well-known\/openid-configuration(\/|$|\?)/.test(source) || source.endsWith('openid-configuration')
+  const oidc =
+    /\/\.well-known\/openid-configuration(\/|$|\?)/.test(source) ||
+    source.endsWith('openid-configuration') ||
+    Boolean(ctx.openid)
   const docSpec = oidc ? 'OpenID Connect Discovery 1.0 §3' : 'RFC 8414 §2'
 
   if (ctx.contentType !== undefined && essence(ctx.contentType) !== 'application/json') {

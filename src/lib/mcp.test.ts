@@ -425,12 +425,12 @@ describe('MCP server variants (faults)', () => {
     expect(prm.findings.map((f) => [f.id, f.severity])).toEqual([['prm-no-authorization-servers', 'error']])
   })
 
-  it('no-expose (browser) → www-authenticate-not-exposed; the PRM is still found at the well-known URL', async () => {
+  it('no-expose (browser) → mcp-www-authenticate-not-exposed; the PRM is still found at the well-known URL', async () => {
     const { probe, prm } = await probeAndPrm('no-expose', browserFetch)
     expect(probe.status).toBe(401)
     expect(probe.wwwAuthenticateVisible).toBe(false)
     expect(probe.challenge).toBeUndefined()
-    expect(ids(probe.findings)).toEqual(['www-authenticate-not-exposed'])
+    expect(ids(probe.findings)).toEqual(['mcp-www-authenticate-not-exposed'])
     expect(prm.prm).toBeDefined()
     // in Node (no CORS filtering) the same server's header is readable
     const node = await probeMcp(mcp.variantUrl('no-expose'), recorder('mcp-probe'), OPTS)

@@ -43,7 +43,7 @@ const FINDING_TABLE: ReadonlyArray<readonly [string, Severity | 'warning/error',
   ['mcp-no-auth-required', 'info', 'The MCP server answered initialize without a token.'],
   ['mcp-probe-unexpected-status', 'error', 'The unauthenticated initialize got neither 401 nor 200.'],
   ['www-authenticate-missing', 'error', 'The 401 carries no WWW-Authenticate header.'],
-  ['www-authenticate-not-exposed', 'error', 'The browser hides WWW-Authenticate: not in Access-Control-Expose-Headers (X10).'],
+  ['mcp-www-authenticate-not-exposed', 'error', 'The browser hides the MCP server’s WWW-Authenticate: not in Access-Control-Expose-Headers (X10).'],
   ['www-authenticate-unparseable', 'error', 'The WWW-Authenticate header is not a valid RFC 9110 challenge list.'],
   ['mcp-challenge-not-bearer', 'error', 'The 401 challenge has no Bearer scheme.'],
   ['mcp-challenge-no-resource-metadata', 'warning', 'The Bearer challenge has no resource_metadata (RFC 9728 §5.1); clients must guess the well-known URL.'],
@@ -318,7 +318,7 @@ export async function probeMcp(mcpUrl: string, recorder: Recorder, opts: McpOpti
       const hidden = response.type === 'cors'
       findings.push(
         hidden
-          ? finding('www-authenticate-not-exposed', 'error', step, {
+          ? finding('mcp-www-authenticate-not-exposed', 'error', step, {
               title: 'The 401 has no WWW-Authenticate header the browser lets the page read',
               detail:
                 'The MCP server answered 401, but the page cannot read WWW-Authenticate. Either the server did not send it, or it did not list it in Access-Control-Expose-Headers (cross-origin, only safelisted headers are readable). Browser-based MCP clients then cannot see resource_metadata or scope and must fall back to the well-known URLs.',

@@ -51,7 +51,7 @@ describe('connectorReadiness', () => {
     const items = byKey(
       connectorReadiness({
         findings: [
-          f('www-authenticate-not-exposed'),
+          f('mcp-www-authenticate-not-exposed'),
           f('prm-resource-mismatch', 'warning'),
           f('mcp-pkce-not-advertised'),
           f('registration-changed-metadata'),
@@ -64,7 +64,7 @@ describe('connectorReadiness', () => {
         facts: good,
       }),
     )
-    expect(items['challenge']).toMatchObject({ status: 'fail', findingIds: ['www-authenticate-not-exposed'], note: 'title of www-authenticate-not-exposed' })
+    expect(items['challenge']).toMatchObject({ status: 'fail', findingIds: ['mcp-www-authenticate-not-exposed'], note: 'title of mcp-www-authenticate-not-exposed' })
     expect(items['prm']).toMatchObject({ status: 'warn', findingIds: ['prm-resource-mismatch'] })
     expect(items['metadata']?.status).toBe('pass')
     expect(items['s256']?.status).toBe('fail')

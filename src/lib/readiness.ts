@@ -71,7 +71,7 @@ const RULES: Rule[] = [
       'mcp-url-invalid',
       'mcp-probe-unexpected-status',
       'www-authenticate-missing',
-      'www-authenticate-not-exposed',
+      'mcp-www-authenticate-not-exposed',
       'www-authenticate-unparseable',
       'mcp-challenge-not-bearer',
       'mcp-challenge-no-resource-metadata',

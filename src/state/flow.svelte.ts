@@ -23,6 +23,22 @@ import type { TokenView } from '../lib/tokens'
 import type { Verdict } from '../lib/report'
 import type { McpChallenge, McpSessionResult, PrmResult, RegistrationResult, ScopeChoice } from '../lib/mcp'
 import type { ReadinessItem } from '../lib/readiness'
+import type { ProbeId } from '../lib/probes'
+
+/** A server probe waiting for its authorization round trip (kept in snapshot.side.probe). */
+export interface PendingProbe {
+  id: ProbeId
+  pkce: import('../lib/types').PkceState
+  authorization: import('../lib/types').AuthorizationRequest
+}
+
+/** One line per probe run, for the probes panel (snapshot.side.probeResults). */
+export interface ProbeResult {
+  id: ProbeId
+  outcome: 'passed' | 'failed' | 'inconclusive'
+  status: number
+  at: number
+}
 
 /** What the MCP steps learned, kept in snapshot.side.mcp (plain JSON). */
 export interface McpSide {
@@ -190,6 +206,169 @@ export class FlowSession {
       side: { ...(this.snapshot.side ?? {}), ...(side ?? {}) },
     }
     void this.#updateVerdict()
+  }
+
+  // ----- After the token: refresh, userinfo, introspection, revocation, a protected resource -----
+
+  /** Busy flag for the side operations (one at a time). */
+  async #side<T>(step: string, work: (recorder: Recorder) => Promise<T & { findings: Finding[] }>, side?: (r: T) => Record<string, unknown>): Promise<T | undefined> {
+    if (this.busy) return undefined
+    this.busy = step
+    this.notice = ''
+    try {
+      const recorder = this.#recorder(step)
+      const r = await work(recorder)
+      this.commitExtra(step, recorder.exchanges, r.findings, side ? side(r) : undefined)
+      this.announcement = `${step}: ${this.snapshot.extraStatus?.[step] ?? 'done'}`
+      return r
+    } catch (err) {
+      const { explainError } = await loadEngine()
+      this.commitExtra(step, [], [explainError(err, { step })], undefined, 'error')
+      return undefined
+    } finally {
+      this.busy = null
+      this.#persist()
+    }
+  }
+
+  #tokenBody(): Record<string, unknown> {
+    return this.snapshot.token?.body ?? {}
+  }
+
+  async refresh() {
+    const refreshToken = this.#tokenBody().refresh_token
+    if (typeof refreshToken !== 'string') {
+      this.notice = 'The token response has no refresh_token (ask for offline_access, or the server does not issue one).'
+      return
+    }
+    const { refreshTokens } = await loadEngine()
+    await this.#side('refresh', (rec) => refreshTokens(this.snapshot, refreshToken, this.secret, rec), (r) => ({
+      refresh: { status: r.status, rotated: r.rotated, ...(r.body ? { body: r.body } : {}) },
+      refreshViews: r.views ?? [],
+    }))
+  }
+
+  async userInfo() {
+    const at = this.#tokenBody().access_token
+    if (typeof at !== 'string') {
+      this.notice = 'No access token yet.'
+      return
+    }
+    const { userInfo, decodeToken } = await loadEngine()
+    const idToken = this.#tokenBody().id_token
+    const decoded = typeof idToken === 'string' ? decodeToken(idToken) : undefined
+    const sub = decoded?.format === 'jwt' && typeof decoded.payload.sub === 'string' ? decoded.payload.sub : undefined
+    await this.#side('userinfo', (rec) => userInfo(this.snapshot, at, sub, rec), (r) => ({
+      userinfo: { status: r.status, subMatches: r.subMatches, ...(r.claims ? { claims: r.claims } : {}) },
+    }))
+  }
+
+  async introspect(which: 'access_token' | 'refresh_token') {
+    const token = this.#tokenBody()[which]
+    if (typeof token !== 'string') {
+      this.notice = `No ${which} to introspect.`
+      return
+    }
+    const { introspect } = await loadEngine()
+    await this.#side('introspection', (rec) => introspect(this.snapshot, token, this.secret, rec, which), (r) => ({
+      introspection: { status: r.status, ...(r.body ? { body: r.body } : {}), ...(r.active !== undefined ? { active: r.active } : {}) },
+    }))
+  }
+
+  async revoke(which: 'access_token' | 'refresh_token') {
+    const token = this.#tokenBody()[which]
+    if (typeof token !== 'string') {
+      this.notice = `No ${which} to revoke.`
+      return
+    }
+    const { revoke } = await loadEngine()
+    await this.#side('revocation', (rec) => revoke(this.snapshot, token, which, this.secret, rec), (r) => ({
+      revocation: { status: r.status, revoked: r.revoked, which },
+    }))
+  }
+
+  async callResource(req: { url: string; method: string; body?: string; headers?: Array<[string, string]> }) {
+    const at = this.#tokenBody().access_token
+    if (typeof at !== 'string') {
+      this.notice = 'No access token yet.'
+      return
+    }
+    const { callResource } = await loadEngine()
+    await this.#side(
+      'resource',
+      (rec) => callResource(at, { ...req, allowInsecureLoopback: this.snapshot.config.allow_insecure_loopback }, rec),
+      (r) => ({ resource: { status: r.status, ...(r.challenges ? { challenges: r.challenges } : {}) } }),
+    )
+  }
+
+  // ----- Server probes: opt-in negative tests, each with its own authorization round trip -----
+
+  /** Starts a probe: a fresh authorization request shaped for it, then the redirect (needs a click). */
+  async startProbe(id: ProbeId) {
+    const md = this.snapshot.metadata
+    if (!md?.authorization_endpoint) {
+      this.notice = 'Run Discover first: a probe needs the authorization and token endpoints.'
+      return
+    }
+    const { PROBES, newVerifier, makePkce, newStateAndNonce, buildAuthorizationRequest } = await loadEngine()
+    const def = PROBES.find((p) => p.id === id)
+    if (!def) return
+    const pkce = await makePkce(newVerifier(), def.authorizationOverrides?.code_challenge_method === 'plain' ? 'plain' : 'S256')
+    const { state, nonce } = newStateAndNonce(this.snapshot.config.scope)
+    const authorization = buildAuthorizationRequest(this.snapshot.config, md, pkce, state, nonce)
+    if (def.authorizationOverrides?.omitChallenge) {
+      const u = new URL(authorization.url)
+      u.searchParams.delete('code_challenge')
+      u.searchParams.delete('code_challenge_method')
+      authorization.url = u.href
+      authorization.params = authorization.params.filter(([k]) => k !== 'code_challenge' && k !== 'code_challenge_method')
+    }
+    if (!isSafeNavigationTarget(authorization.url, this.snapshot.config.allow_insecure_loopback)) {
+      this.notice = 'Refusing to navigate: the authorization URL is not https (or loopback http).'
+      return
+    }
+    const probe: PendingProbe = { id, pkce, authorization }
+    this.snapshot = { ...this.snapshot, side: { ...(this.snapshot.side ?? {}), probe } }
+    this.#persist()
+    this.#env.navigate(authorization.url)
+  }
+
+  /** The callback of a probe's authorization round trip: judge it, run the probe's token requests. */
+  async #finishProbe(href: string, probe: PendingProbe) {
+    const { judgeProbeCallback, runProbeExchange, handleCallback } = await loadEngine()
+    const probeSnapshot: FlowSnapshot = { ...this.snapshot, pkce: probe.pkce, authorization: probe.authorization }
+    const params = new URL(href).searchParams
+    const judged = judgeProbeCallback(probe.id, params, probeSnapshot)
+    const recorder = this.#recorder('probes')
+    const findings = [...judged.findings]
+    let status = 0
+    let accepted = false
+    if (judged.proceed) {
+      const cb = handleCallback(href, probeSnapshot)
+      if (cb.validated) {
+        const r = await runProbeExchange(probe.id, probeSnapshot, cb.validated, this.secret, recorder)
+        findings.push(...r.findings)
+        status = r.status
+        accepted = r.accepted
+      } else {
+        findings.push(...cb.findings)
+      }
+    }
+    const tagged = findings.map((f) => ({ ...f, step: 'probes', data: { ...(f.data ?? {}), probe: probe.id } }))
+    const failed = tagged.some((f) => f.severity === 'error' || f.severity === 'warning') || accepted
+    const inconclusive = tagged.some((f) => f.id === 'probe-inconclusive')
+    const result: ProbeResult = { id: probe.id, outcome: inconclusive ? 'inconclusive' : failed ? 'failed' : 'passed', status, at: Date.now() }
+    const prevResults = ((this.snapshot.side ?? {}) as { probeResults?: ProbeResult[] }).probeResults ?? []
+    const keepFindings = this.snapshot.findings.filter((f) => f.step === 'probes' && f.data?.probe !== probe.id)
+    const keepExchanges = this.snapshot.exchanges.filter((e) => e.step === 'probes')
+    const side = { ...(this.snapshot.side ?? {}) }
+    delete side.probe
+    this.snapshot = { ...this.snapshot, side }
+    this.commitExtra('probes', [...keepExchanges, ...recorder.exchanges], [...keepFindings, ...tagged], {
+      probeResults: [...prevResults.filter((r) => r.id !== probe.id), result],
+    })
+    this.current = 'tokens'
+    this.#persist()
   }
 
   /**
@@ -539,6 +718,7 @@ export class FlowSession {
           source: outcome.result.source,
           clientAuth: config.client_auth,
           pageOrigin: this.#env.origin,
+          openid: config.scope.split(/\s+/).includes('openid'),
           ...(contentType ? { contentType } : {}),
         }),
       )
@@ -665,7 +845,7 @@ export class FlowSession {
     const href = this.#env.href()
     const restoredRaw = this.#env.storage.getItem(SNAPSHOT_KEY)
     const u = new URL(href)
-    if (!restoredRaw && !/[?&](code|error)=/.test(u.search) && !/(^#?|[#&])(code|error)=/.test(u.hash)) return
+    if (!restoredRaw && !/[?&](code|error|state|iss|response)=/.test(u.search) && !/(^#?|[#&])(code|error)=/.test(u.hash)) return
     const { isCallbackUrl, revalidate, cleanCallbackUrl, handleCallback } = await loadEngine()
     const restored = loadSnapshot(this.#env.storage)
     if (!isCallbackUrl(href)) {
@@ -691,6 +871,11 @@ export class FlowSession {
       this.secret = restored.secret
       this.config = snapshot.config
       this.verifierDraft = snapshot.pkce?.code_verifier ?? ''
+    }
+    const pendingProbe = ((snapshot.side ?? {}) as { probe?: PendingProbe }).probe
+    if (restored && pendingProbe && new URL(href).searchParams.get('state') === pendingProbe.authorization.state) {
+      await this.#finishProbe(href, pendingProbe)
+      return
     }
     const incomingCode = new URL(href).searchParams.get('code')
     if (restored && snapshot.callback && (snapshot.codeUsed || snapshot.code === incomingCode)) {
@@ -783,7 +968,18 @@ export class FlowSession {
         ...lintCors(raw, { endpoint: 'token', pageOrigin: this.#env.origin, step: 'token' }),
       )
     }
-    if (this.verifierEdited) {
+    if (this.verifierEdited && typeof outcome.body?.access_token === 'string') {
+      outcome.findings.unshift({
+        id: 'pkce-not-enforced',
+        severity: 'error',
+        step: 'token',
+        title: 'PKCE is not enforced: the server issued tokens for a wrong code_verifier',
+        detail:
+          'The code_verifier sent does not match the code_challenge of the authorization request, and the server still answered with tokens. It does not verify PKCE, so a stolen authorization code can be redeemed by anyone.',
+        fix: 'Verify code_verifier against the stored code_challenge (S256) at the token endpoint and answer invalid_grant on a mismatch.',
+        spec: 'RFC 7636 §4.6; RFC 9700 §2.1.1',
+      })
+    } else if (this.verifierEdited) {
       outcome.findings.unshift({
         id: 'pkce-verifier-edited',
         severity: 'info',
