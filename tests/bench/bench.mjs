@@ -1,0 +1,270 @@
+// Performance budget report: `npm run bench` (add `-- --strict` to exit 1 when a budget is missed).
+//
+// 1. Builds the app into dist-bench/ and measures gzip bytes of what the first view needs (the entry
+//    script, its modulepreloads and stylesheets named by index.html; lazy chunks excluded) and of all JS.
+// 2. Serves dist-bench with `vite preview` and starts the demo authorization server, both on free
+//    loopback ports, and drives headless Chromium (CHROMIUM_PATH, default /usr/bin/chromium):
+//    a. first view: navigation start → body[data-ready="true"] with the Configure form in place,
+//       cold cache (a new browser context per load), median of LOADS loads after one warm-up;
+//    b. callback → tokens verified: "Run to the end", log in and consent at the demo server, then from
+//       the callback document's fetchStart (after the redirects) to the ID token's signature shown as
+//       valid, with no click in the measured span; median of FLOWS flows, a new context each;
+//    c. PKCE: verifier + S256 challenge, with oauth4webapi in Node (what the app calls) and with the
+//       same WebCrypto operations in the page; median per operation.
+// Writes tests/bench/latest.json. Runs in about a minute.
+import { spawn } from 'node:child_process'
+import { readFile, readdir, writeFile, rm } from 'node:fs/promises'
+import { createServer } from 'node:net'
+import { gzipSync } from 'node:zlib'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { performance } from 'node:perf_hooks'
+import os from 'node:os'
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+const OUT_DIR = 'dist-bench'
+const DIST = path.join(ROOT, OUT_DIR)
+const LOADS = Number(process.env.BENCH_LOADS ?? 20)
+const FLOWS = Number(process.env.BENCH_FLOWS ?? 20)
+const PKCE_RUNS = 1000
+const STRICT = process.argv.includes('--strict')
+
+const BUDGET = {
+  firstViewGzip: 50 * 1024,
+  firstViewMs: 150,
+  callbackToTokensMs: 150,
+  pkceMs: 1,
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b)
+  const m = Math.floor(s.length / 2)
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
+}
+const kB = (n) => `${(n / 1024).toFixed(1)} kB`
+const ms = (n) => (n < 10 ? `${n.toFixed(3)} ms` : `${n.toFixed(1)} ms`)
+const log = (...a) => console.error('[bench]', ...a)
+
+function run(cmd, args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+    let out = ''
+    child.stdout.on('data', (d) => (out += d))
+    child.stderr.on('data', (d) => (out += d))
+    child.on('error', reject)
+    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}\n${out}`))))
+  })
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer()
+    s.once('error', reject)
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = /** @type {import('node:net').AddressInfo} */ (s.address())
+      s.close(() => resolve(port))
+    })
+  })
+}
+
+// ---- 1. build and sizes -----------------------------------------------------------------------
+async function sizes() {
+  const t = performance.now()
+  await run(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--outDir', OUT_DIR, '--emptyOutDir'])
+  log(`built ${OUT_DIR}/ in ${((performance.now() - t) / 1000).toFixed(1)} s`)
+  const html = await readFile(path.join(DIST, 'index.html'), 'utf8')
+  const refs = new Set()
+  for (const m of html.matchAll(/<script\b[^>]*\bsrc="([^"]+)"/g)) refs.add(m[1])
+  for (const m of html.matchAll(/<link\b[^>]*>/g)) {
+    const tag = m[0]
+    const href = /\bhref="([^"]+)"/.exec(tag)?.[1]
+    if (href && /\brel="(?:stylesheet|modulepreload)"/.test(tag)) refs.add(href)
+  }
+  const gz = async (rel) => gzipSync(await readFile(path.join(DIST, rel.replace(/^\.?\//, '')))).length
+  const firstView = []
+  for (const ref of refs) firstView.push({ file: ref.replace(/^\.\//, ''), gzip: await gz(ref) })
+  const assets = await readdir(path.join(DIST, 'assets'))
+  const allJs = []
+  for (const f of assets.filter((f) => f.endsWith('.js'))) allJs.push({ file: `assets/${f}`, gzip: await gz(`assets/${f}`) })
+  const sum = (xs) => xs.reduce((a, x) => a + x.gzip, 0)
+  return { firstView, firstViewGzip: sum(firstView), allJs, allJsGzip: sum(allJs) }
+}
+
+// ---- 2. browser measurements ---------------------------------------------------------------------
+async function loginAndConsent(page, asOrigin) {
+  const timeout = 15_000
+  const onAs = () => new URL(page.url()).origin === asOrigin
+  const login = page.locator('input[name="login"]')
+  const consent = page.locator('form:has(input[name="prompt"][value="consent"]) button[type="submit"]')
+  await login.or(consent).first().waitFor({ timeout })
+  if (await login.isVisible()) {
+    await login.fill('alice')
+    await page.locator('input[name="password"]').fill('any-password')
+    await page.getByRole('button', { name: 'Sign-in' }).click()
+    await consent.waitFor({ timeout })
+  }
+  if (onAs() && (await consent.isVisible())) await consent.click()
+  await page.waitForURL((u) => u.origin !== asOrigin, { timeout, waitUntil: 'commit' })
+}
+
+/** Records, in every document, when the page became ready and when the ID token verified. */
+function marks() {
+  const w = /** @type {any} */ (window)
+  const check = () => {
+    if (w.__readyAt === undefined && document.body?.dataset.ready === 'true' && document.getElementById('cfg-issuer')) {
+      w.__readyAt = performance.now()
+    }
+    if (w.__verifiedAt === undefined && document.querySelector('[data-testid="signature-id_token"][data-signature="valid"]')) {
+      w.__verifiedAt = performance.now()
+    }
+  }
+  new MutationObserver(check).observe(document, { subtree: true, childList: true, attributes: true })
+}
+
+async function browserRuns(appUrl, asUrl) {
+  const { chromium } = await import('@playwright/test')
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' })
+  try {
+    // a. first view, cold cache
+    const firstView = []
+    for (let i = 0; i <= LOADS; i++) {
+      const context = await browser.newContext()
+      await context.addInitScript(marks)
+      const page = await context.newPage()
+      await page.goto(appUrl)
+      await page.waitForFunction(() => /** @type {any} */ (window).__readyAt !== undefined)
+      const t = await page.evaluate(() => /** @type {any} */ (window).__readyAt)
+      if (i > 0) firstView.push(t) // the first load warms up the server and the browser
+      await context.close()
+    }
+    log(`first view: ${firstView.length} loads`)
+
+    // b. callback → tokens verified, run-to-the-end mode
+    const callback = []
+    const asOrigin = new URL(asUrl).origin
+    const share = new URLSearchParams({ issuer: asUrl, client_id: 'pkce-playground', scope: 'openid', resource: `${asUrl}/api` })
+    for (let i = 0; i <= FLOWS; i++) {
+      const context = await browser.newContext()
+      await context.addInitScript(marks)
+      const page = await context.newPage()
+      await page.goto(`${appUrl}#${share}`)
+      await page.waitForFunction(() => /** @type {any} */ (window).__readyAt !== undefined)
+      await page.getByRole('button', { name: 'Run to the end' }).click()
+      await page.waitForURL((u) => u.origin === asOrigin, { waitUntil: 'commit' })
+      await loginAndConsent(page, asOrigin)
+      await page.waitForFunction(() => /** @type {any} */ (window).__verifiedAt !== undefined, null, { timeout: 15_000 })
+      const t = await page.evaluate(() => {
+        const nav = /** @type {PerformanceNavigationTiming} */ (performance.getEntriesByType('navigation')[0])
+        return /** @type {any} */ (window).__verifiedAt - nav.fetchStart
+      })
+      if (i > 0) callback.push(t)
+      await context.close()
+    }
+    log(`callback → tokens: ${callback.length} flows`)
+
+    // c. PKCE in the page: the same WebCrypto operations oauth4webapi performs
+    const context = await browser.newContext()
+    const page = await context.newPage()
+    await page.goto(appUrl)
+    // Timers in a page are coarse (100 µs or more): time batches of 100 and divide.
+    const pkceBrowser = await page.evaluate(async (runs) => {
+      const b64u = (bytes) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+      const batch = 100
+      const perOp = []
+      for (let i = 0; i < runs / batch; i++) {
+        const t = performance.now()
+        for (let j = 0; j < batch; j++) {
+          const verifier = b64u(crypto.getRandomValues(new Uint8Array(32)))
+          b64u(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))))
+        }
+        perOp.push((performance.now() - t) / batch)
+      }
+      perOp.sort((a, b) => a - b)
+      return perOp[Math.floor(perOp.length / 2)]
+    }, PKCE_RUNS)
+    await context.close()
+    return { firstView, callback, pkceBrowser }
+  } finally {
+    await browser.close()
+  }
+}
+
+async function pkceNode() {
+  const oauth = await import('oauth4webapi')
+  const batch = 100
+  const perOp = []
+  for (let i = 0; i < PKCE_RUNS / batch + 1; i++) {
+    const t = performance.now()
+    for (let j = 0; j < batch; j++) await oauth.calculatePKCECodeChallenge(oauth.generateRandomCodeVerifier())
+    if (i > 0) perOp.push((performance.now() - t) / batch) // the first batch warms up
+  }
+  return median(perOp)
+}
+
+// ---- main ---------------------------------------------------------------------------------------
+const started = performance.now()
+const size = await sizes()
+const { preview } = await import('vite')
+const appPort = await freePort()
+const server = await preview({
+  root: ROOT,
+  logLevel: 'silent',
+  build: { outDir: OUT_DIR },
+  preview: { port: appPort, strictPort: true, host: 'localhost', open: false },
+})
+const appUrl = `http://localhost:${appPort}/`
+const { startAuthorizationServer } = await import('../servers/authorization-server.mjs')
+// oidc-provider prints start-up warnings; keep the report clean.
+const { warn, log: consoleLog } = console
+console.warn = console.log = (...a) => (String(a[0]).includes('oidc-provider') ? undefined : warn(...a))
+const as = await startAuthorizationServer({ port: 0, playgroundOrigins: [appUrl.slice(0, -1)] })
+Object.assign(console, { warn, log: consoleLog })
+log(`app ${appUrl}, authorization server ${as.url}`)
+
+let browserResult
+try {
+  browserResult = await browserRuns(appUrl, as.url)
+} finally {
+  await as.close()
+  await new Promise((r) => server.httpServer.close(() => r(undefined)))
+}
+const pkce = await pkceNode()
+await rm(DIST, { recursive: true, force: true })
+
+const firstViewMs = median(browserResult.firstView)
+const callbackMs = median(browserResult.callback)
+const rows = [
+  ['First view JS+CSS (gzip)', kB(size.firstViewGzip), `≤ ${kB(BUDGET.firstViewGzip)}`, size.firstViewGzip <= BUDGET.firstViewGzip],
+  ['All JS (gzip)', kB(size.allJsGzip), 'report only', null],
+  [`First view usable (median of ${browserResult.firstView.length}, cold)`, ms(firstViewMs), `≤ ${BUDGET.firstViewMs} ms`, firstViewMs <= BUDGET.firstViewMs],
+  [`Callback → tokens verified (median of ${browserResult.callback.length})`, ms(callbackMs), `≤ ${BUDGET.callbackToTokensMs} ms`, callbackMs <= BUDGET.callbackToTokensMs],
+  [`PKCE verifier + S256, oauth4webapi in Node (median of ${PKCE_RUNS})`, ms(pkce), `≤ ${BUDGET.pkceMs} ms`, pkce <= BUDGET.pkceMs],
+  [`PKCE verifier + S256, WebCrypto in Chromium (median of ${PKCE_RUNS})`, ms(browserResult.pkceBrowser), `≤ ${BUDGET.pkceMs} ms`, browserResult.pkceBrowser <= BUDGET.pkceMs],
+]
+const header = ['Metric', 'Value', 'Budget', 'Result']
+const table = [header, ...rows.map(([m, v, b, ok]) => [m, v, b, ok === null ? '—' : ok ? 'PASS' : 'FAIL'])]
+const widths = header.map((_, i) => Math.max(...table.map((r) => String(r[i]).length)))
+const line = (r) => `| ${r.map((c, i) => String(c).padEnd(widths[i])).join(' | ')} |`
+console.log(line(table[0]))
+console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`)
+for (const r of table.slice(1)) console.log(line(r))
+console.log(`\nFirst view files: ${size.firstView.map((f) => `${f.file} ${kB(f.gzip)}`).join(', ')}`)
+console.log(`All JS files: ${size.allJs.map((f) => `${f.file} ${kB(f.gzip)}`).join(', ')}`)
+console.log(`Machine: ${os.cpus().length} CPUs, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' / ')} (timings are only comparable on an idle machine)`)
+
+const failed = rows.filter((r) => r[3] === false)
+const result = {
+  date: new Date().toISOString(),
+  node: process.version,
+  chromium: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  budgets: BUDGET,
+  sizes: { firstViewGzip: size.firstViewGzip, allJsGzip: size.allJsGzip, firstView: size.firstView, allJs: size.allJs },
+  firstViewMs: { median: firstViewMs, samples: browserResult.firstView.map((x) => Math.round(x * 10) / 10) },
+  callbackToTokensMs: { median: callbackMs, samples: browserResult.callback.map((x) => Math.round(x * 10) / 10) },
+  pkceMs: { nodeOauth4webapi: pkce, chromiumWebCrypto: browserResult.pkceBrowser, runs: PKCE_RUNS },
+  machine: { cpus: os.cpus().length, loadavg: os.loadavg().map((x) => Math.round(x * 10) / 10) },
+  pass: failed.length === 0,
+}
+await writeFile(path.join(ROOT, 'tests/bench/latest.json'), `${JSON.stringify(result, null, 2)}\n`)
+log(`done in ${((performance.now() - started) / 1000).toFixed(0)} s; figures in tests/bench/latest.json`)
+process.exit(STRICT && failed.length ? 1 : 0)
