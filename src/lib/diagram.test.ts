@@ -9,6 +9,7 @@ import {
   exchangeLabel,
   exchangeStatus,
   laneFor,
+  stepAnchor,
   layoutDiagram,
   truncate,
   type Arrow,
@@ -36,7 +37,7 @@ const steps = (arrows: Arrow[]) => [...new Set(arrows.map((a) => a.step))]
 describe('buildDiagram', () => {
   it('draws the canonical flow before anything ran, all pending', () => {
     const arrows = buildDiagram({ exchanges: [], status: {}, current: 'configure' })
-    expect(steps(arrows)).toEqual(['configure', 'discovery', 'pkce', 'authorization', 'callback', 'token', 'tokens', 'mcp-tools'])
+    expect(steps(arrows)).toEqual(['configure', 'discovery', 'pkce', 'authorization', 'callback', 'token', 'tokens', 'resource'])
     expect(arrows.every((a) => a.status === 'pending' && !a.exchangeId)).toBe(true)
     expect(arrows.find((a) => a.step === 'pkce')).toMatchObject({ from: 'app', to: 'app', kind: 'local' })
     expect(arrows.filter((a) => a.kind === 'redirect').map((a) => [a.from, a.to])).toEqual([
@@ -84,12 +85,24 @@ describe('buildDiagram', () => {
       'rs', 'rs', 'as', 'as', 'as', 'as', 'as', 'rs',
     ])
     expect(steps(arrows)).toEqual([
-      'mcp-probe', 'mcp-discovery', 'registration', 'configure', 'discovery', 'cors', 'pkce', 'authorization',
-      'callback', 'token', 'tokens', 'userinfo', 'refresh', 'mcp-tools', 'zeta-side',
+      'configure', 'mcp-probe', 'mcp-discovery', 'discovery', 'cors', 'registration', 'pkce', 'authorization',
+      'callback', 'token', 'tokens', 'mcp-tools', 'userinfo', 'refresh', 'resource', 'zeta-side',
     ])
     expect(arrows.find((a) => a.exchangeId === 'c1')).toMatchObject({ status: 'error', detail: 'CORS blocked', label: 'OPTIONS /token' })
     // The canonical "call the resource" pair is replaced by the recorded mcp-tools exchange.
     expect(arrows.filter((a) => a.step === 'mcp-tools').map((a) => a.id)).toEqual(['x-mt'])
+  })
+
+  it('adds the MCP steps’ canonical arrows in MCP mode', () => {
+    const arrows = buildDiagram({ exchanges: [], status: {}, current: 'mcp-probe', mcp: true })
+    expect(steps(arrows)).toEqual([
+      'configure', 'mcp-probe', 'mcp-discovery', 'discovery', 'registration', 'pkce', 'authorization', 'callback',
+      'token', 'tokens', 'mcp-tools',
+    ])
+    expect(arrows.filter((a) => a.step === 'mcp-probe').map((a) => [a.from, a.to])).toEqual([
+      ['app', 'rs'],
+      ['rs', 'app'],
+    ])
   })
 
   it('is deterministic', () => {
@@ -122,6 +135,9 @@ describe('helpers', () => {
     )
     expect(arrowHref(a!)).toBe('#exchange-e9')
     expect(arrowHref({ id: 'c', from: 'app', to: 'app', label: '', step: 'pkce', kind: 'local' })).toBe('#step-pkce')
+    expect(arrowHref({ id: 'c', from: 'app', to: 'rs', label: '', step: 'resource', kind: 'request' })).toBe('#step-after')
+    expect(stepAnchor('refresh')).toBe('step-after')
+    expect(stepAnchor('cors')).toBe('step-cors')
   })
 
   it('summarises for the accessible name', () => {

@@ -4,6 +4,7 @@
  * SequenceDiagram.svelte only draws what this returns (and `layoutDiagram` says where).
  */
 import type { HttpExchange, StepStatus } from './types'
+import { STEP_IDS } from './steps'
 
 export type Lane = 'user' | 'app' | 'as' | 'rs'
 
@@ -35,6 +36,8 @@ export interface DiagramInput {
   exchanges: readonly HttpExchange[]
   status: Partial<Record<string, StepStatus>>
   current: string
+  /** MCP mode (an MCP server URL is set): adds the MCP steps' canonical arrows. */
+  mcp?: boolean
 }
 
 type Canonical = Omit<Arrow, 'id' | 'status'>
@@ -42,8 +45,14 @@ type Canonical = Omit<Arrow, 'id' | 'status'>
 /** The flow as the specs describe it, before anything was sent. */
 const CANONICAL: readonly Canonical[] = [
   { step: 'configure', from: 'user', to: 'app', kind: 'local', label: 'Enter issuer, client_id, scope' },
+  { step: 'mcp-probe', from: 'app', to: 'rs', kind: 'request', label: 'POST initialize without a token' },
+  { step: 'mcp-probe', from: 'rs', to: 'app', kind: 'response', label: '401, WWW-Authenticate: Bearer resource_metadata' },
+  { step: 'mcp-discovery', from: 'app', to: 'rs', kind: 'request', label: 'GET /.well-known/oauth-protected-resource' },
+  { step: 'mcp-discovery', from: 'rs', to: 'app', kind: 'response', label: 'Resource metadata: authorization_servers' },
   { step: 'discovery', from: 'app', to: 'as', kind: 'request', label: 'GET /.well-known/… (metadata)' },
   { step: 'discovery', from: 'as', to: 'app', kind: 'response', label: 'Metadata: endpoints, PKCE methods, jwks_uri' },
+  { step: 'registration', from: 'app', to: 'as', kind: 'request', label: 'POST registration_endpoint (client metadata)' },
+  { step: 'registration', from: 'as', to: 'app', kind: 'response', label: 'client_id' },
   { step: 'pkce', from: 'app', to: 'app', kind: 'local', label: 'code_verifier → SHA-256 → code_challenge' },
   { step: 'authorization', from: 'app', to: 'as', kind: 'redirect', label: 'Redirect to /authorize (code_challenge, state)' },
   { step: 'authorization', from: 'user', to: 'as', kind: 'local', label: 'User logs in and consents' },
@@ -54,31 +63,34 @@ const CANONICAL: readonly Canonical[] = [
   { step: 'tokens', from: 'app', to: 'as', kind: 'request', label: 'GET jwks_uri' },
   { step: 'tokens', from: 'as', to: 'app', kind: 'response', label: 'JWKS (public keys)' },
   { step: 'tokens', from: 'app', to: 'app', kind: 'local', label: 'Verify ID token: signature, iss, aud, nonce' },
-  { step: 'mcp-tools', from: 'app', to: 'rs', kind: 'request', label: 'Call the resource with the access token' },
-  { step: 'mcp-tools', from: 'rs', to: 'app', kind: 'response', label: 'Result' },
+  { step: 'mcp-tools', from: 'app', to: 'rs', kind: 'request', label: 'initialize, tools/list with the access token' },
+  { step: 'mcp-tools', from: 'rs', to: 'app', kind: 'response', label: 'Tools of the MCP server' },
+  { step: 'resource', from: 'app', to: 'rs', kind: 'request', label: 'Call the resource with the access token' },
+  { step: 'resource', from: 'rs', to: 'app', kind: 'response', label: 'Result' },
 ]
 
-/** Where each step's arrows go, top to bottom. Unknown side steps follow, in recording order. */
+/** Steps that have canonical arrows only in MCP mode, and the one that has them only outside it. */
+const MCP_ONLY = new Set(['mcp-probe', 'mcp-discovery', 'registration', 'mcp-tools'])
+const PLAIN_ONLY = new Set(['resource'])
+
+/** Side steps shown in the "After the token" panel (`#step-after`). */
+const AFTER_TOKEN = ['userinfo', 'refresh', 'introspection', 'revocation', 'resource'] as const
+
+/**
+ * Where each step's arrows go, top to bottom: the step table's order, the CORS check after
+ * discovery, then the after-the-token calls and the opt-in probes. Unknown side steps follow, in
+ * recording order.
+ */
 const ORDER: readonly string[] = [
-  'mcp-probe',
-  'mcp-discovery',
-  'registration',
-  'configure',
-  'discovery',
-  'cors',
+  ...STEP_IDS.flatMap((id): string[] => (id === 'discovery' ? [id, 'cors'] : [id])),
+  ...AFTER_TOKEN,
   'probes',
-  'pkce',
-  'authorization',
-  'callback',
-  'token',
-  'tokens',
-  'userinfo',
-  'refresh',
-  'introspection',
-  'revocation',
-  'mcp-tools',
-  'resource',
 ]
+
+/** The id of the panel that shows a step (`step-<id>`, or the shared "After the token" panel). */
+export function stepAnchor(step: string): string {
+  return (AFTER_TOKEN as readonly string[]).includes(step) ? 'step-after' : `step-${step}`
+}
 
 export function truncate(text: string, max: number): string {
   const chars = Array.from(text)
@@ -173,7 +185,8 @@ export function buildDiagram(input: DiagramInput): Arrow[] {
   const out: Arrow[] = []
   for (const step of steps) {
     const recorded = byStep.get(step) ?? []
-    const canonical = CANONICAL.filter((c) => c.step === step)
+    const shown = input.mcp ? !PLAIN_ONLY.has(step) : !MCP_ONLY.has(step)
+    const canonical = shown ? CANONICAL.filter((c) => c.step === step) : []
     const status = stepArrowStatus(input.status[step])
     let placed = recorded.length === 0
     canonical.forEach((c, i) => {
@@ -199,7 +212,7 @@ export function isCurrent(arrow: Arrow, current: string): boolean {
 
 /** Where an arrow links to: its exchange, or else its step's panel. */
 export function arrowHref(arrow: Arrow): string {
-  return arrow.exchangeId ? `#exchange-${arrow.exchangeId}` : `#step-${arrow.step}`
+  return arrow.exchangeId ? `#exchange-${arrow.exchangeId}` : `#${stepAnchor(arrow.step)}`
 }
 
 /** One sentence for the accessible name of the whole diagram. */

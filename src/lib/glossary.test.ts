@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { readFileSync } from 'node:fs'
 import { compile } from 'svelte/compiler'
-import { GLOSSARY, findTerm, firstSentence } from './glossary'
+import { GLOSSARY, STEP_TERMS, findTerm, firstSentence, segmentTerms } from './glossary'
+import { STEPS } from './steps'
 
 describe('glossary', () => {
   it('has unique kebab-case ids', () => {
@@ -68,6 +69,40 @@ describe('glossary', () => {
     expect(firstSentence('Such as https://a.example:443. Then more.')).toBe('Such as https://a.example:443.')
     expect(firstSentence('No full stop')).toBe('No full stop')
     for (const e of GLOSSARY) expect(firstSentence(e.definition).length, e.id).toBeLessThanOrEqual(e.definition.length)
+  })
+})
+
+describe('terms in the step texts', () => {
+  it('links phrases that occur in each step’s explanation to existing entries', () => {
+    for (const [step, pairs] of Object.entries(STEP_TERMS)) {
+      const info = STEPS.find((s) => s.id === step)
+      expect(info, step).toBeDefined()
+      const segs = segmentTerms(info!.explanation, pairs)
+      expect(segs.map((s) => s.text).join(''), step).toBe(info!.explanation)
+      for (const [phrase, id] of pairs) {
+        expect(GLOSSARY.some((e) => e.id === id), `${step}: ${id}`).toBe(true)
+        expect(segs.some((s) => s.term === id && s.text === phrase), `${step}: "${phrase}" not found`).toBe(true)
+      }
+    }
+  })
+
+  it('segments whole words only, first occurrence, without overlaps', () => {
+    const segs = segmentTerms('the code_verifier and the code, then code again', [
+      ['code', 'authorization-code'],
+      ['code_verifier', 'code-verifier'],
+    ])
+    expect(segs).toEqual([
+      { text: 'the ' },
+      { text: 'code_verifier', term: 'code-verifier' },
+      { text: ' and the ' },
+      { text: 'code', term: 'authorization-code' },
+      { text: ', then code again' },
+    ])
+    expect(segmentTerms('ID tokens', [['ID tokens', 'id-token'], ['tokens', 'access-token']])).toEqual([
+      { text: 'ID tokens', term: 'id-token' },
+    ])
+    expect(segmentTerms('', [['x', 'y']])).toEqual([])
+    expect(segmentTerms('a (b) c', [['(b)', 'z']])).toEqual([{ text: 'a ' }, { text: '(b)', term: 'z' }, { text: ' c' }])
   })
 })
 
