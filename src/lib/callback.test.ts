@@ -45,7 +45,9 @@ describe('isCallbackUrl', () => {
     expect(isCallbackUrl(cb('code=abc&state=x'))).toBe(true)
     expect(isCallbackUrl(cb('error=access_denied'))).toBe(true)
     expect(isCallbackUrl(APP)).toBe(false)
-    expect(isCallbackUrl(cb('state=x&foo=1'))).toBe(false)
+    // A redirect with only state (and iss) is an authorization response without a code (C12).
+    expect(isCallbackUrl(cb('state=x&foo=1'))).toBe(true)
+    expect(isCallbackUrl(cb('foo=1'))).toBe(false)
   })
 })
 

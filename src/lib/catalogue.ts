@@ -860,7 +860,7 @@ export const CATALOGUE: CatalogueEntry[] = [
     severity: 'error',
     title: 'The server metadata lacks an endpoint the flow needs.',
     spec: 'RFC 8414 §2; OIDC Discovery §3',
-    source: 'explain.ts, probes.ts, token.ts',
+    source: 'explain.ts, probes.ts, state/flow.svelte.ts, token.ts',
   },
   {
     id: 'metadata-missing-member',
@@ -875,6 +875,13 @@ export const CATALOGUE: CatalogueEntry[] = [
     title: 'The metadata document is not a JSON object.',
     spec: 'RFC 8414 §3.2; OIDC Discovery §4.2',
     source: 'lint.ts',
+  },
+  {
+    id: 'metadata-too-large',
+    severity: 'warning',
+    title: 'The metadata document is unusually large or deeply nested; it is not kept for display.',
+    spec: 'RFC 8414 §2, §3.2',
+    source: 'discovery.ts',
   },
   {
     id: 'metadata-unsafe-url',

@@ -105,7 +105,7 @@ describe('buildShareFragment', () => {
     const parsed = parseShareFragment(buildShareFragment(c))
     for (const key of SHARE_KEYS) {
       const field = key === 'mcp' ? 'mcp_url' : key
-      expect(parsed[field], key).toBe(c[field])
+      expect(parsed[field] ?? '', key).toBe(c[field] ?? '')
     }
   })
 

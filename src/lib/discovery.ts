@@ -214,6 +214,27 @@ export async function discover(config: FlowConfig, recorder: Recorder): Promise<
         (ex?.response && !ex.response.bodyTruncated ? parseJsonObject(ex.response.body) : undefined) ??
         (as as unknown as Record<string, unknown>)
       const metadata = pickMetadata(doc, as.issuer)
+      const shape = documentShape(doc, ex?.response?.body.length ?? 0, ex?.response?.bodyTruncated ?? false)
+      if (shape) {
+        findings.push({
+          id: 'metadata-too-large',
+          severity: 'warning',
+          step: 'discovery',
+          title: 'The metadata document is unusually large or deeply nested',
+          detail: `${shape} A metadata document is a flat JSON object of a few kilobytes; the playground uses the members it needs and does not keep or display the rest.`,
+          fix: 'Serve a plain RFC 8414 / OpenID Connect Discovery document: a flat JSON object with the metadata members only.',
+          spec: 'RFC 8414 §2, §3.2',
+        })
+        attempts.push({
+          url: candidate.url,
+          kind: candidate.kind,
+          status: response.status,
+          outcome: 'ok',
+          note: 'Accepted (document too large or too deep to keep for display).',
+          exchangeId,
+        })
+        return { result: { attempts, source: candidate.url }, metadata, findings }
+      }
       attempts.push({
         url: candidate.url,
         kind: candidate.kind,
@@ -248,6 +269,26 @@ export async function discover(config: FlowConfig, recorder: Recorder): Promise<
     spec: 'RFC 8414 §3; OpenID Connect Discovery 1.0 §4',
   })
   return { result: { attempts }, findings }
+}
+
+/** Nesting deeper than this cannot be metadata; it is not kept (it would also break JSON.stringify). */
+const MAX_DEPTH = 32
+
+/** Why a document is not kept for display, or undefined when it is a normal size and shape. */
+function documentShape(doc: unknown, length: number, truncated: boolean): string | undefined {
+  if (truncated || length > 256 * 1024) return `It is ${truncated ? 'over 256 KiB' : `${length} bytes`}.`
+  let depth = 0
+  let level: unknown[] = [doc]
+  while (level.length) {
+    depth++
+    if (depth > MAX_DEPTH) return `It nests more than ${MAX_DEPTH} levels deep.`
+    const next: unknown[] = []
+    for (const v of level) {
+      if (v && typeof v === 'object') next.push(...Object.values(v as Record<string, unknown>))
+    }
+    level = next
+  }
+  return undefined
 }
 
 /** A finding for a request the browser did not let the page read. */

@@ -263,7 +263,8 @@ export function describeClaims(
   ]
   return names.map((name) => {
     const value = payload[name]
-    const known = CLAIM_MEANINGS[name]
+    // Claim names come from the server: look up own properties only ("constructor", "__proto__"…).
+    const known = Object.hasOwn(CLAIM_MEANINGS, name) ? CLAIM_MEANINGS[name] : undefined
     const row: ClaimRow = {
       name,
       value: json(value),

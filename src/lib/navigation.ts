@@ -46,7 +46,7 @@ export const PARAM_MEANINGS: Record<string, { meaning: string; spec: string }> =
 /** The meaning of a parameter, or a neutral note for unknown ones. */
 export function paramMeaning(name: string): { meaning: string; spec: string } {
   return (
-    PARAM_MEANINGS[name] ?? {
+    (Object.hasOwn(PARAM_MEANINGS, name) ? PARAM_MEANINGS[name] : undefined) ?? {
       meaning: 'An extra parameter you added; the server ignores parameters it does not know (RFC 6749 §3.1).',
       spec: 'RFC 6749 §3.1',
     }

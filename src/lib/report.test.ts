@@ -11,7 +11,10 @@ import {
   redactToken,
   reportToMarkdown,
 } from './report'
-import { STEPS } from './steps'
+import { stepsFor } from './steps'
+
+// The plain OAuth flow (no MCP server URL in these snapshots).
+const STEPS = stepsFor(false)
 import type { Finding, FlowSnapshot, HttpExchange } from './types'
 
 const b64url = (v: unknown): string => Buffer.from(JSON.stringify(v)).toString('base64url')

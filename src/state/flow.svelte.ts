@@ -329,7 +329,7 @@ export class FlowSession {
     }
     const probe: PendingProbe = { id, pkce, authorization }
     this.snapshot = { ...this.snapshot, side: { ...(this.snapshot.side ?? {}), probe } }
-    this.#persist()
+    if (!this.#persist()) return
     this.#env.navigate(authorization.url)
   }
 
@@ -488,8 +488,16 @@ export class FlowSession {
     })
   }
 
-  #persist() {
-    saveSnapshot(this.#env.storage, this.snapshot, this.secret)
+  /** Saves the flow for the redirect. Returns false (with a notice) when the browser refuses. */
+  #persist(): boolean {
+    try {
+      saveSnapshot(this.#env.storage, this.snapshot, this.secret)
+      return true
+    } catch (err) {
+      // QuotaExceededError (a huge response kept in the record) or a value JSON cannot write.
+      this.notice = `This tab could not save the flow before leaving (${err instanceof Error ? err.name : 'error'}): sessionStorage refused it. Reset and try again; if a server sends very large responses, they are the cause.`
+      return false
+    }
   }
 
   go(step: StepId) {
@@ -800,6 +808,21 @@ export class FlowSession {
       this.notice = 'Run the earlier steps first.'
       return false
     }
+    if (!md.authorization_endpoint) {
+      this.#commit('authorization', {}, [], [
+        {
+          id: 'metadata-missing-endpoint',
+          severity: 'error',
+          step: 'authorization',
+          title: 'No authorization endpoint to send the browser to',
+          detail: 'The metadata has no (own, string) authorization_endpoint member and none was entered by hand, so no authorization request can be built.',
+          fix: 'Publish authorization_endpoint in the metadata (RFC 8414 §2), or enter it by hand in Configure.',
+          spec: 'RFC 8414 §2; OpenID Connect Discovery 1.0 §3',
+          data: { attribute: 'authorization_endpoint' },
+        },
+      ], 'error')
+      return false
+    }
     const { newStateAndNonce, buildAuthorizationRequest, explainError } = await loadEngine()
     const { state, nonce } = newStateAndNonce(this.snapshot.config.scope)
     try {
@@ -833,7 +856,8 @@ export class FlowSession {
       return
     }
     this.snapshot = { ...this.snapshot, auto }
-    this.#persist()
+    // Never leave without the pending flow saved: the callback could not be checked.
+    if (!this.#persist()) return
     this.#env.navigate(auth.url)
   }
 
