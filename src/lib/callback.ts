@@ -101,8 +101,21 @@ export function handleCallback(href: string, snapshot: FlowSnapshot): CallbackOu
   const client: oauth.Client = { client_id: snapshot.config.client_id }
   try {
     const validated = oauth.validateAuthResponse(as, client, url.searchParams, snapshot.authorization.state)
-    callback.outcome = 'code'
     const code = validated.get('code') ?? undefined
+    if (!code) {
+      // validateAuthResponse checks state and iss; the code itself is only required later.
+      findings.push({
+        id: 'code-missing',
+        severity: 'error',
+        step: 'callback',
+        title: 'The redirect carried neither a code nor an error',
+        detail: `The authorization server sent the browser back with ${params.length ? params.map(([k]) => k).join(', ') : 'no parameters'} but no code and no error, so there is nothing to exchange.`,
+        fix: 'Return code (and state, and iss when advertised) on success, or error on failure, in the query of the redirect URI; check response_type=code and the server logs.',
+        spec: 'RFC 6749 §4.1.2, §4.1.2.1',
+      })
+      return { callback, findings }
+    }
+    callback.outcome = 'code'
     if (!url.searchParams.has('iss') && !snapshot.metadata.authorization_response_iss_parameter_supported) {
       findings.push({
         id: 'iss-not-supported',

@@ -1003,7 +1003,8 @@ export class FlowSession {
         fix: 'Verify code_verifier against the stored code_challenge (S256) at the token endpoint and answer invalid_grant on a mismatch.',
         spec: 'RFC 7636 §4.6; RFC 9700 §2.1.1',
       })
-    } else if (this.verifierEdited) {
+    }
+    if (this.verifierEdited) {
       outcome.findings.unshift({
         id: 'pkce-verifier-edited',
         severity: 'info',
