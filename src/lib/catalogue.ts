@@ -118,7 +118,7 @@ export const CATALOGUE: CatalogueEntry[] = [
     severity: 'error',
     title: 'The callback carries neither a code nor an error.',
     spec: 'RFC 6749 §4.1.2',
-    source: 'explain.ts',
+    source: 'callback.ts, explain.ts',
   },
   {
     id: 'code-replay-accepted',
