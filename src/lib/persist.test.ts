@@ -86,3 +86,26 @@ describe('persist', () => {
     expect(loadSnapshot(store)).toBeUndefined()
   })
 })
+
+describe('storableSnapshot (secrets removed after use)', () => {
+  it('drops the code and the verifier once the code has been sent, keeps them before', async () => {
+    const { storableSnapshot, REMOVED_AFTER_USE } = await import('./persist')
+    const base = {
+      version: 1 as const,
+      runId: 'r',
+      origin: 'https://p.example',
+      config: {} as never,
+      exchanges: [],
+      findings: [],
+      status: {},
+      code: 'the-code',
+      pkce: { method: 'S256' as const, code_verifier: 'v'.repeat(43), code_challenge: 'c' },
+      callback: { params: [['code', 'the-code'], ['state', 's']] as Array<[string, string]>, receivedAt: 1, outcome: 'code' as const },
+    }
+    expect(JSON.stringify(storableSnapshot(base))).toContain('the-code')
+    const used = JSON.stringify(storableSnapshot({ ...base, codeUsed: true }))
+    expect(used).not.toContain('the-code')
+    expect(used).not.toContain('v'.repeat(43))
+    expect(used).toContain(REMOVED_AFTER_USE)
+  })
+})

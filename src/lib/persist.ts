@@ -13,9 +13,33 @@ export interface KeyValueStore {
   removeItem(key: string): void
 }
 
+/** What replaces a secret that is no longer needed in storage. */
+export const REMOVED_AFTER_USE = '(removed after use)'
+
+/**
+ * The snapshot as it may be stored: once the code has been sent, the code and the code_verifier are
+ * of no further use and are not written again (they stay in this page's memory only).
+ */
+export function storableSnapshot(snapshot: FlowSnapshot): FlowSnapshot {
+  if (!snapshot.codeUsed) return snapshot
+  const { code: _code, ...rest } = snapshot
+  return {
+    ...rest,
+    ...(snapshot.pkce ? { pkce: { ...snapshot.pkce, code_verifier: REMOVED_AFTER_USE } } : {}),
+    ...(snapshot.callback
+      ? {
+          callback: {
+            ...snapshot.callback,
+            params: snapshot.callback.params.map(([k, v]) => [k, k === 'code' ? REMOVED_AFTER_USE : v]),
+          },
+        }
+      : {}),
+  }
+}
+
 /** Saves the snapshot (and the client secret, which lives only here and in memory). */
 export function saveSnapshot(store: KeyValueStore, snapshot: FlowSnapshot, secret = ''): void {
-  store.setItem(SNAPSHOT_KEY, JSON.stringify({ snapshot, secret }))
+  store.setItem(SNAPSHOT_KEY, JSON.stringify({ snapshot: storableSnapshot(snapshot), secret }))
 }
 
 /** Restores a snapshot, or undefined when there is none or it is not one of ours. */

@@ -50,7 +50,7 @@ export interface McpSide {
   session?: Omit<McpSessionResult, 'findings'>
   readiness?: ReadinessItem[]
 }
-import { SNAPSHOT_KEY, clearSnapshot, loadSnapshot, saveSnapshot, type KeyValueStore } from '../lib/persist'
+import { REMOVED_AFTER_USE, SNAPSHOT_KEY, clearSnapshot, loadSnapshot, saveSnapshot, type KeyValueStore } from '../lib/persist'
 
 type Engine = typeof import('../lib/engine')
 let enginePromise: Promise<Engine> | undefined
@@ -89,6 +89,12 @@ function dedupe(findings: Finding[]): Finding[] {
     if (!twin) kept.push(f)
   }
   return kept
+}
+
+/** The verifier kept in a restored snapshot, unless it was removed after use. */
+function usableVerifier(snapshot: FlowSnapshot): string {
+  const v = snapshot.pkce?.code_verifier ?? ''
+  return v === REMOVED_AFTER_USE ? '' : v
 }
 
 function severityToStatus(findings: Finding[]): StepStatus {
@@ -878,7 +884,7 @@ export class FlowSession {
         this.snapshot = restored.snapshot
         this.secret = restored.secret
         this.config = restored.snapshot.config
-        this.verifierDraft = restored.snapshot.pkce?.code_verifier ?? ''
+        this.verifierDraft = usableVerifier(restored.snapshot)
         this.#validated = revalidate(this.snapshot)
         this.tokenVerifier = this.snapshot.pkce?.code_verifier ?? ''
         this.current = this.#furthest()
@@ -894,7 +900,7 @@ export class FlowSession {
       this.snapshot = snapshot
       this.secret = restored.secret
       this.config = snapshot.config
-      this.verifierDraft = snapshot.pkce?.code_verifier ?? ''
+      this.verifierDraft = usableVerifier(snapshot)
     }
     const pendingProbe = ((snapshot.side ?? {}) as { probe?: PendingProbe }).probe
     if (restored && pendingProbe && new URL(href).searchParams.get('state') === pendingProbe.authorization.state) {
