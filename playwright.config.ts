@@ -1,12 +1,15 @@
 import { defineConfig } from '@playwright/test'
 
 // End-to-end tests: the production build (`vite build`, run by `npm run test:e2e`) served by `vite preview`
-// on :4173, against the demo authorization server (real oidc-provider + fault issuers) on :9400.
+// on :4173, against the demo authorization server (real oidc-provider + fault issuers) on :9400 and the
+// test MCP server (official MCP SDK, protected by that AS) on :9401.
 // The browser is a locally installed Chromium (Debian's by default; see tests/find-chromium.mjs).
 const CI = !!process.env.CI
 // Ports are overridable so that two suites can run side by side on one machine.
 const AS_PORT = Number(process.env.E2E_AS_PORT ?? 9400)
 const APP_PORT = Number(process.env.E2E_APP_PORT ?? 4173)
+// The test MCP server (tests/servers/mcp-server.mjs), protected by the AS above.
+const MCP_PORT = Number(process.env.E2E_MCP_PORT ?? 9401)
 // The build to serve (default dist/); helpers running in parallel build into their own folder.
 const DIST = process.env.E2E_DIST ?? 'dist'
 const ORIGINS = `http://localhost:${APP_PORT},http://127.0.0.1:${APP_PORT}`
@@ -30,6 +33,13 @@ export default defineConfig({
     {
       command: `node tests/servers/authorization-server.mjs --port ${AS_PORT} --origins ${ORIGINS}`,
       url: `http://localhost:${AS_PORT}/.well-known/openid-configuration`,
+      reuseExistingServer: !CI,
+      stdout: 'pipe',
+      stderr: 'pipe',
+    },
+    {
+      command: `node tests/servers/mcp-server.mjs --port ${MCP_PORT} --issuer http://localhost:${AS_PORT} --origins ${ORIGINS}`,
+      url: `http://localhost:${MCP_PORT}/.well-known/oauth-protected-resource/mcp`,
       reuseExistingServer: !CI,
       stdout: 'pipe',
       stderr: 'pipe',

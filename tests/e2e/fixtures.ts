@@ -4,12 +4,21 @@ import { test as base, expect, type Page } from '@playwright/test'
 export const AS_BASE = `http://localhost:${process.env.E2E_AS_PORT ?? 9400}`
 /** The playground (vite preview of the production build). */
 export const APP_BASE = `http://localhost:${process.env.E2E_APP_PORT ?? 4173}`
+/** The test MCP server (tests/servers/mcp-server.mjs), protected by AS_BASE. */
+export const MCP_BASE = `http://localhost:${process.env.E2E_MCP_PORT ?? 9401}`
 
 export interface AuthorizationServer {
   /** The compliant issuer, `http://localhost:9400` (no trailing slash). */
   issuer: string
   /** Issuer of a deliberately broken server, `http://localhost:9400/faults/<id>` (see tests/servers/faults.mjs). */
   faultIssuer(id: string): string
+}
+
+export interface McpTestServer {
+  /** The compliant MCP endpoint, `http://localhost:9401/mcp` (its resource identifier). */
+  url: string
+  /** A deliberately broken variant, `http://localhost:9401/v/<variant>/mcp` (see VARIANTS in mcp-server.mjs). */
+  variant(v: string): string
 }
 
 export const CLIENT_IDS = {
@@ -24,12 +33,19 @@ export const CLIENT_SECRETS = {
   post: 'demo-secret-post',
 } as const
 
-export const test = base.extend<{ as: AuthorizationServer }>({
+export const test = base.extend<{ as: AuthorizationServer; mcp: McpTestServer }>({
   // eslint-disable-next-line no-empty-pattern
   as: async ({}, use) => {
     await use({
       issuer: AS_BASE,
       faultIssuer: (id: string) => `${AS_BASE}/faults/${encodeURIComponent(id)}`,
+    })
+  },
+  // eslint-disable-next-line no-empty-pattern
+  mcp: async ({}, use) => {
+    await use({
+      url: `${MCP_BASE}/mcp`,
+      variant: (v: string) => `${MCP_BASE}/v/${encodeURIComponent(v)}/mcp`,
     })
   },
 })

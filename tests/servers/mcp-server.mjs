@@ -36,7 +36,11 @@ export const VARIANTS = Object.freeze({
   'no-expose': 'CORS allowed but WWW-Authenticate is not in Access-Control-Expose-Headers (X10).',
   'no-cors': 'No CORS headers at all, not even on the preflight (X10).',
   'json-response': 'Compliant, but answers POSTs with application/json instead of an SSE stream.',
+  'as-no-pkce': 'PRM names the fault issuer <issuer>/faults/pkce-methods-absent, whose metadata has no code_challenge_methods_supported (MCP clients MUST stop).',
 })
+
+/** Variants whose PRM names another authorization server: variant → path appended to the issuer. */
+const VARIANT_ISSUER_PATHS = Object.freeze({ 'as-no-pkce': '/faults/pkce-methods-absent' })
 
 export const SCOPES_SUPPORTED = ['openid', 'profile', 'email']
 export const CHALLENGE_SCOPE = 'openid'
@@ -95,13 +99,18 @@ function createMcp(variant, text) {
 export async function startMcpServer({ port, issuer, playgroundOrigins, resourcePath = '/mcp', host = 'localhost' }) {
   const origins = playgroundOrigins.map((o) => new URL(o).origin)
   issuer = issuer.replace(/\/$/, '')
-  /** @type {ReturnType<typeof createRemoteJWKSet> | undefined} */
-  let jwks
-  async function getJwks() {
-    if (jwks) return jwks
-    const meta = await (await fetch(`${issuer}/.well-known/openid-configuration`)).json()
-    jwks = createRemoteJWKSet(new URL(meta.jwks_uri))
-    return jwks
+  /** The authorization server a variant names in its PRM (and whose tokens it accepts). */
+  const issuerFor = (/** @type {string} */ variant) =>
+    `${issuer}${Object.hasOwn(VARIANT_ISSUER_PATHS, variant) ? VARIANT_ISSUER_PATHS[/** @type {keyof typeof VARIANT_ISSUER_PATHS} */ (variant)] : ''}`
+  /** @type {Map<string, ReturnType<typeof createRemoteJWKSet>>} issuer → its key set */
+  const jwksByIssuer = new Map()
+  async function getJwks(/** @type {string} */ iss) {
+    const known = jwksByIssuer.get(iss)
+    if (known) return known
+    const meta = await (await fetch(`${iss}/.well-known/openid-configuration`)).json()
+    const set = createRemoteJWKSet(new URL(meta.jwks_uri))
+    jwksByIssuer.set(iss, set)
+    return set
   }
 
   /** @type {Map<string, { transport: StreamableHTTPServerTransport, server: McpServer }>} */
@@ -140,7 +149,7 @@ export async function startMcpServer({ port, issuer, playgroundOrigins, resource
     /** @type {Record<string, unknown>} */
     const doc = {
       resource,
-      authorization_servers: [issuer],
+      authorization_servers: [issuerFor(variant)],
       scopes_supported: SCOPES_SUPPORTED,
       bearer_methods_supported: ['header'],
       resource_name: `PKCE Playground test MCP server${variant ? ` (${variant})` : ''}`,
@@ -216,7 +225,8 @@ export async function startMcpServer({ port, issuer, playgroundOrigins, resource
     let tokenError
     if (token) {
       try {
-        await jwtVerify(token, await getJwks(), { issuer, audience: mcpUrl, typ: 'at+jwt' })
+        const iss = issuerFor(variant)
+        await jwtVerify(token, await getJwks(iss), { issuer: iss, audience: mcpUrl, typ: 'at+jwt' })
       } catch (err) {
         tokenError = err instanceof Error ? err.message : String(err)
       }
