@@ -776,7 +776,7 @@ export const CATALOGUE: CatalogueEntry[] = [
     severity: 'error',
     title: 'The authorization server does not advertise S256: MCP clients MUST refuse to proceed.',
     spec: 'MCP 2025-11-25 Authorization Code Protection; RFC 8414 §2; RFC 7636 §4.2',
-    source: 'mcp.ts',
+    source: 'mcp.ts, state/flow.svelte.ts',
   },
   {
     id: 'mcp-probe-unexpected-status',

@@ -156,8 +156,11 @@ export class FlowSession {
 
   constructor(env: Environment) {
     this.#env = env
-    const base = defaultConfig(env.href(), env.defaults)
     const fromLink = parseShareFragment(new URL(env.href()).hash)
+    // A link to an MCP server starts from that server alone: no demo client id, so that the
+    // playground registers a client the way a connector would (unless the link names one).
+    const defaults = fromLink.mcp_url ? { ...env.defaults, client_id: '' } : env.defaults
+    const base = defaultConfig(env.href(), defaults)
     this.config = { ...base, ...fromLink }
     this.snapshot = emptySnapshot($state.snapshot(this.config), env.origin)
   }
@@ -739,7 +742,26 @@ export class FlowSession {
     }
     const md = effectiveMetadata(config, outcome.metadata)
     const usable = Boolean(md.authorization_endpoint && md.token_endpoint)
+    // MCP 2025-11-25 "Authorization Code Protection": without S256 advertised, MCP clients MUST
+    // refuse to proceed (ChatGPT and Claude do); plain OAuth clients may go on and test it.
+    const mcpRefuses =
+      Boolean(config.mcp_url) && Boolean(outcome.metadata) && !md.code_challenge_methods_supported?.includes('S256')
+    if (mcpRefuses) {
+      const methods = md.code_challenge_methods_supported
+      outcome.findings.push({
+        id: 'mcp-pkce-not-advertised',
+        severity: 'error',
+        step: 'discovery',
+        title: methods ? 'The authorization server does not advertise S256' : 'The authorization server does not advertise PKCE',
+        detail: methods
+          ? `code_challenge_methods_supported is [${methods.join(', ')}]. MCP clients MUST use S256, so they cannot go on.`
+          : 'The metadata has no code_challenge_methods_supported. MCP clients MUST verify PKCE support before proceeding and MUST refuse to proceed when it is absent (OpenID Connect Discovery documents too). The playground stops here, as ChatGPT and Claude do.',
+        fix: 'Add "code_challenge_methods_supported": ["S256"] to the authorization server metadata (and enforce PKCE).',
+        spec: 'MCP 2025-11-25 Authorization Code Protection; RFC 8414 §2; RFC 7636 §4.2',
+      })
+    }
     this.#commit('discovery', { discovery: outcome.result, metadata: md }, recorder.exchanges, outcome.findings)
+    if (mcpRefuses) return false
     if (!outcome.metadata && usable) {
       this.notice = 'Discovery failed, but the hand-entered endpoints are enough to go on.'
     }
