@@ -310,7 +310,6 @@ export async function startAuthorizationServer({ port, playgroundOrigins, host =
 function providerConfiguration({ issuer, mountPath, faultId, origins, redirectUris, signingKey, cookieKeys }) {
   const cookieSuffix = faultId ? `_${faultId.replace(/[^A-Za-z0-9]/g, '_')}` : ''
   const cookiePath = mountPath || '/'
-  const defaultAudience = `${issuer}/api`
   /** @param {string} client_id @param {Record<string, unknown>} extra */
   const client = (client_id, extra) => ({
     client_id,
@@ -346,8 +345,9 @@ function providerConfiguration({ issuer, mountPath, faultId, origins, redirectUr
       profile: ['name'],
       email: ['email', 'email_verified'],
     },
-    // Put the user's claims into the ID token: the access token is a JWT for the API (see below), which
-    // oidc-provider's userinfo endpoint never accepts, so the ID token is where the playground sees them.
+    // Put the user's claims into the ID token too: with a resource the access token is a JWT for that API
+    // (see below), which oidc-provider's userinfo endpoint never accepts, so the ID token is where the
+    // playground sees them then. Without a resource the opaque access token works at userinfo (/me).
     conformIdTokenClaims: false,
     /** @param {any} _ctx @param {string} sub */
     async findAccount(_ctx, sub) {
@@ -380,12 +380,12 @@ function providerConfiguration({ issuer, mountPath, faultId, origins, redirectUr
       clientCredentials: { enabled: false },
       resourceIndicators: {
         enabled: true,
-        // At the authorization endpoint a request without `resource` gets the default API audience.
-        // Elsewhere (token endpoint) no default: useGrantedResource picks the resource granted with the code.
-        async defaultResource(/** @type {any} */ ctx, /** @type {any} */ _client, /** @type {any} */ oneOf) {
-          if (oneOf) return oneOf
-          if (ctx.oidc.route === 'authorization' || ctx.oidc.route === 'pushed_authorization_request') return defaultAudience
-          return undefined
+        // No default audience: a request without `resource` gets an opaque access token for UserInfo
+        // (oidc-provider's userinfo endpoint refuses audience-restricted tokens); a request with `resource`
+        // gets a JWT access token for that resource (getResourceServerInfo below). At the token endpoint
+        // useGrantedResource picks the resource granted with the code.
+        async defaultResource(/** @type {any} */ _ctx, /** @type {any} */ _client, /** @type {any} */ oneOf) {
+          return oneOf ?? undefined
         },
         useGrantedResource: async () => true,
         async getResourceServerInfo(/** @type {any} */ _ctx, /** @type {string} */ resource) {

@@ -528,6 +528,67 @@ export const FAULTS = {
     },
   },
 
+  'code-replay-accepted': {
+    description:
+      'An authorization code can be redeemed more than once. The layer remembers the provider\'s 200 answer to every ' +
+      'authorization_code token request (by code) and answers any later request for the same code with that stored ' +
+      'answer, without forwarding it: the provider never sees the replay, so it neither refuses it nor revokes the grant.',
+    spec: 'RFC 6749 §4.1.2, §10.5: codes are single use; a second use MUST be denied and SHOULD revoke the tokens issued for it.',
+    onRequest(ctx) {
+      if (!isTokenPost(ctx)) return
+      const form = getForm(ctx)
+      if (form.get('grant_type') !== 'authorization_code') return
+      const stored = /** @type {FaultResponse | undefined} */ (ctx.memory.get(`code:${form.get('code')}`))
+      if (stored) ctx.response = { status: stored.status, headers: { ...stored.headers }, body: Buffer.from(stored.body) }
+    },
+    onResponse(ctx) {
+      if (!isTokenSuccess(ctx) || !ctx.response) return
+      const form = getForm(ctx)
+      const code = form.get('code')
+      if (form.get('grant_type') !== 'authorization_code' || !code) return
+      ctx.memory.set(`code:${code}`, { status: ctx.response.status, headers: { ...ctx.response.headers }, body: Buffer.from(ctx.response.body) })
+    },
+  },
+
+  'redirect-uri-not-checked': {
+    description:
+      'The token endpoint does not compare redirect_uri with the authorization request. The layer replaces a redirect_uri ' +
+      'that is not registered (e.g. "<registered>?probe=redirect-uri-mismatch") in authorization_code token requests with ' +
+      'the registered redirect URI of the same origin (or the first registered one), so the provider issues tokens.',
+    spec: 'RFC 6749 §4.1.3: redirect_uri MUST be identical to the one of the authorization request.',
+    onRequest(ctx) {
+      if (!isTokenPost(ctx)) return
+      const form = getForm(ctx)
+      const sent = form.get('redirect_uri')
+      if (form.get('grant_type') !== 'authorization_code' || sent === null || ctx.redirectUris.includes(sent)) return
+      const origin = URL.parse(sent)?.origin
+      const registered = ctx.redirectUris.find((u) => new URL(u).origin === origin) ?? ctx.redirectUris[0]
+      if (!registered) return
+      form.set('redirect_uri', registered)
+      setForm(ctx, form)
+    },
+  },
+
+  'pkce-plain-accepted-silently': {
+    description:
+      'The authorization endpoint accepts code_challenge_method=plain although the metadata advertises only ["S256"]. ' +
+      '(oidc-provider 9 supports S256 only, so the layer turns a plain challenge into the S256 challenge of the same ' +
+      'verifier: the token request with the plain verifier then succeeds.)',
+    spec: 'RFC 7636 §4.4.1: an unsupported code_challenge_method must be refused (invalid_request); RFC 8414 §2; RFC 9700 §2.1.1.',
+    onRequest(ctx) {
+      if (ctx.preflight) return
+      if (ctx.endpoint !== 'authorization' && !(ctx.endpoint === 'pushed_authorization_request' && ctx.request.method === 'POST')) return
+      const params = getAuthorizationParams(ctx)
+      const challenge = params.get('code_challenge')
+      if (params.get('code_challenge_method') !== 'plain' || !challenge) return
+      params.set('code_challenge', s256(challenge))
+      params.set('code_challenge_method', 'S256')
+      setAuthorizationParams(ctx, params)
+    },
+    // The provider's own metadata already says ["S256"]; pin it, in case the defaults ever change.
+    ...metadata((md) => { md.code_challenge_methods_supported = ['S256'] }),
+  },
+
   // ===== Discovery (D) ==============================================================================
 
   'metadata-wrong-well-known': {

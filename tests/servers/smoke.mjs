@@ -205,10 +205,24 @@ try {
     assert.equal(decodeJwt(t.json.access_token).aud, 'http://localhost:9999/api')
   })
 
-  await check('compliant flow without resource → JWT access token with aud = issuer/api', async () => {
+  await check('compliant flow without resource → opaque access token that userinfo accepts', async () => {
     const { t } = await flow(AS)
     assert.equal(t.res.status, 200, t.text)
-    assert.equal(decodeJwt(t.json.access_token).aud, `${AS}/api`)
+    assert.equal(t.json.access_token.split('.').length, 1, 'opaque, not a JWT')
+    assert.ok(t.json.refresh_token, 'refresh token')
+    const ui = await fetch(`${AS}/me`, { headers: { authorization: `Bearer ${t.json.access_token}`, origin: ORIGIN } })
+    assert.equal(ui.status, 200)
+    assert.equal(ui.headers.get('access-control-allow-origin'), ORIGIN)
+    const claims = await ui.json()
+    assert.equal(claims.sub, 'alice')
+    assert.equal(claims.sub, decodeJwt(t.json.id_token).sub)
+    // refreshed: still opaque, still good at userinfo
+    const r = await token(AS, { grant_type: 'refresh_token', refresh_token: t.json.refresh_token, client_id: 'pkce-playground' })
+    assert.equal(r.res.status, 200, r.text)
+    assert.equal(r.json.access_token.split('.').length, 1)
+    assert.notEqual(r.json.refresh_token, t.json.refresh_token, 'public client: rotated')
+    const ui2 = await fetch(`${AS}/me`, { headers: { authorization: `Bearer ${r.json.access_token}`, origin: ORIGIN } })
+    assert.equal(ui2.status, 200)
   })
 
   await check('compliant: wrong code_verifier → 400 invalid_grant with CORS', async () => {
@@ -365,6 +379,71 @@ try {
     assert.equal(decodeJwt(t.json.access_token).aud, 'https://api.example.com/')
     const { t: t2 } = await flow(F('pkce-not-enforced'))
     assert.equal(t2.res.status, 200, t2.text)
+  })
+
+  await check('fault pkce-not-enforced: missing verifier still gets tokens', async () => {
+    const { verifier, challenge } = pkce()
+    void verifier
+    const cb = await authorize(F('pkce-not-enforced'), {
+      client_id: 'pkce-playground', redirect_uri: REDIRECT_URI, response_type: 'code', scope: 'openid',
+      state: 's', code_challenge: challenge, code_challenge_method: 'S256',
+    })
+    const code = /** @type {string} */ (cb.searchParams.get('code'))
+    const t = await token(F('pkce-not-enforced'), { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, client_id: 'pkce-playground' })
+    assert.equal(t.res.status, 200, t.text)
+  })
+
+  await check('fault code-replay-accepted: the same code redeemed twice → 200 twice, the grant is not revoked', async () => {
+    const { t, code, verifier } = await flow(F('code-replay-accepted'))
+    assert.equal(t.res.status, 200, t.text)
+    const again = await token(F('code-replay-accepted'), { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, client_id: 'pkce-playground', code_verifier: verifier })
+    assert.equal(again.res.status, 200, again.text)
+    assert.equal(again.acao, ORIGIN)
+    assert.equal(again.json.access_token, t.json.access_token)
+    const intro = await fetch(`${F('code-replay-accepted')}/token/introspection`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: ORIGIN },
+      body: new URLSearchParams({ token: t.json.refresh_token, client_id: 'pkce-playground' }),
+    })
+    assert.equal((await intro.json()).active, true)
+    // the compliant issuer refuses the replay
+    const c = await flow(AS)
+    const c2 = await token(AS, { grant_type: 'authorization_code', code: c.code, redirect_uri: REDIRECT_URI, client_id: 'pkce-playground', code_verifier: c.verifier })
+    assert.equal(c2.res.status, 400)
+    assert.equal(c2.json.error, 'invalid_grant')
+  })
+
+  await check('fault redirect-uri-not-checked: another redirect_uri at the token endpoint → 200', async () => {
+    const { verifier, challenge } = pkce()
+    const params = {
+      client_id: 'pkce-playground', redirect_uri: REDIRECT_URI, response_type: 'code', scope: 'openid',
+      state: 's', code_challenge: challenge, code_challenge_method: 'S256',
+    }
+    const other = `${REDIRECT_URI}?probe=redirect-uri-mismatch`
+    for (const [issuer, status] of /** @type {const} */ ([[F('redirect-uri-not-checked'), 200], [AS, 400]])) {
+      const cb = await authorize(issuer, params)
+      const code = /** @type {string} */ (cb.searchParams.get('code'))
+      const t = await token(issuer, { grant_type: 'authorization_code', code, redirect_uri: other, client_id: 'pkce-playground', code_verifier: verifier })
+      assert.equal(t.res.status, status, `${issuer}: ${t.text}`)
+    }
+  })
+
+  await check('fault pkce-plain-accepted-silently: plain gets a code (S256 only advertised), the plain verifier redeems it', async () => {
+    const md = await (await fetch(`${F('pkce-plain-accepted-silently')}/.well-known/openid-configuration`)).json()
+    assert.deepEqual(md.code_challenge_methods_supported, ['S256'])
+    const verifier = randomBytes(32).toString('base64url')
+    const params = {
+      client_id: 'pkce-playground', redirect_uri: REDIRECT_URI, response_type: 'code', scope: 'openid',
+      state: 's', code_challenge: verifier, code_challenge_method: 'plain',
+    }
+    const cb = await authorize(F('pkce-plain-accepted-silently'), params)
+    const code = /** @type {string} */ (cb.searchParams.get('code'))
+    assert.ok(code, cb.href)
+    const t = await token(F('pkce-plain-accepted-silently'), { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, client_id: 'pkce-playground', code_verifier: verifier })
+    assert.equal(t.res.status, 200, t.text)
+    // the compliant issuer refuses plain with invalid_request
+    const refused = await authorize(AS, params)
+    assert.equal(refused.searchParams.get('error'), 'invalid_request')
   })
 
   // ---- data-only faults added for the e2e fault suite (tests/e2e/fault-cases.ts) ---------------------
