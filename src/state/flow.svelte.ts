@@ -240,8 +240,14 @@ export class FlowSession {
     }
   }
 
+  /**
+   * The tokens to use now: the token response, with the tokens of the last successful refresh on
+   * top (a rotated refresh token replaces the spent one). OIDC Core §12.2 comparisons still use the
+   * original ID token in snapshot.token.body.
+   */
   #tokenBody(): Record<string, unknown> {
-    return this.snapshot.token?.body ?? {}
+    const current = ((this.snapshot.side ?? {}) as { currentTokens?: Record<string, string> }).currentTokens ?? {}
+    return { ...(this.snapshot.token?.body ?? {}), ...current }
   }
 
   async refresh() {
@@ -251,10 +257,21 @@ export class FlowSession {
       return
     }
     const { refreshTokens } = await loadEngine()
-    await this.#side('refresh', (rec) => refreshTokens(this.snapshot, refreshToken, this.secret, rec), (r) => ({
-      refresh: { status: r.status, rotated: r.rotated, ...(r.body ? { body: r.body } : {}) },
-      refreshViews: r.views ?? [],
-    }))
+    const previous = ((this.snapshot.side ?? {}) as { currentTokens?: Record<string, string> }).currentTokens ?? {}
+    await this.#side('refresh', (rec) => refreshTokens(this.snapshot, refreshToken, this.secret, rec), (r) => {
+      const fresh: Record<string, string> = { ...previous }
+      if (r.status === 200 && r.body) {
+        for (const k of ['access_token', 'refresh_token', 'id_token'] as const) {
+          const v = r.body[k]
+          if (typeof v === 'string' && v) fresh[k] = v
+        }
+      }
+      return {
+        refresh: { status: r.status, rotated: r.rotated, ...(r.body ? { body: r.body } : {}) },
+        refreshViews: r.views ?? [],
+        currentTokens: fresh,
+      }
+    })
   }
 
   async userInfo() {

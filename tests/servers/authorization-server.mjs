@@ -249,7 +249,25 @@ export async function startAuthorizationServer({ port, playgroundOrigins, host =
       response: undefined,
     }
 
-    if (fault?.onRequest) await fault.onRequest(ctx)
+    // oidc-provider sends no CORS headers on the registration endpoint: allow the playground's origins,
+    // so that a browser client can register itself (RFC 7591) the way MCP clients do.
+    const regOrigin = ctx.endpoint === 'registration' && typeof req.headers.origin === 'string' && origins.includes(req.headers.origin)
+      ? req.headers.origin : undefined
+    if (regOrigin && ctx.preflight) {
+      ctx.response = {
+        status: 204,
+        headers: {
+          'access-control-allow-origin': regOrigin,
+          'access-control-allow-methods': 'GET, POST, PUT, DELETE',
+          'access-control-allow-headers': 'authorization, content-type',
+          'access-control-max-age': '600',
+          vary: 'Origin',
+        },
+        body: Buffer.alloc(0),
+      }
+    }
+
+    if (!ctx.response && fault?.onRequest) await fault.onRequest(ctx)
 
     if (!ctx.response) {
       /** @type {Record<string, string | string[] | undefined>} */
@@ -281,6 +299,11 @@ export async function startAuthorizationServer({ port, playgroundOrigins, host =
     }
 
     const response = /** @type {import('./faults.mjs').FaultResponse} */ (ctx.response)
+    if (regOrigin && !ctx.preflight) {
+      response.headers['access-control-allow-origin'] = regOrigin
+      response.headers['access-control-expose-headers'] = 'WWW-Authenticate, Location'
+      response.headers.vary = 'Origin'
+    }
     /** @type {Record<string, string | string[]>} */
     const outHeaders = {}
     for (const [k, v] of Object.entries(response.headers)) if (v !== undefined) outHeaders[k] = v
