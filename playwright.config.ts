@@ -20,6 +20,8 @@ export default defineConfig({
   outputDir: `test-results/${APP_PORT}`,
   workers: 2,
   retries: CI ? 1 : 0,
+  // Several steps run one after another (discovery, login, exchange, JWKS, MCP); 2 cores in CI.
+  expect: { timeout: 10_000 },
   forbidOnly: CI,
   reporter: 'list',
   use: {

@@ -77,11 +77,30 @@ export async function loginAndConsent(page: Page, login = 'alice', password = 'a
   // AND grant the server redirects straight back: the only sign is the callback URL on the playground.
   const isCallback = (u: URL): boolean =>
     !onAuthorizationServer(u) && /(?:^|[?&#])(?:code|error)=/.test(u.search + u.hash)
+  // The playground strips the code from the address bar at once, so a callback that came back before
+  // this wait started is recognised by the Callback step having run (its status leaves "pending").
+  // Only for a first round trip: later ones (probes) start with the Callback step already done.
+  const before = await page
+    .getByTestId('status-callback')
+    .textContent({ timeout: 1_000 })
+    .catch(() => null)
   let formShown = false
-  await firstOf(
+  let handled = false
+  const waits = [
     loginInput.or(consentButton).first().waitFor({ timeout }).then(() => { formShown = true }),
     page.waitForURL(isCallback, { timeout, waitUntil: 'commit' }),
-  )
+  ]
+  if (before === 'pending') {
+    waits.push(
+      page
+        .locator('[data-testid="status-callback"]')
+        .filter({ hasNotText: /^pending$/ })
+        .waitFor({ timeout })
+        .then(() => { handled = true }),
+    )
+  }
+  await firstOf(...waits)
+  if (handled) return
   if (!formShown && isCallback(new URL(page.url()))) return
 
   if (await loginInput.isVisible()) {
