@@ -1021,6 +1021,8 @@ export class FlowSession {
     // Mark the code as used and persist BEFORE sending: a reload can never send it twice.
     this.snapshot = { ...this.snapshot, codeUsed: true }
     this.#persist()
+    // The keys are public and independent of the code: fetch them while the code is exchanged.
+    void this.#prefetchJwks()
     const recorder = this.#recorder('token')
     const outcome = await exchangeCode(this.#forToken(), this.#validated, this.secret, recorder)
     const raw = recorder.exchanges.at(-1)?.response
@@ -1072,15 +1074,30 @@ export class FlowSession {
     return hasToken
   }
 
+  #jwksPrefetch: Promise<{ recorder: Recorder; jwks: Awaited<ReturnType<Engine['fetchJwks']>> }> | undefined
+
+  /** Starts fetching the JWKS (recorded in the Tokens step) once per token exchange. */
+  #prefetchJwks() {
+    const uri = this.snapshot.metadata?.jwks_uri
+    this.#jwksPrefetch = loadEngine().then(async ({ fetchJwks }) => {
+      const recorder = this.#recorder('tokens')
+      return { recorder, jwks: await fetchJwks(uri, recorder) }
+    })
+    this.#jwksPrefetch.catch(() => undefined)
+    return this.#jwksPrefetch
+  }
+
   async #tokens(): Promise<boolean> {
     const body = this.snapshot.token?.body
     if (!body) {
       this.notice = 'No token response to inspect yet.'
       return false
     }
-    const { fetchJwks, inspectTokens, lintJwks } = await loadEngine()
-    const recorder = this.#recorder('tokens')
-    const jwks = await fetchJwks(this.snapshot.metadata?.jwks_uri, recorder)
+    const { inspectTokens, lintJwks } = await loadEngine()
+    // Use the JWKS fetched during the exchange when there is one; a later run fetches it again.
+    const prefetched = this.#jwksPrefetch
+    this.#jwksPrefetch = undefined
+    const { recorder, jwks } = await (prefetched ?? this.#prefetchJwks().finally(() => (this.#jwksPrefetch = undefined)))
     if (jwks.jwks && this.snapshot.metadata?.jwks_uri) {
       jwks.findings.push(...lintJwks(jwks.jwks, { url: this.snapshot.metadata.jwks_uri, step: 'tokens' }))
     }
