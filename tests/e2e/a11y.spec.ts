@@ -273,8 +273,9 @@ test('landmarks, headings and a live region that announces step completion', asy
   const stepLinks = nav.getByRole('link')
   // The flow's steps; side panels (CORS check, after the token, probes) are not steps of the rail.
   const sections = page.locator('main section.step-panel:not(.side)')
-  const count = await sections.count()
-  expect(count).toBeGreaterThanOrEqual(7)
+  // Later panels mount right after the first paint and load on demand: wait for all seven steps.
+  await expect.poll(() => sections.count()).toBeGreaterThanOrEqual(7)
+  await expect(page.locator('.lazy-placeholder')).toHaveCount(0)
   // Every step section of the page is reachable from the rail.
   const hrefs = await stepLinks.evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''))
   const ids = await sections.evaluateAll((ss) => ss.map((s) => `#${s.id}`))
