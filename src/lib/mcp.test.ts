@@ -5,6 +5,7 @@
  * the page see (CORS check, exposed headers only) for the CORS cases.
  */
 import { createHash, randomBytes } from 'node:crypto'
+import { authorizeOverHttp } from '../../tests/unit/http-login'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { decodeJwt } from 'jose'
 import { startAuthorizationServer } from '../../tests/servers/authorization-server.mjs'
@@ -104,61 +105,9 @@ const browserFetch: FetchLike = async (url, init = {}) => {
 
 // ---- a real authorization-code + PKCE flow over HTTP (as tests/servers/smoke.mjs does) -------------
 
-class Jar {
-  cookies = new Map<string, string>()
-  store(res: Response) {
-    for (const line of res.headers.getSetCookie()) {
-      const pair = line.split(';')[0] ?? ''
-      const i = pair.indexOf('=')
-      const name = pair.slice(0, i)
-      const value = pair.slice(i + 1)
-      if (/expires=Thu, 01 Jan 1970/i.test(line) || value === '') this.cookies.delete(name)
-      else this.cookies.set(name, value)
-    }
-  }
-  header() {
-    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ')
-  }
-}
-
-async function go(jar: Jar, url: string, init: RequestInit = {}) {
-  const res = await fetch(url, {
-    redirect: 'manual',
-    ...init,
-    headers: { cookie: jar.header(), ...((init.headers as Record<string, string>) ?? {}) },
-  })
-  jar.store(res)
-  return res
-}
-
-async function authorize(authorizationEndpoint: string, params: Record<string, string>): Promise<URL> {
-  const jar = new Jar()
-  let url = `${authorizationEndpoint}?${new URLSearchParams(params)}`
-  for (let hop = 0; hop < 12; hop++) {
-    const res = await go(jar, url)
-    if (res.status >= 300 && res.status < 400) {
-      const location = new URL(res.headers.get('location') ?? '', url)
-      if (location.href.startsWith(REDIRECT_URI)) return location
-      url = location.href
-      continue
-    }
-    const html = await res.text()
-    expect(res.status, html.slice(0, 300)).toBe(200)
-    const action = /<form[^>]*action="([^"]+)"/.exec(html)?.[1]
-    if (!action) throw new Error(`no form at ${url}`)
-    const submit = new URL(action.replaceAll('&amp;', '&'), url).href
-    const form: Record<string, string> = html.includes('name="login"')
-      ? { prompt: 'login', login: 'alice', password: 'whatever' }
-      : { prompt: 'consent' }
-    const r = await go(jar, submit, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams(form),
-    })
-    url = new URL(r.headers.get('location') ?? '', url).href
-  }
-  throw new Error('too many hops')
-}
+/** Runs the authorization request, the login and the consent; returns the callback URL. */
+const authorize = (authorizationEndpoint: string, params: Record<string, string>): Promise<URL> =>
+  authorizeOverHttp(authorizationEndpoint, params, REDIRECT_URI)
 
 async function getToken(metadata: ServerMetadata, clientId: string, resource: string, scope?: string) {
   const verifier = randomBytes(32).toString('base64url')

@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createHash, randomBytes } from 'node:crypto'
+import { authorizeOverHttp } from '../../tests/unit/http-login'
 import * as oauth from 'oauth4webapi'
 import { startAuthorizationServer } from '../../tests/servers/authorization-server.mjs'
 import { PROBES, judgePlainCallback, judgeProbeCallback, mismatchedRedirectUri, runProbeExchange, type ProbeId } from './probes'
@@ -20,61 +21,9 @@ const REDIRECT_URI = `${ORIGIN}/`
 
 // ---- login over HTTP (the approach of tests/servers/smoke.mjs) ------------------------------------
 
-class Jar {
-  cookies = new Map<string, string>()
-  store(res: Response): void {
-    for (const line of res.headers.getSetCookie()) {
-      const [pair = ''] = line.split(';')
-      const i = pair.indexOf('=')
-      const name = pair.slice(0, i)
-      const value = pair.slice(i + 1)
-      if (/expires=Thu, 01 Jan 1970/i.test(line) || value === '') this.cookies.delete(name)
-      else this.cookies.set(name, value)
-    }
-  }
-  header(): string {
-    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ')
-  }
-}
-
-async function go(jar: Jar, url: string, init: RequestInit = {}): Promise<Response> {
-  const res = await fetch(url, {
-    redirect: 'manual',
-    ...init,
-    headers: { cookie: jar.header(), ...((init.headers as Record<string, string>) ?? {}) },
-  })
-  jar.store(res)
-  return res
-}
-
-async function authorize(authorizationEndpoint: string, params: Record<string, string>): Promise<URL> {
-  const jar = new Jar()
-  let url = `${authorizationEndpoint}?${new URLSearchParams(params)}`
-  for (let hop = 0; hop < 12; hop++) {
-    const res = await go(jar, url)
-    if (res.status >= 300 && res.status < 400) {
-      const location = new URL(res.headers.get('location') ?? '', url)
-      if (location.href.startsWith(REDIRECT_URI)) return location
-      url = location.href
-      continue
-    }
-    const html = await res.text()
-    if (res.status !== 200) throw new Error(`unexpected ${res.status} at ${url}: ${html.slice(0, 300)}`)
-    const action = /<form[^>]*action="([^"]+)"/.exec(html)?.[1]
-    if (!action) throw new Error(`no form at ${url}`)
-    const submit = new URL(action.replaceAll('&amp;', '&'), url).href
-    const form: Record<string, string> = html.includes('name="login"')
-      ? { prompt: 'login', login: 'alice', password: 'whatever' }
-      : { prompt: 'consent' }
-    const r = await go(jar, submit, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams(form),
-    })
-    url = new URL(r.headers.get('location') ?? '', url).href
-  }
-  throw new Error('too many hops')
-}
+/** Runs the authorization request, the login and the consent; returns the callback URL. */
+const authorize = (authorizationEndpoint: string, params: Record<string, string>): Promise<URL> =>
+  authorizeOverHttp(authorizationEndpoint, params, REDIRECT_URI)
 
 function recorder(fetchImpl?: FetchLike): Recorder {
   return new Recorder({
