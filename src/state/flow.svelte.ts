@@ -918,6 +918,11 @@ export class FlowSession {
     const { isCallbackUrl, revalidate, cleanCallbackUrl, handleCallback } = await loadEngine()
     const restored = loadSnapshot(this.#env.storage)
     if (!isCallbackUrl(href)) {
+      // Opening a share link starts from the link, not from an older flow of this tab.
+      if (restored && Object.keys(parseShareFragment(new URL(href).hash)).length) {
+        clearSnapshot(this.#env.storage)
+        return
+      }
       if (restored) {
         // A reload after the callback: show where we were, never resend a used code.
         this.snapshot = restored.snapshot

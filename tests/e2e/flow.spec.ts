@@ -177,3 +177,17 @@ test('hand-entered endpoints work without discovery', async ({ page }) => {
   await expect(page.getByTestId('authorization-url')).toContainText(`${AS_BASE}/auth?`)
   await expect(page.getByRole('button', { name: 'Start authorization' })).toBeEnabled()
 })
+
+test('a share link opened in a tab with an earlier flow starts from the link', async ({ page, as }) => {
+  await open(page, { issuer: as.issuer, client_id: CLIENT_IDS.public, scope: 'openid' })
+  await discoverAndStart(page)
+  await loginAndConsent(page)
+  await expect(page.getByTestId('status-callback')).toHaveText('ok')
+  await open(page, { issuer: as.faultIssuer('compliant'), client_id: 'another-client', scope: 'openid email' })
+  await page.reload()
+  await expect(page.locator('body[data-ready="true"]')).toBeAttached()
+  await expect(page.getByRole('textbox', { name: 'Issuer' })).toHaveValue(as.faultIssuer('compliant'))
+  await expect(page.getByRole('textbox', { name: 'Client ID' })).toHaveValue('another-client')
+  await expect(page.getByTestId('status-callback')).toHaveText('pending')
+  expect(await page.evaluate(() => sessionStorage.getItem('pkce-playground:flow'))).toBeNull()
+})
