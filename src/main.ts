@@ -1,6 +1,8 @@
 import { mount } from 'svelte'
 import App from './App.svelte'
 import { FlowSession } from './state/flow.svelte'
+import { isCallbackUrl } from './lib/callback-url'
+import { warmCallbackPanels } from './ui/lazy'
 import './app.css'
 
 const env = import.meta.env
@@ -19,5 +21,19 @@ const session = new FlowSession({
   },
 })
 
+// Back from the authorization server: load what the callback and the token exchange need at once,
+// validate the response and send the code before the page is mounted, so that the page renders
+// while the token request is in flight (App's resume() is the same, already running, call).
 const target = document.getElementById('app')
-if (target) mount(App, { target, props: { session } })
+const start = () => {
+  if (target) mount(App, { target, props: { session, returning } })
+}
+const returning = isCallbackUrl(location.href)
+if (returning) {
+  warmCallbackPanels()
+  // Never a blank page: mount anyway if the exchange has not started within a quarter second.
+  const atLatest = new Promise((resolve) => setTimeout(resolve, 250))
+  void Promise.race([session.resume().catch(() => undefined), session.codeSent, atLatest]).then(start)
+} else {
+  start()
+}

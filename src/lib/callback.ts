@@ -7,22 +7,9 @@
 import * as oauth from 'oauth4webapi'
 import type { CallbackResult, Finding, FlowSnapshot, ServerMetadata } from './types'
 import { explainError } from './explain'
+import { hasResponseInFragment } from './callback-url'
 
-/** Does this URL look like an authorization response meant for the playground? */
-export function isCallbackUrl(href: string): boolean {
-  const u = new URL(href)
-  // Also a redirect that carries only state/iss (no code: C12) or a JARM response (C11): both are
-  // authorization responses that must be reported, not ignored.
-  return (
-    ['code', 'error', 'state', 'iss', 'response'].some((k) => u.searchParams.has(k)) ||
-    hasResponseInFragment(u.hash)
-  )
-}
-
-/** Response parameters in the fragment (a misconfigured response_mode or implicit-style answer). */
-export function hasResponseInFragment(hash: string): boolean {
-  return /(^#?|[#&])(code|error)=/.test(hash)
-}
+export { isCallbackUrl, hasResponseInFragment } from './callback-url'
 
 /** The URL with the response parameters removed (for history.replaceState). */
 export function cleanCallbackUrl(href: string): string {

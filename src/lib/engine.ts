@@ -5,7 +5,7 @@
 export { discover } from './discovery'
 export { makePkce, newVerifier, computeChallenge, explainPkce } from './pkce'
 export { buildAuthorizationRequest, newStateAndNonce } from './authorize'
-export { cleanCallbackUrl, handleCallback, isCallbackUrl, revalidate } from './callback'
+export { cleanCallbackUrl, handleCallback, revalidate } from './callback'
 export { exchangeCode, previewTokenRequest } from './token'
 export { fetchJwks, inspectTokens } from './tokens'
 export { explainError } from './explain'

@@ -14,6 +14,7 @@ import type {
 } from '../lib/types'
 import { STEP_IDS, stepIndex, stepsFor } from '../lib/steps'
 import { buildShareFragment, defaultConfig, parseShareFragment, validateConfig, type Defaults } from '../lib/config'
+import { isCallbackUrl } from '../lib/callback-url'
 import { Recorder, nextExchangeId, type FetchLike } from '../lib/http'
 import { classifyFailure, makeNoCorsProbe } from '../lib/cors'
 import { effectiveMetadata } from '../lib/config'
@@ -53,6 +54,13 @@ export interface McpSide {
 import { REMOVED_AFTER_USE, SNAPSHOT_KEY, clearSnapshot, loadSnapshot, saveSnapshot, type KeyValueStore } from '../lib/persist'
 
 type Engine = typeof import('../lib/engine')
+
+/** A promise with its resolve function outside (Promise.withResolvers is ES2024). */
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve = () => {}
+  const promise = new Promise<void>((r) => (resolve = r))
+  return { promise, resolve }
+}
 let enginePromise: Promise<Engine> | undefined
 /** The protocol and crypto code, loaded on first use (keeps the first view small). */
 export function loadEngine(): Promise<Engine> {
@@ -503,11 +511,18 @@ export class FlowSession {
     return true
   }
 
-  #recorder(step: string): Recorder {
+  #recorder(step: string, onFetch?: () => void): Recorder {
     const pageUrl = this.#env.href()
     const probe = makeNoCorsProbe(this.#env.fetch)
+    const fetch: FetchLike = onFetch
+      ? (input, init) => {
+          const sent = this.#env.fetch(input, init)
+          onFetch()
+          return sent
+        }
+      : this.#env.fetch
     return new Recorder({
-      fetch: this.#env.fetch,
+      fetch,
       step,
       pageOrigin: this.#env.origin,
       classify: (url, init) => classifyFailure(url, init, pageUrl, probe),
@@ -910,12 +925,24 @@ export class FlowSession {
    * On page load: if the URL carries an authorization response, restore the pending flow, validate
    * the response, strip it from the address bar, and (in run-to-the-end mode) go on.
    */
-  async resume(): Promise<void> {
+  resume(): Promise<void> {
+    this.#resuming ??= this.#resume().finally(() => this.#codeSent.resolve())
+    return this.#resuming
+  }
+
+  #resuming: Promise<void> | undefined
+  #codeSent = deferred()
+  /**
+   * Settles once the page load's token request is on the wire (or resume() ended without one):
+   * main.ts mounts the page then, so that rendering overlaps the exchange instead of delaying it.
+   */
+  readonly codeSent: Promise<void> = this.#codeSent.promise
+
+  async #resume(): Promise<void> {
     const href = this.#env.href()
     const restoredRaw = this.#env.storage.getItem(SNAPSHOT_KEY)
-    const u = new URL(href)
-    if (!restoredRaw && !/[?&](code|error|state|iss|response)=/.test(u.search) && !/(^#?|[#&])(code|error)=/.test(u.hash)) return
-    const { isCallbackUrl, revalidate, cleanCallbackUrl, handleCallback } = await loadEngine()
+    if (!restoredRaw && !isCallbackUrl(href)) return
+    const { revalidate, cleanCallbackUrl, handleCallback } = await loadEngine()
     const restored = loadSnapshot(this.#env.storage)
     if (!isCallbackUrl(href)) {
       // Opening a share link starts from the link, not from an older flow of this tab.
@@ -1028,7 +1055,8 @@ export class FlowSession {
     this.#persist()
     // The keys are public and independent of the code: fetch them while the code is exchanged.
     void this.#prefetchJwks()
-    const recorder = this.#recorder('token')
+    // The page load's own exchange: the page is mounted once the request is on the wire.
+    const recorder = this.#recorder('token', () => this.#codeSent.resolve())
     const outcome = await exchangeCode(this.#forToken(), this.#validated, this.secret, recorder)
     const raw = recorder.exchanges.at(-1)?.response
     if (raw) {
