@@ -134,6 +134,10 @@ export async function startAuthorizationServer({ port, playgroundOrigins, host =
     Object.assign(req, { baseUrl: mountPath })
     inst.handler(req, res)
   })
+  // The front reuses its connections to this server (keep-alive agent below). Node closes an idle
+  // connection after 5 s by default; a request written on it at that moment fails with ECONNRESET
+  // (seen as a rare 502 on a token request). Idle connections stay open; close() destroys them.
+  internal.keepAliveTimeout = 0
   await new Promise((resolve) => internal.listen(0, '127.0.0.1', () => resolve(undefined)))
   const internalPort = /** @type {import('node:net').AddressInfo} */ (internal.address()).port
   const agent = new http.Agent({ keepAlive: true })
@@ -275,7 +279,7 @@ export async function startAuthorizationServer({ port, playgroundOrigins, host =
       if (ctx.request.body.length > 0 || !['GET', 'HEAD', 'OPTIONS'].includes(ctx.request.method)) {
         headers['content-length'] = String(ctx.request.body.length)
       }
-      ctx.response = await new Promise((resolve, reject) => {
+      const forward = (/** @type {boolean} */ retry) => new Promise((resolve, reject) => {
         const up = http.request(
           {
             host: '127.0.0.1',
@@ -292,9 +296,16 @@ export async function startAuthorizationServer({ port, playgroundOrigins, host =
             )
           },
         )
-        up.on('error', reject)
+        up.on('error', (err) => {
+          // A kept-alive connection closed by the other side just as it was reused: the request never
+          // reached the server, so sending it once more on a new connection is safe (Node's advice).
+          if (retry && up.reusedSocket && /** @type {NodeJS.ErrnoException} */ (err).code === 'ECONNRESET') {
+            forward(false).then(resolve, reject)
+          } else reject(err)
+        })
         up.end(ctx.request.body)
       })
+      ctx.response = await forward(true)
       if (fault?.onResponse) await fault.onResponse(ctx)
     }
 
