@@ -64,7 +64,11 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
 let enginePromise: Promise<Engine> | undefined
 /** The protocol and crypto code, loaded on first use (keeps the first view small). */
 export function loadEngine(): Promise<Engine> {
-  enginePromise ??= import('../lib/engine')
+  // A failed load (network, or an older page after a deploy) is not remembered: the next call retries.
+  enginePromise ??= import('../lib/engine').catch((err: unknown) => {
+    enginePromise = undefined
+    throw err
+  })
   return enginePromise
 }
 
@@ -145,6 +149,8 @@ export class FlowSession {
   announcement = $state('')
   /** A message about the last user action that could not be done (shown near the controls). */
   notice = $state('')
+  /** Set when the page could not resume at all (its protocol code did not load): shown as an alert. */
+  loadError = $state('')
   /** The A/B/C verdict over the whole run (recomputed after each step). */
   verdict = $state.raw<Verdict | undefined>(undefined)
   corsRunning = $state(false)
@@ -926,8 +932,23 @@ export class FlowSession {
    * the response, strip it from the address bar, and (in run-to-the-end mode) go on.
    */
   resume(): Promise<void> {
-    this.#resuming ??= this.#resume().finally(() => this.#codeSent.resolve())
+    this.#resuming ??= this.#resume()
+      .catch((err: unknown) => this.#resumeFailed(err))
+      .finally(() => this.#codeSent.resolve())
     return this.#resuming
+  }
+
+  /** Whatever went wrong while resuming ends as a message in the page, never as an uncaught error. */
+  async #resumeFailed(err: unknown): Promise<void> {
+    try {
+      const { explainError } = await loadEngine()
+      this.#commit('callback', {}, [], [explainError(err, { step: 'callback' })], 'error')
+      this.current = 'callback'
+    } catch {
+      this.loadError =
+        'The playground could not load its protocol code (a network error, or the site was updated in the meantime), so the authorization response was not checked and no code was sent. Reload the page to try again: the response is still in the address bar.'
+      this.announcement = 'Error: the playground could not resume the flow.'
+    }
   }
 
   #resuming: Promise<void> | undefined

@@ -116,6 +116,40 @@ test('reloading after the callback never sends the code a second time', async ({
   expect(tokenRequests).toBe(1)
 })
 
+test('the protocol code failing to load after the redirect: an alert, nothing sent, and a reload finishes the flow', async ({ page, as }) => {
+  const errors: string[] = []
+  page.on('pageerror', (e) => errors.push(e.message))
+  await open(page, { issuer: as.issuer, client_id: CLIENT_IDS.public, scope: 'openid' })
+  await discoverAndStart(page)
+  // From here on the engine chunk cannot be fetched (a dropped connection, or a deploy that removed it).
+  await page.route('**/assets/engine-*.js', (route) => route.abort())
+  let tokenRequests = 0
+  page.on('request', (r) => {
+    if (r.url().endsWith('/token') && r.method() === 'POST') tokenRequests++
+  })
+  await loginAndConsent(page)
+  await expect(page.locator('body[data-ready="true"]')).toBeAttached()
+  const alert = page.locator('.load-error')
+  await expect(alert).toHaveAttribute('role', 'alert')
+  await expect(alert).toContainText('could not load its protocol code')
+  await expect(alert).toContainText('Reload the page')
+  // The page is there (never blank) and the response waits, unchecked and unsent, in the address bar.
+  await expect(page.getByRole('textbox', { name: 'Issuer' })).toBeVisible()
+  expect(page.url()).toContain('code=')
+  expect(tokenRequests).toBe(0)
+  expect(errors).toEqual([])
+  await page.unroute('**/assets/engine-*.js')
+  await page.reload()
+  await expect(page.locator('body[data-ready="true"]')).toBeAttached()
+  await expect(page.getByTestId('status-callback')).toHaveText('ok')
+  await expect(page.locator('.load-error')).toHaveCount(0)
+  expect(page.url()).not.toContain('code=')
+  await page.getByRole('button', { name: 'Exchange code' }).click()
+  await expect(page.getByTestId('token-status')).toHaveText('HTTP 200')
+  expect(tokenRequests).toBe(1)
+  expect(errors).toEqual([])
+})
+
 test('a share link prefills the form and starts nothing by itself', async ({ page, as }) => {
   let requests = 0
   page.on('request', (r) => {
