@@ -1,6 +1,6 @@
 import { mount } from 'svelte'
 import App from './App.svelte'
-import { FlowSession } from './state/flow.svelte'
+import { EngineLoadError, FlowSession } from './state/flow.svelte'
 import { isCallbackUrl } from './lib/callback-url'
 import { warmCallbackPanels } from './ui/lazy'
 import './app.css'
@@ -21,6 +21,14 @@ const session = new FlowSession({
   },
 })
 
+// Every action loads the protocol code on first use; if that fails, whichever button started it,
+// the page says so in one alert instead of leaving an uncaught error (the next action tries again).
+window.addEventListener('unhandledrejection', (event) => {
+  if (!(event.reason instanceof EngineLoadError)) return
+  event.preventDefault()
+  session.engineLoadFailed()
+})
+
 // Back from the authorization server: load what the callback and the token exchange need at once,
 // validate the response and send the code before the page is mounted, so that the page renders
 // while the token request is in flight (App's resume() is the same, already running, call).
@@ -33,7 +41,7 @@ if (returning) {
   warmCallbackPanels()
   // Never a blank page: mount anyway if the exchange has not started within a quarter second.
   const atLatest = new Promise((resolve) => setTimeout(resolve, 250))
-  void Promise.race([session.resume().catch(() => undefined), session.codeSent, atLatest]).then(start)
+  void Promise.race([session.resume(), session.codeSent, atLatest]).then(start)
 } else {
   start()
 }

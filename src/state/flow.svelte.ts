@@ -61,13 +61,24 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
   const promise = new Promise<void>((r) => (resolve = r))
   return { promise, resolve }
 }
+/**
+ * The protocol code could not be fetched (network, or a page older than the deployed files). Thrown
+ * by loadEngine(); main.ts turns one that nobody caught into the alert (FlowSession.engineLoadFailed).
+ */
+export class EngineLoadError extends Error {
+  constructor(cause: unknown) {
+    super('The protocol code could not be loaded', { cause })
+    this.name = 'EngineLoadError'
+  }
+}
+
 let enginePromise: Promise<Engine> | undefined
 /** The protocol and crypto code, loaded on first use (keeps the first view small). */
 export function loadEngine(): Promise<Engine> {
-  // A failed load (network, or an older page after a deploy) is not remembered: the next call retries.
+  // A failed load is not remembered: the next call tries again.
   enginePromise ??= import('../lib/engine').catch((err: unknown) => {
     enginePromise = undefined
-    throw err
+    throw new EngineLoadError(err)
   })
   return enginePromise
 }
@@ -149,8 +160,15 @@ export class FlowSession {
   announcement = $state('')
   /** A message about the last user action that could not be done (shown near the controls). */
   notice = $state('')
-  /** Set when the page could not resume at all (its protocol code did not load): shown as an alert. */
+  /** Set when the protocol code could not be loaded: shown as an alert until an action succeeds in loading it. */
   loadError = $state('')
+
+  /** A user action stopped because the protocol code could not be loaded (see EngineLoadError). */
+  engineLoadFailed() {
+    this.loadError ||=
+      'The playground could not load its protocol code (a network error, or the site was updated in the meantime), so that action did not run. Try again, or reload the page.'
+    this.announcement = 'Error: the protocol code could not be loaded.'
+  }
   /** The A/B/C verdict over the whole run (recomputed after each step). */
   verdict = $state.raw<Verdict | undefined>(undefined)
   corsRunning = $state(false)
@@ -245,6 +263,7 @@ export class FlowSession {
       this.announcement = `${step}: ${this.snapshot.extraStatus?.[step] ?? 'done'}`
       return r
     } catch (err) {
+      if (err instanceof EngineLoadError) throw err
       const { explainError } = await loadEngine()
       this.commitExtra(step, [], [explainError(err, { step })], undefined, 'error')
       return undefined
@@ -557,10 +576,13 @@ export class FlowSession {
     this.busy = step
     this.notice = ''
     try {
+      await loadEngine()
+      this.loadError = ''
       const ok = await this.#runStep(step)
       this.announcement = `${step}: ${this.snapshot.status[step] ?? 'done'}`
       return ok
     } catch (err) {
+      if (err instanceof EngineLoadError) throw err
       // Any unexpected throw still ends as a human finding, never as an uncaught exception.
       const { explainError } = await loadEngine()
       const f = explainError(err, { step })

@@ -150,6 +150,24 @@ test('the protocol code failing to load after the redirect: an alert, nothing se
   expect(errors).toEqual([])
 })
 
+test('the protocol code failing to load on a button press: one alert, no uncaught error, and the next press loads it', async ({ page, as }) => {
+  const errors: string[] = []
+  page.on('pageerror', (e) => errors.push(e.message))
+  await page.route('**/assets/engine-*.js', (route) => route.abort())
+  await open(page, { issuer: as.issuer, client_id: CLIENT_IDS.public, scope: 'openid' })
+  await page.getByRole('button', { name: 'Discover' }).click()
+  const alert = page.locator('.load-error')
+  await expect(alert).toHaveAttribute('role', 'alert')
+  await expect(alert).toContainText('could not load its protocol code')
+  await expect(page.getByRole('button', { name: 'Discover' })).toBeEnabled()
+  expect(errors).toEqual([])
+  await page.unroute('**/assets/engine-*.js')
+  await page.getByRole('button', { name: 'Discover' }).click()
+  await expect(page.getByTestId('status-discovery')).toHaveText('ok')
+  await expect(alert).toHaveCount(0)
+  expect(errors).toEqual([])
+})
+
 test('a share link prefills the form and starts nothing by itself', async ({ page, as }) => {
   let requests = 0
   page.on('request', (r) => {
