@@ -800,6 +800,13 @@ export const CATALOGUE: CatalogueEntry[] = [
     source: 'mcp.ts',
   },
   {
+    id: 'mcp-tool-names-duplicate',
+    severity: 'warning',
+    title: 'tools/list names a tool more than once; connectors key tools by name.',
+    spec: 'MCP 2025-11-25 Server Features › Tools (Tool.name)',
+    source: 'mcp.ts',
+  },
+  {
     id: 'mcp-tools-list-failed',
     severity: 'error',
     title: 'The MCP tools/list request failed.',

@@ -66,6 +66,7 @@ const FINDING_TABLE: ReadonlyArray<readonly [string, Severity | 'warning/error',
   ['mcp-token-rejected', 'error', 'The MCP server refused the access token (401/403 challenge).'],
   ['mcp-initialize-failed', 'error', 'initialize with the access token failed.'],
   ['mcp-tools-list-failed', 'error', 'tools/list failed.'],
+  ['mcp-tool-names-duplicate', 'warning', 'tools/list names a tool more than once.'],
   ['access-token-audience-mismatch', 'error', 'The access token aud is not the MCP URL (J24).'],
   ['granted-scope-narrower', 'warning', 'The token was granted fewer scopes than the challenge asked for.'],
 ]
@@ -1135,8 +1136,28 @@ export async function mcpSession(
     if (typeof t['description'] === 'string') tool.description = t['description']
     result.tools.push(tool)
   }
+  const duplicates = duplicateNames(result.tools.map((t) => t.name))
+  if (duplicates.length) {
+    findings.push(
+      finding('mcp-tool-names-duplicate', 'warning', 'mcp-tools', {
+        title: `tools/list names ${duplicates.length === 1 ? 'a tool' : 'tools'} more than once`,
+        detail: `These names appear more than once: ${duplicates.map((n) => JSON.stringify(clip(n, 80))).join(', ')}. MCP says a tool name is its unique identifier within the server ("name: Unique identifier for the tool"); clients and connectors key tools by name, so only one of each can be called, and some reject the whole list.`,
+        fix: 'Give every tool a unique name in tools/list.',
+        spec: 'MCP 2025-11-25 Server Features › Tools (Tool.name)',
+        data: { names: duplicates.slice(0, 20) },
+      }),
+    )
+  }
   result.ok = true
   return result
+}
+
+/** Names that occur more than once, each listed once, in order of first repeat. */
+function duplicateNames(names: readonly string[]): string[] {
+  const seen = new Set<string>()
+  const dup = new Set<string>()
+  for (const n of names) (seen.has(n) ? dup : seen).add(n)
+  return [...dup]
 }
 
 // ---------------------------------------------------------------------------------------------

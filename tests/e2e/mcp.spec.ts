@@ -1,7 +1,7 @@
 // The MCP way in: from an MCP server URL to a listed tool, in Chromium, against the real test MCP server
 // (tests/servers/mcp-server.mjs: official TypeScript SDK over Streamable HTTP) protected by the real
 // oidc-provider (tests/servers/authorization-server.mjs). Every test is a real flow; nothing is mocked.
-import { test, expect, loginAndConsent, CLIENT_IDS, AS_BASE } from './fixtures'
+import { test, expect, loginAndConsent, CLIENT_IDS, AS_BASE, APP_BASE } from './fixtures'
 import type { Page, Request } from '@playwright/test'
 
 /** Opens the playground with a share link (`#mcp=<url>&…`); the fragment prefills the form. */
@@ -156,6 +156,30 @@ test('"Run to the end" from an MCP URL: one click, the login, and the tools are 
   await expect(page.getByTestId('registration-method')).toHaveAttribute('data-method', 'dcr')
   await expectReadiness(page)
   await expect(page.getByTestId('verdict')).toHaveAttribute('data-scenario', 'C')
+})
+
+test('duplicate tool names in tools/list: the tools table, server name and readiness stay, and a finding names them', async ({ page, mcp }) => {
+  const errors: string[] = []
+  page.on('pageerror', (e) => errors.push(e.message))
+  // Svelte reports a duplicate key as an uncaught error (each_key_duplicate); the 401 and 404s of the
+  // MCP discovery are the browser's own network log lines and are not counted here.
+  page.on('console', (m) => {
+    if (m.type() === 'error' && page.url().startsWith(APP_BASE) && !m.text().startsWith('Failed to load resource')) errors.push(m.text())
+  })
+  await open(page, { mcp: mcp.variant('duplicate-tools') })
+  await page.getByRole('button', { name: 'Run to the end' }).click()
+  await loginAndConsent(page)
+  await expect(page.locator('body[data-ready="true"]')).toBeAttached()
+  await expect(page.getByTestId('status-mcp-tools')).toHaveText('warning', { timeout: 15_000 })
+  await expect(page.getByTestId('mcp-server-name')).toHaveText('pkce-playground-test-mcp')
+  const tools = page.getByTestId('mcp-tools')
+  await expect(tools.getByRole('rowheader', { name: 'echo', exact: true })).toHaveCount(2)
+  await expect(tools.getByRole('rowheader', { name: 'time', exact: true })).toBeVisible()
+  const f = findingIn(page, 'mcp-tools', 'mcp-tool-names-duplicate')
+  await expect(f).toHaveAttribute('data-severity', 'warning')
+  await expect(f).toContainText('"echo"')
+  await expect(page.getByTestId('readiness')).toBeVisible()
+  expect(errors).toEqual([])
 })
 
 test.describe('broken MCP servers: the run says what to fix and where', () => {

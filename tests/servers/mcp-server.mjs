@@ -24,7 +24,7 @@ import { createRemoteJWKSet, jwtVerify } from 'jose'
 import { z } from 'zod'
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js'
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js'
-import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js'
+import { isInitializeRequest, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js'
 
 /** Broken variants, served under /v/<id>/mcp. */
 export const VARIANTS = Object.freeze({
@@ -36,6 +36,7 @@ export const VARIANTS = Object.freeze({
   'no-expose': 'CORS allowed but WWW-Authenticate is not in Access-Control-Expose-Headers (X10).',
   'no-cors': 'No CORS headers at all, not even on the preflight (X10).',
   'json-response': 'Compliant, but answers POSTs with application/json instead of an SSE stream.',
+  'duplicate-tools': 'Compliant, but tools/list names the tool "echo" twice (a hostile or buggy server).',
   'as-no-pkce': 'PRM names the fault issuer <issuer>/faults/pkce-methods-absent, whose metadata has no code_challenge_methods_supported (MCP clients MUST stop).',
 })
 
@@ -82,7 +83,16 @@ function createMcp(variant, text) {
     { description: `Tells the server's current time (ISO 8601). ${text}` },
     async () => ({ content: [{ type: 'text', text: new Date().toISOString() }] }),
   )
-  void variant
+  if (variant === 'duplicate-tools') {
+    // McpServer refuses to register a name twice; the low-level handler answers what a buggy server would.
+    server.server.setRequestHandler(ListToolsRequestSchema, async () => ({
+      tools: [
+        { name: 'echo', description: 'Echoes the text it is given.', inputSchema: { type: 'object' } },
+        { name: 'echo', description: 'A second tool with the same name.', inputSchema: { type: 'object' } },
+        { name: 'time', description: 'Tells the time.', inputSchema: { type: 'object' } },
+      ],
+    }))
+  }
   return server
 }
 
