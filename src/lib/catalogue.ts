@@ -1276,6 +1276,13 @@ export const CATALOGUE: CatalogueEntry[] = [
     source: 'explain.ts',
   },
   {
+    id: 'response-too-large',
+    severity: 'error',
+    title: 'A response is larger than the playground reads (256 KiB): its size, the cap and its first bytes; it is not parsed.',
+    spec: 'RFC 6749 §5.1; RFC 8259 §9',
+    source: 'lint.ts',
+  },
+  {
     id: 'response-type-code-not-supported',
     severity: 'error',
     title: 'response_types_supported does not list code.',

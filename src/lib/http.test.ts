@@ -96,11 +96,13 @@ describe('Recorder', () => {
     const response = await rec.fetch('https://as.example.com/big')
     expect(rec.exchanges[0]?.response?.body).toHaveLength(MAX_RECORDED_BODY)
     expect(rec.exchanges[0]?.response?.bodyTruncated).toBe(true)
+    expect(rec.exchanges[0]?.response?.bodySize).toBe(MAX_RECORDED_BODY + 10)
     expect(await response.text()).toHaveLength(MAX_RECORDED_BODY + 10)
 
     const { rec: rec2 } = setup(async () => new Response('y'.repeat(MAX_RECORDED_BODY)))
     await rec2.fetch('https://as.example.com/exact')
     expect(rec2.exchanges[0]?.response?.bodyTruncated).toBe(false)
+    expect(rec2.exchanges[0]?.response?.bodySize).toBeUndefined()
   })
 
   it('measures the duration with the injected clock', async () => {

@@ -56,14 +56,14 @@ export function browserAddedHeaders(method: string, url: string, pageOrigin: str
 }
 
 /** Reads a response body as text, cut at `MAX_RECORDED_BODY`, without consuming the original. */
-export async function readBody(response: Response): Promise<{ body: string; truncated: boolean }> {
+export async function readBody(response: Response): Promise<{ body: string; truncated: boolean; size?: number }> {
   if (response.type === 'opaque' || response.type === 'opaqueredirect') {
     return { body: '', truncated: false }
   }
   try {
     const text = await response.clone().text()
     if (text.length > MAX_RECORDED_BODY) {
-      return { body: text.slice(0, MAX_RECORDED_BODY), truncated: true }
+      return { body: text.slice(0, MAX_RECORDED_BODY), truncated: true, size: new TextEncoder().encode(text).length }
     }
     return { body: text, truncated: false }
   } catch (err) {
@@ -72,7 +72,7 @@ export async function readBody(response: Response): Promise<{ body: string; trun
 }
 
 export async function recordResponse(response: Response): Promise<RecordedResponse> {
-  const { body, truncated } = await readBody(response)
+  const { body, truncated, size } = await readBody(response)
   return {
     status: response.status,
     statusText: response.statusText,
@@ -81,6 +81,7 @@ export async function recordResponse(response: Response): Promise<RecordedRespon
     headers: headersToList(response.headers),
     body,
     bodyTruncated: truncated,
+    ...(size !== undefined ? { bodySize: size } : {}),
   }
 }
 

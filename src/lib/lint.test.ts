@@ -635,3 +635,19 @@ describe('lintCors', () => {
     expect(() => lintCors(null as never, null as never)).not.toThrow()
   })
 })
+
+describe('a response over the size cap', () => {
+  it('is reported as too large (size, cap, first bytes), not as "not JSON"', () => {
+    const head = '{"access_token":"at","token_type":"Bearer","x_padding":"'
+    const body = (head + 'A'.repeat(256 * 1024)).slice(0, 256 * 1024)
+    const found = lintTokenResponse(recorded(200, JSON_NO_STORE, body, { bodyTruncated: true, bodySize: 307_300 }))
+    expect(found.map((f) => f.id)).toEqual(['response-too-large'])
+    const f = found[0]!
+    expect(f.severity).toBe('error')
+    expect(f.title).toContain('300 KiB')
+    expect(f.title).toContain('256 KiB')
+    expect(f.detail).toContain('307300 bytes')
+    expect(f.detail).toContain('{"access_token"')
+    expect(f.data).toMatchObject({ size: 307_300, cap: 262_144 })
+  })
+})

@@ -23,6 +23,7 @@
 import { base64url } from 'jose'
 import { isLoopbackHost } from './cors'
 import type { ClientAuthMethod, Finding, RecordedResponse, Severity } from './types'
+import { MAX_RECORDED_BODY } from './http'
 
 /** Every finding id this module can emit (the findings catalogue lists them all). */
 export type LintFindingId =
@@ -79,6 +80,7 @@ export type LintFindingId =
   | 'jwks-key-not-for-signing'
   | 'www-authenticate-not-exposed'
   | 'dpop-nonce-not-exposed'
+  | 'response-too-large'
 
 type FindingData = NonNullable<Finding['data']>
 
@@ -275,6 +277,8 @@ export function lintTokenResponse(res: RecordedResponse, ctx: TokenLintContext =
   try {
     const status = typeof res?.status === 'number' ? res.status : 0
     if (status === 0) return out // opaque or network failure: nothing readable to lint
+    // Over the cap the body is not all here: say so, and do not judge a cut body as "not JSON".
+    if (res.bodyTruncated) return [responseTooLarge(res, step, 'The token response')]
     if (status >= 200 && status < 300) lintTokenSuccess(res, status, ctx ?? {}, step, out)
     else if (status >= 400) lintTokenError(res, status, ctx ?? {}, step, out)
     else {
@@ -292,6 +296,27 @@ export function lintTokenResponse(res: RecordedResponse, ctx: TokenLintContext =
     // never throw: return what was found so far
   }
   return out
+}
+
+/** Bytes as "312 KiB" / "10.0 MiB". */
+function formatSize(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`
+  return `${Math.round(bytes / 1024)} KiB`
+}
+
+/**
+ * A response over the playground's size cap ({@link MAX_RECORDED_BODY}): what happened (its size,
+ * the cap), its first bytes, and that the rest was not parsed — never reported as "not JSON".
+ */
+export function responseTooLarge(res: RecordedResponse, step: string, what: string): Finding {
+  const size = typeof res.bodySize === 'number' ? res.bodySize : res.body.length
+  return finding('response-too-large', 'error', step, {
+    title: `${what} is ${formatSize(size)}, over the playground’s ${formatSize(MAX_RECORDED_BODY)} limit`,
+    detail: `The body is ${size} bytes (HTTP ${res.status}, ${quote(header(res, 'content-type') ?? 'no content-type', 80)}). The playground reads at most ${MAX_RECORDED_BODY} bytes of a response, so it did not parse this one and shows no tokens from it. Its first bytes: ${quote(res.body.slice(0, 200), 200)}. An OAuth response is a small JSON object of a few kilobytes; one this large is a wrong URL (a file or a page), a stream that never ends, or padding meant to exhaust clients. Other clients and proxies cap response sizes too (JSON parsers may limit the size of texts they accept).`,
+    fix: 'Check that the URL is the real endpoint and that it answers with a small JSON object (no padding, no embedded files).',
+    spec: 'RFC 6749 §5.1; RFC 8259 §9',
+    data: { size, cap: MAX_RECORDED_BODY, head: plain(res.body.slice(0, 120), 120) },
+  })
 }
 
 function lintTokenSuccess(

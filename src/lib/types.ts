@@ -60,6 +60,8 @@ export interface RecordedResponse {
   body: string
   /** True when the body was cut at the recording limit. */
   bodyTruncated: boolean
+  /** The whole body's size in bytes, when it was cut (`bodyTruncated`). */
+  bodySize?: number
 }
 
 /** How a failed cross-origin fetch was classified (see `cors.ts`). */
