@@ -226,6 +226,13 @@ export const CATALOGUE: CatalogueEntry[] = [
     source: 'explain.ts',
   },
   {
+    id: 'endpoint-overridden',
+    severity: 'varies',
+    title: 'An endpoint in use differs from what discovery returned (typed or set by a link): an error when it is on another origin than the issuer, a warning otherwise; the verdict is then never C.',
+    spec: 'RFC 8414 §2, §3.3; RFC 9700 §4.4',
+    source: 'config.ts',
+  },
+  {
     id: 'endpoint-redirected',
     severity: 'varies',
     title: 'The endpoint answered with a redirect; OAuth endpoints must be served at the advertised URL.',

@@ -4,7 +4,10 @@ import {
   buildShareFragment,
   defaultConfig,
   defaultRedirectUri,
+  endpointOverrideFinding,
+  linkSettingsToReview,
   parseShareFragment,
+  pendingLinkEndpoints,
   validateConfig,
   type ConfigProblem,
 } from './config'
@@ -224,5 +227,86 @@ describe('validateConfig', () => {
   it('warns about response_mode as an extra parameter', () => {
     const problems = validateConfig(config({ extra_params: [['response_mode', 'form_post']] }))
     expect(problems).toEqual([expect.objectContaining({ field: 'extra_params', severity: 'warning' })])
+  })
+})
+
+describe('share links that set where secrets go', () => {
+  const page = 'https://playground.example/app/'
+  it('lists endpoints for confirmation, a foreign redirect URI as a warning and a resource as ask-before-token', () => {
+    const fromLink = parseShareFragment(
+      '#issuer=https%3A%2F%2Fas.example.com&client_id=c&token_endpoint=https%3A%2F%2Fattacker.example%2Ftoken' +
+        '&jwks_uri=https%3A%2F%2Fas.example.com%2Fkeys&redirect_uri=https%3A%2F%2Fevil.example%2Fcb&resource=https%3A%2F%2Fapi.evil.example%2F',
+    )
+    const review = linkSettingsToReview(fromLink, page)
+    expect(review.map((s) => [s.field, s.handling, s.origin])).toEqual([
+      ['token_endpoint', 'confirm', 'https://attacker.example'],
+      ['jwks_uri', 'confirm', 'https://as.example.com'],
+      ['redirect_uri', 'warn', 'https://evil.example'],
+      ['resource', 'ask-before-token', 'https://api.evil.example'],
+    ])
+  })
+
+  it('asks nothing for a link that names only the server, or a redirect URI equal to this page', () => {
+    const fromLink = parseShareFragment(
+      `#issuer=https%3A%2F%2Fas.example.com&client_id=c&scope=openid&client_auth=client_secret_post&mcp=https%3A%2F%2Fmcp.example%2Fmcp&redirect_uri=${encodeURIComponent(page)}`,
+    )
+    expect(linkSettingsToReview(fromLink, page)).toEqual([])
+  })
+
+  it('keeps an endpoint pending while the form holds the link value unchanged and unconfirmed', () => {
+    const fromLink = parseShareFragment('#issuer=https%3A%2F%2Fas.example.com&token_endpoint=https%3A%2F%2Fattacker.example%2Ftoken')
+    const review = linkSettingsToReview(fromLink, page)
+    const c = config({ ...fromLink })
+    expect(pendingLinkEndpoints(review, c, false).map((s) => s.field)).toEqual(['token_endpoint'])
+    expect(pendingLinkEndpoints(review, c, true)).toEqual([])
+    expect(pendingLinkEndpoints(review, { ...c, token_endpoint: '' }, false)).toEqual([])
+    expect(pendingLinkEndpoints(review, { ...c, token_endpoint: 'https://as.example.com/token' }, false)).toEqual([])
+  })
+})
+
+describe('endpointOverrideFinding', () => {
+  const discovered = {
+    issuer: 'https://as.example.com',
+    authorization_endpoint: 'https://as.example.com/authorize',
+    token_endpoint: 'https://as.example.com/token',
+    jwks_uri: 'https://as.example.com/jwks',
+  }
+  it('is an error when an endpoint in use is on another origin than the issuer', () => {
+    const f = endpointOverrideFinding(config({ token_endpoint: 'https://attacker.example/token' }), discovered)
+    expect(f?.id).toBe('endpoint-overridden')
+    expect(f?.severity).toBe('error')
+    expect(f?.data?.endpoints).toEqual(['token_endpoint'])
+    expect(f?.detail).toContain('https://attacker.example')
+  })
+  it('is a warning when every differing endpoint stays on the issuer origin, one finding for all of them', () => {
+    const f = endpointOverrideFinding(
+      config({ token_endpoint: 'https://as.example.com/other-token', jwks_uri: 'https://as.example.com/other-jwks' }),
+      discovered,
+    )
+    expect(f?.severity).toBe('warning')
+    expect(f?.data?.endpoints).toEqual(['token_endpoint', 'jwks_uri'])
+  })
+  it('says nothing when the endpoints equal discovery, only fill a gap, or nothing was discovered', () => {
+    expect(endpointOverrideFinding(config({ token_endpoint: 'https://as.example.com/token' }), discovered)).toBeUndefined()
+    expect(endpointOverrideFinding(config({ userinfo_endpoint: 'https://as.example.com/me' }), discovered)).toBeUndefined()
+    expect(endpointOverrideFinding(config({ token_endpoint: 'https://x.example/token' }), undefined)).toBeUndefined()
+  })
+})
+
+describe('buildShareFragment never carries a secret', () => {
+  const verifier = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk'
+  it('drops a value that holds a secret as is, percent-encoded or base64url-encoded', () => {
+    const c = config({
+      resource: `https://api.example/?v=${verifier}`,
+      scope: `openid ${encodeURIComponent(encodeURIComponent(verifier))}`,
+      redirect_uri: `https://p.example/cb?x=${Buffer.from(`v=${verifier}`).toString('base64url')}`,
+    })
+    const fragment = buildShareFragment(c, [verifier])
+    const params = new URLSearchParams(fragment)
+    expect(params.get('issuer')).toBe('https://as.example.com')
+    expect(params.has('resource')).toBe(false)
+    expect(params.has('scope')).toBe(false)
+    expect(params.has('redirect_uri')).toBe(false)
+    expect(fragment.includes(verifier)).toBe(false)
   })
 })

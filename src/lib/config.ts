@@ -2,8 +2,11 @@
  * Configure step: defaults, the share-link fragment (`#issuer=…&client_id=…`) and validation of
  * what the user typed. Share links carry configuration only: never a secret, code or token.
  */
-import type { ClientAuthMethod, FlowConfig, ServerMetadata } from './types'
+import type { ClientAuthMethod, Finding, FlowConfig, LinkEndpointKey, LinkSetting, ServerMetadata } from './types'
+
+export type { LinkEndpointKey, LinkSetting }
 import { isLoopbackHost } from './cors'
+import { carriesSecret } from './secrets'
 
 /** Keys a share link may carry, in the order they are written. Unknown keys are ignored. */
 export const SHARE_KEYS = [
@@ -77,12 +80,85 @@ export function parseShareFragment(hash: string): Partial<FlowConfig> {
   return out
 }
 
-/** Writes the share fragment (without '#'). Empty values are left out. */
-export function buildShareFragment(config: FlowConfig): string {
+/**
+ * Share-link keys that decide where the code, the code_verifier, a client secret or the tokens go,
+ * or which keys verify the tokens. A link may prefill them, but they are never used silently: the
+ * page shows each one with its origin and sends nothing until the user confirms (see
+ * {@link linkSettingsToReview}).
+ */
+export const LINK_ENDPOINT_KEYS: readonly LinkEndpointKey[] = ['authorization_endpoint', 'token_endpoint', 'jwks_uri']
+
+/** Human names of the link settings. */
+export const LINK_SETTING_LABELS: Record<LinkSetting['field'], string> = {
+  authorization_endpoint: 'the authorization endpoint',
+  token_endpoint: 'the token endpoint',
+  jwks_uri: 'the JWKS URI',
+  redirect_uri: 'the redirect URI',
+  resource: 'the resource',
+}
+
+const LINK_CARRIES: Record<LinkSetting['field'], string> = {
+  authorization_endpoint: 'Your browser goes there to log in (a look-alike page could ask for your password)',
+  token_endpoint: 'The authorization code, the code_verifier and any client secret are sent there',
+  jwks_uri: 'The keys from there decide whether the tokens verify',
+  redirect_uri: 'The authorization server sends the authorization code there',
+  resource: 'A parameter of the requests; the access token is sent there only if you call it and confirm',
+}
+
+/** The origin of a URL, or the text itself when it is not one. */
+export function originOf(value: string): string {
+  try {
+    const u = new URL(value)
+    return u.origin === 'null' ? `${u.protocol}…` : u.origin
+  } catch {
+    return value
+  }
+}
+
+/**
+ * What a share link set that decides where secrets go, for the notice shown before anything is
+ * sent. Endpoints always need a confirmation; a redirect URI other than this page's own URL gets a
+ * warning; a resource is listed (the access token goes there only after a confirmation).
+ */
+export function linkSettingsToReview(fromLink: Partial<FlowConfig>, pageUrl: string): LinkSetting[] {
+  const out: LinkSetting[] = []
+  const item = (field: LinkSetting['field'], value: string, handling: LinkSetting['handling']): void => {
+    out.push({ field, value, origin: originOf(value), handling, carries: LINK_CARRIES[field] })
+  }
+  for (const key of LINK_ENDPOINT_KEYS) {
+    const v = fromLink[key]
+    if (typeof v === 'string' && v.trim() !== '') item(key, v, 'confirm')
+  }
+  const redirect = fromLink.redirect_uri
+  if (typeof redirect === 'string' && redirect !== '' && redirect !== defaultRedirectUri(pageUrl)) {
+    item('redirect_uri', redirect, 'warn')
+  }
+  const resource = fromLink.resource
+  if (typeof resource === 'string' && resource.trim() !== '') item('resource', resource, 'ask-before-token')
+  return out
+}
+
+/**
+ * The link endpoints still waiting for a confirmation: those the form still holds unchanged (an
+ * endpoint the user typed over or cleared is the user's own choice).
+ */
+export function pendingLinkEndpoints(review: readonly LinkSetting[], config: FlowConfig, confirmed: boolean): LinkSetting[] {
+  if (confirmed) return []
+  return review.filter(
+    (s) => s.handling === 'confirm' && (LINK_ENDPOINT_KEYS as readonly string[]).includes(s.field) && config[s.field as LinkEndpointKey] === s.value,
+  )
+}
+
+/**
+ * Writes the share fragment (without '#'). Empty values are left out, and so is any value that
+ * carries one of `secrets` (code, verifier, client secret, tokens) in any encoding: a link never
+ * carries a secret, even one pasted into a configuration field.
+ */
+export function buildShareFragment(config: FlowConfig, secrets: readonly string[] = []): string {
   const params = new URLSearchParams()
   for (const key of SHARE_KEYS) {
     const value = key === 'mcp' ? config.mcp_url : config[key]
-    if (typeof value === 'string' && value !== '' && !(key === 'client_auth' && value === 'none')) {
+    if (typeof value === 'string' && value !== '' && !(key === 'client_auth' && value === 'none') && !carriesSecret(value, secrets)) {
       params.set(key, value)
     }
   }
@@ -254,3 +330,48 @@ export function effectiveMetadata(config: FlowConfig, discovered?: ServerMetadat
   return md
 }
 
+
+const OVERRIDABLE = ['authorization_endpoint', 'token_endpoint', 'jwks_uri', 'userinfo_endpoint'] as const
+
+/**
+ * One finding for every endpoint in use that differs from what discovery returned for the issuer
+ * (typed by hand or set by a link): an error when one of them is on another origin than the
+ * issuer's (the code, verifier or tokens then go to a server the issuer does not name), a warning
+ * when all stay on the issuer's origin. Undefined when nothing differs (or nothing was discovered).
+ */
+export function endpointOverrideFinding(config: FlowConfig, discovered: ServerMetadata | undefined): Finding | undefined {
+  if (!discovered) return undefined
+  const issuerOrigin = originOf(config.issuer)
+  const differing: Array<{ field: string; used: string; discovered: string; foreign: boolean }> = []
+  for (const field of OVERRIDABLE) {
+    const used = config[field]
+    const found = discovered[field]
+    if (!used || typeof found !== 'string' || !found || used === found) continue
+    differing.push({ field, used, discovered: found, foreign: originOf(used) !== issuerOrigin })
+  }
+  if (!differing.length) return undefined
+  const foreign = differing.filter((d) => d.foreign)
+  const list = differing
+    .map((d) => `${d.field} ${JSON.stringify(d.used)} instead of ${JSON.stringify(d.discovered)}${d.foreign ? ` (another origin: ${originOf(d.used)})` : ''}`)
+    .join('; ')
+  return {
+    id: 'endpoint-overridden',
+    severity: foreign.length ? 'error' : 'warning',
+    step: 'discovery',
+    title: foreign.length
+      ? `The flow uses ${foreign.length === 1 ? 'an endpoint' : 'endpoints'} on another origin than the issuer’s, not what discovery returned`
+      : `The flow uses ${differing.length === 1 ? 'an endpoint' : 'endpoints'} other than what discovery returned`,
+    detail: `Entered by hand or set by a link: ${list}. ${
+      foreign.length
+        ? `Requests for this issuer (${issuerOrigin}) go to a server its metadata does not name: whoever runs it receives what is sent there (for the token endpoint: the code, the code_verifier and any client secret, and it hands out the tokens). The results below describe that server, not the issuer’s.`
+        : 'The results describe these endpoints, not the ones the issuer publishes.'
+    }`,
+    fix: 'Clear the endpoint fields in Configure (“Endpoints by hand”) to use what the issuer publishes, or fix the metadata if it is the metadata that is wrong.',
+    spec: 'RFC 8414 §2, §3.3; RFC 9700 §4.4',
+    data: {
+      endpoints: differing.map((d) => d.field),
+      urls: differing.map((d) => d.used),
+      origins: [...new Set(differing.map((d) => originOf(d.used)))],
+    },
+  }
+}

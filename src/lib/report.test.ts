@@ -285,7 +285,7 @@ describe('buildReport', () => {
     expect(md).toContain('```http\nPOST https://as.example.com/token')
     expect(md).toContain('HTTP 200 OK')
     expect(md).toContain('```json')
-    expect(md).toContain('| client_id | playground-client |')
+    expect(md).toContain('| client_id | `playground-client` |')
     expect(md).toContain('### Information (2)')
   })
 

