@@ -431,10 +431,11 @@ export class FlowSession {
       this.notice = 'No access token yet.'
       return
     }
-    // A resource URL from a share link gets the access token only after the user confirmed it.
+    // A resource URL chosen by a share link (the prefilled value) gets the access token only after
+    // the user confirmed it; a URL the user typed is the user's own choice.
     const fromLink = this.linkReview.find((s) => s.field === 'resource')
     const origin = originOf(req.url)
-    if (fromLink && origin === fromLink.origin && !this.#confirmedResourceOrigins.has(origin)) {
+    if (fromLink && req.url.trim() === fromLink.value.trim() && !this.#confirmedResourceOrigins.has(origin)) {
       if (!confirmed) {
         this.resourceToConfirm = req
         this.notice = ''

@@ -205,6 +205,9 @@ async function typeInto(page: Page, text: string) {
 }
 
 test('the whole flow with the keyboard alone, with a visible focus indicator', async ({ page, as }) => {
+  // Hundreds of key presses, each followed by a focus check (and a screenshot where no outline shows):
+  // on a loaded 2-core machine this takes longer than the default 30 s.
+  test.slow()
   await page.goto('/')
   await expect(page.locator('body[data-ready="true"]')).toBeAttached()
 

@@ -102,7 +102,11 @@ test('an unreachable hand-entered token endpoint is unreachable, not CORS', asyn
     scope: 'openid',
     token_endpoint: 'http://127.0.0.1:9/token',
   })
-  await discover(page)
+  // A link that sets an endpoint waits for a confirmation before anything is sent (issue 10).
+  await page.getByTestId('link-notice').getByRole('button', { name: 'Use these endpoints' }).click()
+  await page.getByRole('button', { name: 'Discover' }).click()
+  // A token endpoint on another origin than the issuer's is an error finding of its own (issue 10).
+  await expect(page.locator('#step-discovery [data-finding-id="endpoint-overridden"]')).toHaveAttribute('data-severity', 'error')
   const panel = await runCorsCheck(page)
   await expect(row(panel, 'token')).toHaveAttribute('data-verdict', 'unreachable')
   await expect(row(panel, 'token')).toContainText('http://127.0.0.1:9/token')

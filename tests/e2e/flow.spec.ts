@@ -207,7 +207,12 @@ test('a token endpoint without CORS for this origin: "blocked by CORS", server r
 test('an unreachable token endpoint is told apart from CORS', async ({ page, as }) => {
   // Discovery at the real server, but a hand-entered token endpoint where nothing listens.
   await open(page, { issuer: as.issuer, client_id: CLIENT_IDS.public, scope: 'openid', token_endpoint: 'http://127.0.0.1:9/token' })
-  await discoverAndStart(page)
+  // An endpoint set by a link is used only once confirmed (issue 10).
+  await page.getByTestId('link-notice').getByRole('button', { name: 'Use these endpoints' }).click()
+  await page.getByRole('button', { name: 'Discover' }).click()
+  // Not the issuer's own token endpoint: an error finding at discovery, and the flow goes on (issue 10).
+  await expect(page.locator('#step-discovery [data-finding-id="endpoint-overridden"]')).toHaveAttribute('data-severity', 'error')
+  await page.getByRole('button', { name: 'Start authorization' }).click()
   await loginAndConsent(page)
   await expect(page.getByTestId('status-callback')).toHaveText('ok')
   await page.getByRole('button', { name: 'Exchange code' }).click()
@@ -224,6 +229,7 @@ test('hand-entered endpoints work without discovery', async ({ page }) => {
     client_id: CLIENT_IDS.public,
     scope: 'openid',
   })
+  await page.getByTestId('link-notice').getByRole('button', { name: 'Use these endpoints' }).click()
   await page.getByRole('button', { name: 'Discover' }).click()
   await expect(page.getByTestId('status-discovery')).toHaveText('skipped')
   await expect(page.getByTestId('authorization-url')).toContainText(`${AS_BASE}/auth?`)
