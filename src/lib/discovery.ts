@@ -69,7 +69,7 @@ export function wellKnownUrls(issuer: string): WellKnownUrl[] {
 
 /** oauth4webapi options for a URL: allow http only on loopback hosts, and only when enabled. */
 export function httpOptions(url: string, config: FlowConfig, recorder: Recorder) {
-  let insecure = false
+  let insecure: boolean
   try {
     const u = new URL(url)
     insecure = u.protocol === 'http:' && isLoopbackHost(u.hostname) && config.allow_insecure_loopback

@@ -1023,7 +1023,6 @@ function claimLabel(claim: string): string {
 function explainInvalidResponse(err: unknown, c: Ctx, message: string, code: string): Finding {
   const cause = get(err, 'cause')
   const lib = libraryText(message, code)
-  const where = endpointLabel(c)
   const params = get(cause, 'parameters')
   const param = (name: string): string | undefined => {
     try {
@@ -1455,7 +1454,7 @@ function explainTimestamp(err: unknown, c: Ctx, message: string, code: string): 
 
 function describeTime(value: unknown, now: number | undefined): string {
   if (typeof value !== 'number' || !Number.isFinite(value)) return show(value)
-  let iso = ''
+  let iso: string
   try {
     iso = new Date(value * 1000).toISOString()
   } catch {

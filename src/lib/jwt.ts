@@ -119,7 +119,7 @@ export function decodeToken(raw: string): DecodedToken {
   }
   const parts = raw.split('.')
   if (parts.length === 5) {
-    let header: Record<string, unknown> | null = null
+    let header: Record<string, unknown> | null
     try {
       header = { ...decodeProtectedHeader(raw) }
     } catch {

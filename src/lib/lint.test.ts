@@ -353,6 +353,7 @@ describe('lintTokenResponse: robustness', () => {
       for (const f of out) {
         for (const v of Object.values(f.data ?? {})) {
           if (typeof v === 'string') expect(v.length).toBeLessThanOrEqual(300)
+          // eslint-disable-next-line no-control-regex -- control characters are what this checks for
           if (typeof v === 'string') expect(v).not.toMatch(/[\u0000-\u001f]/)
         }
       }

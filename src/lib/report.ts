@@ -246,7 +246,7 @@ function prepareLiterals(secrets: readonly string[] | undefined): string[] {
 const JWT_IN_TEXT =
   /(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)?(?![A-Za-z0-9_-])/g
 // key=value in a query string, form body or prose.
-const PAIR_IN_TEXT = /(^|[?&#;\s"'(,])([A-Za-z][A-Za-z0-9_.\-]*)=([^&#\s"'<>;,)]*)/g
+const PAIR_IN_TEXT = /(^|[?&#;\s"'(,])([A-Za-z][A-Za-z0-9_.-]*)=([^&#\s"'<>;,)]*)/g
 // "key": "value" in JSON text (also inside truncated or unparseable JSON).
 const JSON_PAIR_IN_TEXT = /"((?:[^"\\\n]|\\.){1,100})"(\s*:\s*)"((?:[^"\\\n]|\\.)*)"/g
 // <input name="code" value="…"> (response_mode=form_post pages).
@@ -280,7 +280,7 @@ export function redactText(text: string, secrets?: readonly string[]): string {
 // A JSON string literal that uses escapes (\uXXXX, \/ …): the same secret in other characters.
 const JSON_ESCAPED_STRING = /"((?:[^"\\\n]|\\.)*\\(?:[^"\\\n]|\\.)*)"/g
 // A run of URL characters that contains percent-escapes.
-const PERCENT_RUN = /(?:%[0-9A-Fa-f]{2}|[A-Za-z0-9\-._~+!*'()])*%[0-9A-Fa-f]{2}(?:%[0-9A-Fa-f]{2}|[A-Za-z0-9\-._~+!*'()])*/g
+const PERCENT_RUN = /(?:%[0-9A-Fa-f]{2}|[A-Za-z0-9._~+!*'()-])*%[0-9A-Fa-f]{2}(?:%[0-9A-Fa-f]{2}|[A-Za-z0-9._~+!*'()-])*/g
 
 function redactWith(text: string, literals: readonly string[]): string {
   if (typeof text !== 'string' || text === '') return text

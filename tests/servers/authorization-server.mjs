@@ -341,7 +341,7 @@ export async function startAuthorizationServer({ port, playgroundOrigins, host =
  * @param {{ issuer: string, mountPath: string, faultId?: string, origins: string[], redirectUris: string[],
  *   signingKey: Record<string, unknown>, cookieKeys: string[] }} o
  */
-function providerConfiguration({ issuer, mountPath, faultId, origins, redirectUris, signingKey, cookieKeys }) {
+function providerConfiguration({ mountPath, faultId, origins, redirectUris, signingKey, cookieKeys }) {
   const cookieSuffix = faultId ? `_${faultId.replace(/[^A-Za-z0-9]/g, '_')}` : ''
   const cookiePath = mountPath || '/'
   /** @param {string} client_id @param {Record<string, unknown>} extra */
