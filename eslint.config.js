@@ -21,7 +21,16 @@ export const LAYERS = {
 }
 const FOLDERS = Object.keys(LAYERS)
 const UI_IMPORTS = ['svelte', 'svelte/*', '*.svelte', '**/state/*', '**/ui/*', '**/*.svelte.js', '**/*.svelte.ts']
-const DOM_GLOBALS = ['window', 'document', 'location', 'history', 'navigator', 'sessionStorage', 'localStorage', 'alert']
+const DOM_GLOBALS = [
+  'window',
+  'document',
+  'location',
+  'history',
+  'navigator',
+  'sessionStorage',
+  'localStorage',
+  'alert',
+]
 
 export default ts.config(
   { ignores: ['dist/', 'dist-*/', 'node_modules/', 'test-results/', 'playwright-report/', '.vite/'] },
@@ -33,7 +42,12 @@ export default ts.config(
     rules: {
       '@typescript-eslint/no-unused-vars': [
         'error',
-        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', caughtErrors: 'none' },
+        {
+          argsIgnorePattern: '^_',
+          varsIgnorePattern: '^_',
+          destructuredArrayIgnorePattern: '^_',
+          caughtErrors: 'none',
+        },
       ],
       // Server text is rendered as text, never as HTML.
       'svelte/no-at-html-tags': 'error',
@@ -57,10 +71,19 @@ export default ts.config(
     ignores: ['src/lib/**/*.test.ts'],
     languageOptions: { globals: { ...globals.es2021 } },
     rules: {
-      'no-restricted-globals': ['error', ...DOM_GLOBALS.map((name) => ({ name, message: 'The core (src/lib) is DOM-free: take it from the Environment.' }))],
+      'no-restricted-globals': [
+        'error',
+        ...DOM_GLOBALS.map((name) => ({
+          name,
+          message: 'The core (src/lib) is DOM-free: take it from the Environment.',
+        })),
+      ],
       'no-restricted-syntax': [
         'error',
-        { selector: "MetaProperty[meta.name='import']", message: 'The core (src/lib) does not read import.meta: build-time values come in through the Environment.' },
+        {
+          selector: "MetaProperty[meta.name='import']",
+          message: 'The core (src/lib) does not read import.meta: build-time values come in through the Environment.',
+        },
       ],
       'no-restricted-imports': [
         'error',

@@ -168,7 +168,11 @@ describe('refreshTokens (real oidc-provider)', () => {
   })
 
   it('confidential client (client_secret_basic): oidc-provider does not rotate → info, not warning', async () => {
-    const { snapshot, secret } = await flow(AS, { clientId: BASIC, clientAuth: 'client_secret_basic', secret: BASIC_SECRET })
+    const { snapshot, secret } = await flow(AS, {
+      clientId: BASIC,
+      clientAuth: 'client_secret_basic',
+      secret: BASIC_SECRET,
+    })
     const old = String(snapshot.token?.body?.refresh_token)
     const rec = recorder('refresh')
     const r = await refreshTokens(snapshot, old, secret, rec)
@@ -194,7 +198,13 @@ describe('refreshTokens (real oidc-provider)', () => {
     expect(f.severity).toBe('warning')
     expect(f.spec).toMatch(/RFC 9700 §4\.14\.2/)
     // no refresh_token at all: the old one stays in use, also "not rotated"
-    const r2 = await refreshTokens(snapshot, old, secret, fake(() => json({ access_token: 'a', token_type: 'Bearer' })), { jwks })
+    const r2 = await refreshTokens(
+      snapshot,
+      old,
+      secret,
+      fake(() => json({ access_token: 'a', token_type: 'Bearer' })),
+      { jwks },
+    )
     expect(r2.rotated).toBe(false)
     expect(byId(r2.findings, 'refresh-token-not-rotated').title).toMatch(/No new refresh token/)
   })
@@ -226,7 +236,12 @@ describe('refreshTokens (real oidc-provider)', () => {
 
   it('turns a network failure into a finding and never throws', async () => {
     const { snapshot } = await flow(AS)
-    const r = await refreshTokens(snapshot, 'rt', '', fake(() => Promise.reject(new TypeError('Failed to fetch'))))
+    const r = await refreshTokens(
+      snapshot,
+      'rt',
+      '',
+      fake(() => Promise.reject(new TypeError('Failed to fetch'))),
+    )
     expect(r.status).toBe(0)
     expect(r.rotated).toBe('unknown')
     expect(r.findings[0]?.severity).toBe('error')
@@ -268,24 +283,44 @@ describe('userInfo', () => {
 
   it('compares sub with the ID Token (fake UserInfo)', async () => {
     const { snapshot } = await flow(AS)
-    const ok = await userInfo(snapshot, 'at', 'alice', fake(() => json({ sub: 'alice', name: 'A' })))
+    const ok = await userInfo(
+      snapshot,
+      'at',
+      'alice',
+      fake(() => json({ sub: 'alice', name: 'A' })),
+    )
     expect(ok.status).toBe(200)
     expect(ok.subMatches).toBe(true)
     expect(ok.claims).toEqual({ sub: 'alice', name: 'A' })
     expect(ok.findings).toEqual([])
-    const bad = await userInfo(snapshot, 'at', 'alice', fake(() => json({ sub: 'bob' })))
+    const bad = await userInfo(
+      snapshot,
+      'at',
+      'alice',
+      fake(() => json({ sub: 'bob' })),
+    )
     expect(bad.subMatches).toBe(false)
     const f = byId(bad.findings, 'userinfo-sub-mismatch')
     expect(f.severity).toBe('error')
     expect(f.spec).toMatch(/§5\.3\.2/)
-    const none = await userInfo(snapshot, 'at', undefined, fake(() => json({ sub: 'bob' })))
+    const none = await userInfo(
+      snapshot,
+      'at',
+      undefined,
+      fake(() => json({ sub: 'bob' })),
+    )
     expect(none.subMatches).toBe('not-checked')
     expect(ids(none.findings)).toEqual(['userinfo-sub-not-compared'])
   })
 
   it('a 401 without a readable WWW-Authenticate says it may exist but is not exposed', async () => {
     const { snapshot } = await flow(AS)
-    const r = await userInfo(snapshot, 'opaque-at', 'alice', fake(() => json({ error: 'invalid_token' }, 401)))
+    const r = await userInfo(
+      snapshot,
+      'opaque-at',
+      'alice',
+      fake(() => json({ error: 'invalid_token' }, 401)),
+    )
     expect(r.status).toBe(401)
     const f = byId(r.findings, 'www-authenticate-not-exposed')
     expect(f.detail).toMatch(/may exist but is not exposed via Access-Control-Expose-Headers/)
@@ -352,7 +387,11 @@ describe('introspect and revoke (real oidc-provider)', () => {
   })
 
   it('basic client: Authorization header, active → revoked → inactive; unknown token → 200', async () => {
-    const { snapshot, secret } = await flow(AS, { clientId: BASIC, clientAuth: 'client_secret_basic', secret: BASIC_SECRET })
+    const { snapshot, secret } = await flow(AS, {
+      clientId: BASIC,
+      clientAuth: 'client_secret_basic',
+      secret: BASIC_SECRET,
+    })
     const rt = String(snapshot.token?.body?.refresh_token)
     const rec = recorder('introspection')
     const i = await introspect(snapshot, rt, secret, rec)
@@ -374,13 +413,30 @@ describe('introspect and revoke (real oidc-provider)', () => {
 
   it('a server that requires client auth from a public client (fake 401 invalid_client)', async () => {
     const { snapshot } = await flow(AS)
-    const r = await introspect(snapshot, 't', '', fake(() => json({ error: 'invalid_client' }, 401, { 'www-authenticate': 'Basic realm="as"' })))
+    const r = await introspect(
+      snapshot,
+      't',
+      '',
+      fake(() => json({ error: 'invalid_client' }, 401, { 'www-authenticate': 'Basic realm="as"' })),
+    )
     const f = byId(r.findings, 'introspection-requires-client-auth')
     expect(f.severity).toBe('info')
     expect(f.spec).toMatch(/RFC 7662 §2\.1/)
-    const v = await revoke(snapshot, 't', undefined, '', fake(() => json({ error: 'invalid_client' }, 401)))
+    const v = await revoke(
+      snapshot,
+      't',
+      undefined,
+      '',
+      fake(() => json({ error: 'invalid_client' }, 401)),
+    )
     expect(byId(v.findings, 'revocation-requires-client-auth').severity).toBe('warning')
-    const bad = await revoke(snapshot, 't', undefined, '', fake(() => json({ error: 'invalid_token' }, 400)))
+    const bad = await revoke(
+      snapshot,
+      't',
+      undefined,
+      '',
+      fake(() => json({ error: 'invalid_token' }, 400)),
+    )
     expect(byId(bad.findings, 'revocation-invalid-token-error').spec).toBe('RFC 7009 §2.2')
   })
 })
@@ -394,7 +450,16 @@ describe('callResource', () => {
       seen = init
       return json({ ok: true })
     })
-    const r = await callResource('tok', { url: 'https://api.example.com/orders', method: 'post', body: '{"a":1}', headers: [['content-type', 'application/json']] }, rec)
+    const r = await callResource(
+      'tok',
+      {
+        url: 'https://api.example.com/orders',
+        method: 'post',
+        body: '{"a":1}',
+        headers: [['content-type', 'application/json']],
+      },
+      rec,
+    )
     expect(r.status).toBe(200)
     expect(r.findings).toEqual([])
     expect((seen?.headers as Record<string, string>).authorization).toBe('Bearer tok')
@@ -409,12 +474,15 @@ describe('callResource', () => {
       { url: 'https://mcp.example.com/mcp', method: 'GET' },
       fake(() =>
         json({}, 401, {
-          'www-authenticate': 'Bearer error="invalid_token", resource_metadata="https://mcp.example.com/.well-known/oauth-protected-resource"',
+          'www-authenticate':
+            'Bearer error="invalid_token", resource_metadata="https://mcp.example.com/.well-known/oauth-protected-resource"',
         }),
       ),
     )
     expect(r.status).toBe(401)
-    expect(r.challenges?.[0]?.parameters.resource_metadata).toBe('https://mcp.example.com/.well-known/oauth-protected-resource')
+    expect(r.challenges?.[0]?.parameters.resource_metadata).toBe(
+      'https://mcp.example.com/.well-known/oauth-protected-resource',
+    )
     const f = byId(r.findings, 'resource-challenge')
     expect(f.severity).toBe('info')
     expect(f.data?.error).toBe('invalid_token')
@@ -433,9 +501,15 @@ describe('callResource', () => {
   })
 
   it('401 without a readable header → www-authenticate-not-exposed', async () => {
-    const r = await callResource('tok', { url: 'https://api.example.com/', method: 'GET' }, fake(() => new Response('no', { status: 401 })))
+    const r = await callResource(
+      'tok',
+      { url: 'https://api.example.com/', method: 'GET' },
+      fake(() => new Response('no', { status: 401 })),
+    )
     expect(r.status).toBe(401)
-    expect(byId(r.findings, 'www-authenticate-not-exposed').detail).toMatch(/may exist but is not exposed via Access-Control-Expose-Headers/)
+    expect(byId(r.findings, 'www-authenticate-not-exposed').detail).toMatch(
+      /may exist but is not exposed via Access-Control-Expose-Headers/,
+    )
   })
 
   it('the real demo AS userinfo as a resource: a readable invalid_token challenge', async () => {
@@ -451,10 +525,18 @@ describe('callResource', () => {
   })
 
   it('refuses http:// unless loopback is allowed, and bad URLs, without throwing', async () => {
-    const r = await callResource('tok', { url: 'http://localhost:1/x', method: 'GET' }, fake(() => json({})))
+    const r = await callResource(
+      'tok',
+      { url: 'http://localhost:1/x', method: 'GET' },
+      fake(() => json({})),
+    )
     expect(r.status).toBe(0)
     expect(r.findings[0]?.id).toBe('insecure-endpoint')
-    const bad = await callResource('tok', { url: 'not a url', method: 'GET' }, fake(() => json({})))
+    const bad = await callResource(
+      'tok',
+      { url: 'not a url', method: 'GET' },
+      fake(() => json({})),
+    )
     expect(bad.findings[0]?.id).toBe('invalid-url')
   })
 })

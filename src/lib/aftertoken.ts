@@ -85,7 +85,14 @@ function clip(text: string, max = 300): string {
   return text.length > max ? `${text.slice(0, max)}…` : text
 }
 
-function missingEndpoint(id: string, severity: Severity, step: string, member: string, what: string, spec: string): Finding {
+function missingEndpoint(
+  id: string,
+  severity: Severity,
+  step: string,
+  member: string,
+  what: string,
+  spec: string,
+): Finding {
   return finding(id, severity, step, {
     title: `No ${member} in the metadata`,
     detail: `The server metadata does not advertise ${member}, so ${what} cannot be tried. That is allowed: the endpoint is optional.`,
@@ -227,7 +234,16 @@ export async function refreshTokens(
       status: 0,
       processed: false,
       rotated: 'unknown',
-      findings: [missingEndpoint('refresh-endpoint-missing', 'info', step, 'token_endpoint', 'no token can be refreshed', 'RFC 8414 §2')],
+      findings: [
+        missingEndpoint(
+          'refresh-endpoint-missing',
+          'info',
+          step,
+          'token_endpoint',
+          'no token can be refreshed',
+          'RFC 8414 §2',
+        ),
+      ],
     }
   }
   const as = asAuthorizationServer(md)
@@ -237,13 +253,21 @@ export async function refreshTokens(
   const before = recorder.exchanges.length
   let response: Response
   try {
-    response = await oauth.refreshTokenGrantRequest(as, client, clientAuthFor(snapshot.config.client_auth, secret), refreshToken, {
-      [oauth.customFetch]: recorder.fetch,
-      [oauth.allowInsecureRequests]: insecureAllowed(md.token_endpoint, snapshot),
-      ...(snapshot.config.resource ? { additionalParameters: { resource: snapshot.config.resource } } : {}),
-    })
+    response = await oauth.refreshTokenGrantRequest(
+      as,
+      client,
+      clientAuthFor(snapshot.config.client_auth, secret),
+      refreshToken,
+      {
+        [oauth.customFetch]: recorder.fetch,
+        [oauth.allowInsecureRequests]: insecureAllowed(md.token_endpoint, snapshot),
+        ...(snapshot.config.resource ? { additionalParameters: { resource: snapshot.config.resource } } : {}),
+      },
+    )
   } catch (err) {
-    findings.push(failureFinding(err, exchangeSince(recorder, before), { step, operation: 'refresh', url: md.token_endpoint }))
+    findings.push(
+      failureFinding(err, exchangeSince(recorder, before), { step, operation: 'refresh', url: md.token_endpoint }),
+    )
     return { status: 0, processed: false, rotated: 'unknown', findings }
   }
   const ex = exchangeSince(recorder, before)
@@ -266,7 +290,8 @@ export async function refreshTokens(
       const code = errorCode(body)
       f.data = { ...(f.data ?? {}), status: response.status, error: code ?? null }
       if (code === 'invalid_grant') {
-        f.detail += ' For a refresh this usually means the refresh token expired, was revoked, was already used once (rotation: the previous refresh token is invalid as soon as a new one is issued), or the grant was revoked after a replayed authorization code.'
+        f.detail +=
+          ' For a refresh this usually means the refresh token expired, was revoked, was already used once (rotation: the previous refresh token is invalid as soon as a new one is issued), or the grant was revoked after a replayed authorization code.'
       }
     }
     findings.push(f)
@@ -282,7 +307,8 @@ export async function refreshTokens(
     findings.push(
       finding('refresh-token-rotated', 'info', step, {
         title: 'The refresh token was rotated',
-        detail: 'The response carries a new refresh token. The client must store it and drop the old one: a server that rotates normally invalidates the previous refresh token, and may revoke the whole grant if the old one is ever used again (reuse detection).',
+        detail:
+          'The response carries a new refresh token. The client must store it and drop the old one: a server that rotates normally invalidates the previous refresh token, and may revoke the whole grant if the old one is ever used again (reuse detection).',
         fix: 'Nothing to fix.',
         spec: 'RFC 6749 §6; RFC 9700 §4.14.2; draft-ietf-oauth-browser-based-apps §6.3.2.3',
         data: { rotated: true },
@@ -291,7 +317,10 @@ export async function refreshTokens(
   } else {
     findings.push(
       finding('refresh-token-not-rotated', confidential ? 'info' : 'warning', step, {
-        title: newRefresh === undefined ? 'No new refresh token: the old one stays in use' : 'The same refresh token came back (not rotated)',
+        title:
+          newRefresh === undefined
+            ? 'No new refresh token: the old one stays in use'
+            : 'The same refresh token came back (not rotated)',
         detail: confidential
           ? 'The server did not rotate the refresh token. For a confidential client that is allowed: the refresh token is bound to the client credentials.'
           : 'The server did not rotate the refresh token of this public client. A refresh token held by a browser app can be stolen (XSS, storage); RFC 9700 §4.14.2 and the browser-based-apps BCP require public-client refresh tokens to be either sender-constrained (DPoP) or rotated on every use, so that reuse of a stolen one is detected. Without either, a stolen refresh token works until it expires.',
@@ -319,8 +348,13 @@ export async function refreshTokens(
           if (nu.payload[claim] !== old.payload[claim]) changed.push(claim)
         }
         if (!sameAudience(nu.payload.aud, old.payload.aud)) changed.push('aud')
-        if ((nu.payload.azp !== undefined || old.payload.azp !== undefined) && nu.payload.azp !== old.payload.azp) changed.push('azp')
-        if (nu.payload.auth_time !== undefined && old.payload.auth_time !== undefined && nu.payload.auth_time !== old.payload.auth_time) {
+        if ((nu.payload.azp !== undefined || old.payload.azp !== undefined) && nu.payload.azp !== old.payload.azp)
+          changed.push('azp')
+        if (
+          nu.payload.auth_time !== undefined &&
+          old.payload.auth_time !== undefined &&
+          nu.payload.auth_time !== old.payload.auth_time
+        ) {
           changed.push('auth_time')
         }
         if (changed.length) {
@@ -339,7 +373,8 @@ export async function refreshTokens(
           findings.push(
             finding('refresh-id-token-consistent', 'info', step, {
               title: 'The refreshed ID Token keeps iss, sub and aud',
-              detail: 'The new ID Token has the same iss, sub and aud (and azp/auth_time where present) as the original one, as OpenID Connect Core §12.2 requires.',
+              detail:
+                'The new ID Token has the same iss, sub and aud (and azp/auth_time where present) as the original one, as OpenID Connect Core §12.2 requires.',
               fix: 'Nothing to fix.',
               spec: 'OpenID Connect Core 1.0 §12.2',
             }),
@@ -351,7 +386,9 @@ export async function refreshTokens(
         const same = oldNonce !== undefined && nonceOfNew === oldNonce
         findings.push(
           finding('refresh-id-token-nonce', same ? 'info' : 'warning', step, {
-            title: same ? 'The refreshed ID Token repeats the original nonce' : 'The refreshed ID Token carries a nonce that was not sent',
+            title: same
+              ? 'The refreshed ID Token repeats the original nonce'
+              : 'The refreshed ID Token carries a nonce that was not sent',
             detail: same
               ? 'A refreshed ID Token SHOULD NOT contain a nonce (OpenID Connect Core §12.2); this one repeats the nonce of the original login. Clients that check the nonce against the current request (there is none for a refresh) may reject it.'
               : `The refreshed ID Token has nonce ${show(nonceOfNew)}, which is not the nonce of the original login. A refresh request has no nonce, so a refreshed ID Token SHOULD NOT carry one.`,
@@ -374,9 +411,7 @@ export async function refreshTokens(
       : snapshot
     const inspected = await inspectTokens(noNonce, body, jwks, options.now)
     views = inspected.views
-    findings.push(
-      ...inspected.findings.filter((f) => f.id !== 'jwt-nonce-unexpected').map((f) => ({ ...f, step })),
-    )
+    findings.push(...inspected.findings.filter((f) => f.id !== 'jwt-nonce-unexpected').map((f) => ({ ...f, step })))
   } catch (err) {
     findings.push(explainError(err, { step, operation: 'id-token' }))
   }
@@ -416,7 +451,16 @@ export async function userInfo(
     return {
       status: 0,
       subMatches: 'not-checked',
-      findings: [missingEndpoint('userinfo-endpoint-missing', 'info', step, 'userinfo_endpoint', 'UserInfo', 'OpenID Connect Discovery 1.0 §3')],
+      findings: [
+        missingEndpoint(
+          'userinfo-endpoint-missing',
+          'info',
+          step,
+          'userinfo_endpoint',
+          'UserInfo',
+          'OpenID Connect Discovery 1.0 §3',
+        ),
+      ],
     }
   }
   const as = { ...asAuthorizationServer(md), userinfo_endpoint: endpoint }
@@ -499,7 +543,20 @@ function userInfoRejected(
   const error = typeof d.error === 'string' ? d.error : undefined
   return finding('userinfo-token-rejected', severity, 'userinfo', {
     title: `UserInfo refused the access token (HTTP ${status}${error ? `, ${error}` : ''})`,
-    detail: `The UserInfo endpoint answered ${status}${challenges.length ? ` with WWW-Authenticate ${show(challenges.map((c) => `${c.scheme} ${Object.entries(c.parameters).map(([k, v]) => `${k}="${v}"`).join(', ')}`).join('; '))}` : ' and no readable challenge'}.${hint}`,
+    detail: `The UserInfo endpoint answered ${status}${
+      challenges.length
+        ? ` with WWW-Authenticate ${show(
+            challenges
+              .map(
+                (c) =>
+                  `${c.scheme} ${Object.entries(c.parameters)
+                    .map(([k, v]) => `${k}="${v}"`)
+                    .join(', ')}`,
+              )
+              .join('; '),
+          )}`
+        : ' and no readable challenge'
+    }.${hint}`,
     fix: hint
       ? 'To test UserInfo, run the flow without a resource (and make the server issue a UserInfo-capable access token when no resource is requested). Otherwise nothing to fix.'
       : 'Accept at UserInfo the access tokens issued with the openid scope (OpenID Connect Core §5.3.1), or document which token it expects.',
@@ -573,7 +630,19 @@ export async function introspect(
   const findings: Finding[] = []
   const md = snapshot.metadata
   if (!md?.introspection_endpoint) {
-    return { status: 0, findings: [missingEndpoint('introspection-endpoint-missing', 'info', step, 'introspection_endpoint', 'token introspection', 'RFC 8414 §2; RFC 7662 §4')] }
+    return {
+      status: 0,
+      findings: [
+        missingEndpoint(
+          'introspection-endpoint-missing',
+          'info',
+          step,
+          'introspection_endpoint',
+          'token introspection',
+          'RFC 8414 §2; RFC 7662 §4',
+        ),
+      ],
+    }
   }
   const as = asAuthorizationServer(md)
   const client = oauthClient(snapshot)
@@ -588,7 +657,11 @@ export async function introspect(
     })
   } catch (err) {
     findings.push(
-      failureFinding(err, exchangeSince(recorder, before), { step, operation: 'introspection', url: md.introspection_endpoint }),
+      failureFinding(err, exchangeSince(recorder, before), {
+        step,
+        operation: 'introspection',
+        url: md.introspection_endpoint,
+      }),
     )
     return { status: 0, findings }
   }
@@ -615,7 +688,8 @@ export async function introspect(
           })
         : finding('introspection-inactive', 'info', step, {
             title: 'Introspection: the token is not active',
-            detail: 'The server answered {"active": false}. The token expired, was revoked, was never issued by this server — or this client is not allowed to learn anything about it: RFC 7662 §2.2 lets a server answer active=false rather than reveal why (some servers do so for tokens of other clients, or for token formats they do not introspect).',
+            detail:
+              'The server answered {"active": false}. The token expired, was revoked, was never issued by this server — or this client is not allowed to learn anything about it: RFC 7662 §2.2 lets a server answer active=false rather than reveal why (some servers do so for tokens of other clients, or for token formats they do not introspect).',
             fix: 'Nothing to fix if the token was revoked or expired.',
             spec: 'RFC 7662 §2.2, §4',
             data: d,
@@ -670,7 +744,20 @@ export async function revoke(
   const findings: Finding[] = []
   const md = snapshot.metadata
   if (!md?.revocation_endpoint) {
-    return { status: 0, revoked: false, findings: [missingEndpoint('revocation-endpoint-missing', 'info', step, 'revocation_endpoint', 'token revocation', 'RFC 8414 §2; RFC 7009 §2')] }
+    return {
+      status: 0,
+      revoked: false,
+      findings: [
+        missingEndpoint(
+          'revocation-endpoint-missing',
+          'info',
+          step,
+          'revocation_endpoint',
+          'token revocation',
+          'RFC 8414 §2; RFC 7009 §2',
+        ),
+      ],
+    }
   }
   const as = asAuthorizationServer(md)
   const client = oauthClient(snapshot)
@@ -684,7 +771,13 @@ export async function revoke(
       ...(hint ? { additionalParameters: { token_type_hint: hint } } : {}),
     })
   } catch (err) {
-    findings.push(failureFinding(err, exchangeSince(recorder, before), { step, operation: 'revocation', url: md.revocation_endpoint }))
+    findings.push(
+      failureFinding(err, exchangeSince(recorder, before), {
+        step,
+        operation: 'revocation',
+        url: md.revocation_endpoint,
+      }),
+    )
     return { status: 0, revoked: false, findings }
   }
   const ex = exchangeSince(recorder, before)
@@ -759,7 +852,11 @@ export interface ResourceOutcome {
  * protectedResourceRequest, and explains a WWW-Authenticate challenge (RFC 6750 §3, RFC 9728 §5.1).
  * Step id "resource". Never throws.
  */
-export async function callResource(accessToken: string, req: ResourceRequest, recorder: Recorder): Promise<ResourceOutcome> {
+export async function callResource(
+  accessToken: string,
+  req: ResourceRequest,
+  recorder: Recorder,
+): Promise<ResourceOutcome> {
   const step = 'resource'
   const findings: Finding[] = []
   const method = (req.method || 'GET').toUpperCase()
@@ -809,11 +906,23 @@ export async function callResource(accessToken: string, req: ResourceRequest, re
           finding('resource-challenge', 'info', step, {
             title: `The resource answered ${status} with a WWW-Authenticate challenge${typeof d.error === 'string' ? `: ${d.error}` : ''}`,
             detail: `Challenge: ${challenges
-              .map((c) => `${c.scheme}${Object.keys(c.parameters).length ? ` ${Object.entries(c.parameters).map(([k, v]) => `${k}="${clip(v, 200)}"`).join(', ')}` : ''}`)
-              .join('; ')}.${d.error === 'invalid_token' ? ' invalid_token: the token is expired, revoked, malformed, or not meant for this resource (audience).' : ''}${typeof d.resource_metadata === 'string' ? ` resource_metadata points to the protected resource metadata (RFC 9728), where MCP clients find the authorization server.` : ''} The page could read the header, so the server exposes it via Access-Control-Expose-Headers.`,
-            fix: d.error === 'invalid_token'
-              ? 'Get a token for this resource (request it with resource = this URL, RFC 8707) or a fresh one.'
-              : 'Send what the challenge asks for.',
+              .map(
+                (c) =>
+                  `${c.scheme}${
+                    Object.keys(c.parameters).length
+                      ? ` ${Object.entries(c.parameters)
+                          .map(([k, v]) => `${k}="${clip(v, 200)}"`)
+                          .join(', ')}`
+                      : ''
+                  }`,
+              )
+              .join(
+                '; ',
+              )}.${d.error === 'invalid_token' ? ' invalid_token: the token is expired, revoked, malformed, or not meant for this resource (audience).' : ''}${typeof d.resource_metadata === 'string' ? ` resource_metadata points to the protected resource metadata (RFC 9728), where MCP clients find the authorization server.` : ''} The page could read the header, so the server exposes it via Access-Control-Expose-Headers.`,
+            fix:
+              d.error === 'invalid_token'
+                ? 'Get a token for this resource (request it with resource = this URL, RFC 8707) or a fresh one.'
+                : 'Send what the challenge asks for.',
             spec: 'RFC 6750 §3, §3.1; RFC 9728 §5.1',
             data: d,
           }),
@@ -828,11 +937,12 @@ export async function callResource(accessToken: string, req: ResourceRequest, re
   const status = response.status
   const hidden = hiddenChallengeFinding(step, 'resource', ex)
   if (hidden) findings.push(hidden)
-  if (status >= 300 && status < 400 || response.type === 'opaqueredirect') {
+  if ((status >= 300 && status < 400) || response.type === 'opaqueredirect') {
     findings.push(
       finding('resource-redirected', 'info', step, {
         title: 'The resource answered with a redirect',
-        detail: 'Requests carrying a token are sent with redirect: "manual" (the token must not follow a redirect to another host), so the redirect was not followed. An API that redirects a Bearer request (for example to a login page) is not treating it as an API call.',
+        detail:
+          'Requests carrying a token are sent with redirect: "manual" (the token must not follow a redirect to another host), so the redirect was not followed. An API that redirects a Bearer request (for example to a login page) is not treating it as an API call.',
         fix: 'Call the final URL directly; an API should answer 401 with a WWW-Authenticate challenge instead of redirecting.',
         spec: 'RFC 6750 §3; RFC 9700 §4.3',
         data: { status },
@@ -842,7 +952,8 @@ export async function callResource(accessToken: string, req: ResourceRequest, re
     findings.push(
       finding('resource-forbidden', 'info', step, {
         title: 'The resource answered 403 without a readable challenge',
-        detail: 'The token was presented but access is refused. Without a WWW-Authenticate challenge (or if it is not exposed to the page) the client cannot tell whether scope is missing (insufficient_scope) or the user lacks permission.',
+        detail:
+          'The token was presented but access is refused. Without a WWW-Authenticate challenge (or if it is not exposed to the page) the client cannot tell whether scope is missing (insufficient_scope) or the user lacks permission.',
         fix: 'Answer 403 with WWW-Authenticate: Bearer error="insufficient_scope", scope="…" when scope is missing, and expose the header via CORS.',
         spec: 'RFC 6750 §3.1',
         data: { status },

@@ -76,7 +76,14 @@ describe('buildAuthorizationRequest', () => {
 
   it('appends extra parameters after the standard ones (trimmed keys, empty keys skipped)', () => {
     const req = buildAuthorizationRequest(
-      config({ extra_params: [['prompt', 'consent'], [' login_hint ', 'a@b.example'], ['', 'ignored'], ['audience', 'x y']] }),
+      config({
+        extra_params: [
+          ['prompt', 'consent'],
+          [' login_hint ', 'a@b.example'],
+          ['', 'ignored'],
+          ['audience', 'x y'],
+        ],
+      }),
       MD,
       PKCE,
       'st',
@@ -99,7 +106,9 @@ describe('buildAuthorizationRequest', () => {
   })
 
   it('throws without an authorization endpoint', () => {
-    expect(() => buildAuthorizationRequest(config(), { issuer: MD.issuer }, PKCE, 'st')).toThrow(/authorization endpoint/)
+    expect(() => buildAuthorizationRequest(config(), { issuer: MD.issuer }, PKCE, 'st')).toThrow(
+      /authorization endpoint/,
+    )
   })
 })
 

@@ -47,4 +47,3 @@ export function buildAuthorizationRequest(
   url.searchParams.forEach((v, k) => params.push([k, v]))
   return { url: url.href, state, ...(nonce ? { nonce } : {}), params }
 }
-

@@ -7,8 +7,7 @@ export function isCallbackUrl(href: string): boolean {
   // Also a redirect that carries only state/iss (no code: C12) or a JARM response (C11): both are
   // authorization responses that must be reported, not ignored.
   return (
-    ['code', 'error', 'state', 'iss', 'response'].some((k) => u.searchParams.has(k)) ||
-    hasResponseInFragment(u.hash)
+    ['code', 'error', 'state', 'iss', 'response'].some((k) => u.searchParams.has(k)) || hasResponseInFragment(u.hash)
   )
 }
 

@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import {
-  asAuthorizationServer,
-  cleanCallbackUrl,
-  handleCallback,
-  isCallbackUrl,
-  revalidate,
-} from './callback'
+import { asAuthorizationServer, cleanCallbackUrl, handleCallback, isCallbackUrl, revalidate } from './callback'
 import { defaultConfig } from './config'
 import type { FlowSnapshot, ServerMetadata } from './types'
 
@@ -198,15 +192,30 @@ describe('revalidate', () => {
   })
 
   it('puts the kept code back when the stored parameters lack it', () => {
-    const s = snapshot({}, {
-      callback: { params: [['state', STATE]], receivedAt: 1, outcome: 'code' },
-      code: 'kept-code',
-    })
+    const s = snapshot(
+      {},
+      {
+        callback: { params: [['state', STATE]], receivedAt: 1, outcome: 'code' },
+        code: 'kept-code',
+      },
+    )
     expect(revalidate(s)?.get('code')).toBe('kept-code')
   })
 
   it('returns undefined when the stored parameters do not validate or are missing', () => {
-    const wrong = snapshot({}, { callback: { params: [['code', 'c'], ['state', 'other']], receivedAt: 1, outcome: 'code' } })
+    const wrong = snapshot(
+      {},
+      {
+        callback: {
+          params: [
+            ['code', 'c'],
+            ['state', 'other'],
+          ],
+          receivedAt: 1,
+          outcome: 'code',
+        },
+      },
+    )
     expect(revalidate(wrong)).toBeUndefined()
     expect(revalidate(snapshot())).toBeUndefined()
   })

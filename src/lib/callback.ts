@@ -14,7 +14,18 @@ export { isCallbackUrl, hasResponseInFragment } from './callback-url'
 /** The URL with the response parameters removed (for history.replaceState). */
 export function cleanCallbackUrl(href: string): string {
   const u = new URL(href)
-  for (const k of ['code', 'state', 'iss', 'error', 'error_description', 'error_uri', 'session_state', 'id_token', 'access_token', 'response']) {
+  for (const k of [
+    'code',
+    'state',
+    'iss',
+    'error',
+    'error_description',
+    'error_uri',
+    'session_state',
+    'id_token',
+    'access_token',
+    'response',
+  ]) {
     u.searchParams.delete(k)
   }
   if (hasResponseInFragment(u.hash)) u.hash = ''
@@ -78,7 +89,8 @@ export function handleCallback(href: string, snapshot: FlowSnapshot): CallbackOu
       severity: 'warning',
       step: 'callback',
       title: 'Response parameters arrived in the URL fragment',
-      detail: 'The authorization code flow returns its response in the query component. A fragment response means the server used response_mode=fragment or an implicit-style response, or the redirect URI carries a fragment.',
+      detail:
+        'The authorization code flow returns its response in the query component. A fragment response means the server used response_mode=fragment or an implicit-style response, or the redirect URI carries a fragment.',
       fix: 'Use response_type=code without response_mode (query is the default) and register a redirect URI without a fragment.',
       spec: 'RFC 6749 §4.1.2, §3.1.2',
     })
@@ -109,7 +121,8 @@ export function handleCallback(href: string, snapshot: FlowSnapshot): CallbackOu
         severity: 'info',
         step: 'callback',
         title: 'No iss parameter in the response (RFC 9207 not advertised)',
-        detail: 'The server does not advertise authorization_response_iss_parameter_supported, so the response carries no issuer. That is allowed, but a client talking to several servers then has no mix-up defence from the response itself.',
+        detail:
+          'The server does not advertise authorization_response_iss_parameter_supported, so the response carries no issuer. That is allowed, but a client talking to several servers then has no mix-up defence from the response itself.',
         fix: 'Consider supporting RFC 9207: add iss to authorization responses and advertise authorization_response_iss_parameter_supported: true. The MCP 2026 revision requires clients to check it when advertised.',
         spec: 'RFC 9207 §2, §3; RFC 9700 §4.4.2',
       })

@@ -108,7 +108,8 @@ export function scanEmissions(file: string, text: string): Emission[] {
       for (const id of resultLiterals(expr)) out.push({ id, file, line: i + 1, severities: [] })
     }
   })
-  const call = /\b[A-Za-z_$][\w$]*\(\s*(?:'([a-z][a-z0-9]*(?:-[a-z0-9]+)*)'|"([a-z][a-z0-9]*(?:-[a-z0-9]+)*)")\s*,\s*([^,;\n]*?),/g
+  const call =
+    /\b[A-Za-z_$][\w$]*\(\s*(?:'([a-z][a-z0-9]*(?:-[a-z0-9]+)*)'|"([a-z][a-z0-9]*(?:-[a-z0-9]+)*)")\s*,\s*([^,;\n]*?),/g
   for (const m of text.matchAll(call)) {
     const arg = m[3] ?? ''
     if (!/'(error|warning|info)'|\bsev\b|severity/i.test(arg)) continue
@@ -124,8 +125,7 @@ function allEmissions(): Emission[] {
     out.push(...scanEmissions(relative(ROOT, path), readFileSync(path, 'utf8')))
   }
   // explain.ts declares its ids (it builds some of them in expressions the scan cannot read).
-  for (const e of EXPLAIN_FINDING_IDS)
-    out.push({ id: e.id, file: 'src/lib/explain.ts', line: 0, severities: [] })
+  for (const e of EXPLAIN_FINDING_IDS) out.push({ id: e.id, file: 'src/lib/explain.ts', line: 0, severities: [] })
   return out
 }
 
@@ -143,12 +143,12 @@ function readmeSection(text: string): { before: string; section: string; after: 
 describe('scanEmissions (the source scanner itself)', () => {
   it('reads object literals, re-labelling assignments and helper calls', () => {
     const src = [
-      "out.push({",
+      'out.push({',
       "  id: 'alpha-one',",
       "  severity: 'warning',",
-      "})",
+      '})',
       "f.id = ok ? 'beta-two' : 'gamma-three'",
-      "c.add(",
+      'c.add(',
       "  'delta-four',",
       "  c.sev('error'),",
       "  'title')",
@@ -161,7 +161,15 @@ describe('scanEmissions (the source scanner itself)', () => {
     ].join('\n')
     const found = scanEmissions('x.ts', src)
     expect(found.map((e) => e.id).sort()).toEqual(
-      ['alpha-one', 'beta-two', 'cors-blocked', 'delta-four', 'endpoint-unreachable', 'epsilon-five', 'gamma-three'].sort(),
+      [
+        'alpha-one',
+        'beta-two',
+        'cors-blocked',
+        'delta-four',
+        'endpoint-unreachable',
+        'epsilon-five',
+        'gamma-three',
+      ].sort(),
     )
     expect(found.find((e) => e.id === 'alpha-one')?.severities).toEqual(['warning'])
     expect(found.find((e) => e.id === 'delta-four')?.severities.sort()).toEqual(['error', 'warning'])

@@ -60,7 +60,8 @@ export const CATALOGUE: CatalogueEntry[] = [
   {
     id: 'auth-method-none-not-advertised',
     severity: 'warning',
-    title: 'The metadata does not list "none" (or omits the list, which means client_secret_basic) while the client is public.',
+    title:
+      'The metadata does not list "none" (or omits the list, which means client_secret_basic) while the client is public.',
     spec: 'RFC 8414 §2; browser-apps §6.3.3.1; RFC 7591 §2',
     source: 'lint.ts',
   },
@@ -74,7 +75,8 @@ export const CATALOGUE: CatalogueEntry[] = [
   {
     id: 'authorization-endpoint-unsafe',
     severity: 'error',
-    title: 'The authorization endpoint is not an https URL (or loopback http when allowed); the playground will not navigate to it.',
+    title:
+      'The authorization endpoint is not an https URL (or loopback http when allowed); the playground will not navigate to it.',
     spec: 'RFC 8414 §2; RFC 6749 §3.1',
     source: 'state/flow.svelte.ts',
   },
@@ -158,7 +160,8 @@ export const CATALOGUE: CatalogueEntry[] = [
   {
     id: 'cors-blocked',
     severity: 'varies',
-    title: 'The browser blocked the response (CORS) although the server is reachable; data.endpoint names the endpoint.',
+    title:
+      'The browser blocked the response (CORS) although the server is reachable; data.endpoint names the endpoint.',
     spec: 'Fetch §3.2 (CORS); browser-apps §6.3.3.4; RFC 9700 §2.6',
     source: 'aftertoken.ts, corscheck.ts, discovery.ts, explain.ts, token.ts, tokens.ts',
   },
@@ -228,7 +231,8 @@ export const CATALOGUE: CatalogueEntry[] = [
   {
     id: 'endpoint-overridden',
     severity: 'varies',
-    title: 'An endpoint in use differs from what discovery returned (typed or set by a link): an error when it is on another origin than the issuer, a warning otherwise; the verdict is then never C.',
+    title:
+      'An endpoint in use differs from what discovery returned (typed or set by a link): an error when it is on another origin than the issuer, a warning otherwise; the verdict is then never C.',
     spec: 'RFC 8414 §2, §3.3; RFC 9700 §4.4',
     source: 'config.ts',
   },
@@ -242,7 +246,8 @@ export const CATALOGUE: CatalogueEntry[] = [
   {
     id: 'endpoint-unreachable',
     severity: 'varies',
-    title: 'The endpoint could not be reached at all (DNS, refused connection, TLS, mixed content, local network); data.endpoint names it.',
+    title:
+      'The endpoint could not be reached at all (DNS, refused connection, TLS, mixed content, local network); data.endpoint names it.',
     spec: 'RFC 6749 §3.1, §3.2',
     source: 'aftertoken.ts, corscheck.ts, discovery.ts, explain.ts, token.ts, tokens.ts',
   },
@@ -277,7 +282,8 @@ export const CATALOGUE: CatalogueEntry[] = [
   {
     id: 'error-response-status',
     severity: 'warning',
-    title: 'A token endpoint error uses a 4xx other than 400 (401 is only for invalid_client), or 400 after Basic authentication.',
+    title:
+      'A token endpoint error uses a 4xx other than 400 (401 is only for invalid_client), or 400 after Basic authentication.',
     spec: 'RFC 6749 §5.2',
     source: 'lint.ts',
   },
@@ -368,7 +374,8 @@ export const CATALOGUE: CatalogueEntry[] = [
   {
     id: 'introspection-requires-client-auth',
     severity: 'varies',
-    title: 'Introspection refused the client: RFC 7662 requires the caller to be authorized (public clients often cannot).',
+    title:
+      'Introspection refused the client: RFC 7662 requires the caller to be authorized (public clients often cannot).',
     spec: 'RFC 7662 §2.1, §2.3',
     source: 'aftertoken.ts',
   },
@@ -424,7 +431,8 @@ export const CATALOGUE: CatalogueEntry[] = [
   {
     id: 'issuer-mismatch',
     severity: 'error',
-    title: 'The metadata issuer is not identical to the expected issuer (trailing slash, case, scheme), or the RFC 9207 iss differs.',
+    title:
+      'The metadata issuer is not identical to the expected issuer (trailing slash, case, scheme), or the RFC 9207 iss differs.',
     spec: 'RFC 8414 §3.3; OIDC Discovery §4.3; RFC 9207 §2.4',
     source: 'explain.ts, lint.ts',
   },
@@ -599,7 +607,8 @@ export const CATALOGUE: CatalogueEntry[] = [
   {
     id: 'jwt-azp-invalid',
     severity: 'error',
-    title: 'The ID Token azp is missing with extra audiences, or differs from the client_id (a rule jose does not enforce).',
+    title:
+      'The ID Token azp is missing with extra audiences, or differs from the client_id (a rule jose does not enforce).',
     spec: 'OIDC Core §2, §3.1.3.7',
     source: 'jwt.ts',
   },
@@ -879,7 +888,8 @@ export const CATALOGUE: CatalogueEntry[] = [
   {
     id: 'metadata-missing-member',
     severity: 'varies',
-    title: 'A REQUIRED metadata member is absent (issuer, endpoints, response_types_supported, jwks_uri for OIDC, …); data.member names it.',
+    title:
+      'A REQUIRED metadata member is absent (issuer, endpoints, response_types_supported, jwks_uri for OIDC, …); data.member names it.',
     spec: 'RFC 8414 §2; OIDC Discovery §3',
     source: 'lint.ts',
   },
@@ -1145,7 +1155,7 @@ export const CATALOGUE: CatalogueEntry[] = [
   {
     id: 'registration-cimd',
     severity: 'info',
-    title: 'Using the playground\'s Client ID Metadata Document.',
+    title: "Using the playground's Client ID Metadata Document.",
     spec: 'MCP 2025-11-25 Client ID Metadata Documents; draft-ietf-oauth-client-id-metadata-document',
     source: 'mcp.ts',
   },
@@ -1285,7 +1295,8 @@ export const CATALOGUE: CatalogueEntry[] = [
   {
     id: 'response-too-large',
     severity: 'error',
-    title: 'A response is larger than the playground reads (256 KiB): its size, the cap and its first bytes; it is not parsed.',
+    title:
+      'A response is larger than the playground reads (256 KiB): its size, the cap and its first bytes; it is not parsed.',
     spec: 'RFC 6749 §5.1; RFC 8259 §9',
     source: 'lint.ts',
   },
@@ -1460,7 +1471,8 @@ export const CATALOGUE: CatalogueEntry[] = [
   {
     id: 'token-type-not-bearer',
     severity: 'varies',
-    title: 'token_type is not exactly "Bearer": a warning when only the case differs (valid per spec, strict clients compare exactly), an error when it is not a known type.',
+    title:
+      'token_type is not exactly "Bearer": a warning when only the case differs (valid per spec, strict clients compare exactly), an error when it is not a known type.',
     spec: 'RFC 6749 §5.1, §7.1; OIDC Core §3.1.3.3',
     source: 'lint.ts',
   },
@@ -1572,7 +1584,11 @@ export function catalogueEntry(id: string): CatalogueEntry | undefined {
 }
 
 function cell(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ').trim()
+  return text
+    .replace(/\\/g, '\\\\')
+    .replace(/\|/g, '\\|')
+    .replace(/\s*\n\s*/g, ' ')
+    .trim()
 }
 
 /**

@@ -165,8 +165,7 @@ export const CLAIM_MEANINGS: Record<string, ClaimMeaning> = {
 
   // Confirmation (proof of possession)
   cnf: {
-    meaning:
-      'Confirmation: the key the token is bound to (jkt = DPoP key thumbprint, x5t#S256 = mTLS cert)',
+    meaning: 'Confirmation: the key the token is bound to (jkt = DPoP key thumbprint, x5t#S256 = mTLS cert)',
     spec: 'RFC 7800 §3.1; RFC 9449 §6.1; RFC 8705 §3.1',
   },
 

@@ -216,12 +216,28 @@ describe('validateConfig', () => {
   })
 
   it('refuses extra parameters the playground sets itself', () => {
-    for (const k of ['response_type', 'client_id', 'redirect_uri', 'state', 'code_challenge', 'code_challenge_method']) {
+    for (const k of [
+      'response_type',
+      'client_id',
+      'redirect_uri',
+      'state',
+      'code_challenge',
+      'code_challenge_method',
+    ]) {
       const problems = validateConfig(config({ extra_params: [[k, 'x']] }))
       expect(errorsFor(problems, 'extra_params')).toHaveLength(1)
       expect(errorsFor(problems, 'extra_params')[0]?.message).toContain(`"${k}"`)
     }
-    expect(validateConfig(config({ extra_params: [['prompt', 'consent'], ['login_hint', 'a@b.c']] }))).toEqual([])
+    expect(
+      validateConfig(
+        config({
+          extra_params: [
+            ['prompt', 'consent'],
+            ['login_hint', 'a@b.c'],
+          ],
+        }),
+      ),
+    ).toEqual([])
   })
 
   it('warns about response_mode as an extra parameter', () => {
@@ -254,7 +270,9 @@ describe('share links that set where secrets go', () => {
   })
 
   it('keeps an endpoint pending while the form holds the link value unchanged and unconfirmed', () => {
-    const fromLink = parseShareFragment('#issuer=https%3A%2F%2Fas.example.com&token_endpoint=https%3A%2F%2Fattacker.example%2Ftoken')
+    const fromLink = parseShareFragment(
+      '#issuer=https%3A%2F%2Fas.example.com&token_endpoint=https%3A%2F%2Fattacker.example%2Ftoken',
+    )
     const review = linkSettingsToReview(fromLink, page)
     const c = config({ ...fromLink })
     expect(pendingLinkEndpoints(review, c, false).map((s) => s.field)).toEqual(['token_endpoint'])
@@ -287,8 +305,12 @@ describe('endpointOverrideFinding', () => {
     expect(f?.data?.endpoints).toEqual(['token_endpoint', 'jwks_uri'])
   })
   it('says nothing when the endpoints equal discovery, only fill a gap, or nothing was discovered', () => {
-    expect(endpointOverrideFinding(config({ token_endpoint: 'https://as.example.com/token' }), discovered)).toBeUndefined()
-    expect(endpointOverrideFinding(config({ userinfo_endpoint: 'https://as.example.com/me' }), discovered)).toBeUndefined()
+    expect(
+      endpointOverrideFinding(config({ token_endpoint: 'https://as.example.com/token' }), discovered),
+    ).toBeUndefined()
+    expect(
+      endpointOverrideFinding(config({ userinfo_endpoint: 'https://as.example.com/me' }), discovered),
+    ).toBeUndefined()
     expect(endpointOverrideFinding(config({ token_endpoint: 'https://x.example/token' }), undefined)).toBeUndefined()
   })
 })

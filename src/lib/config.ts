@@ -142,10 +142,17 @@ export function linkSettingsToReview(fromLink: Partial<FlowConfig>, pageUrl: str
  * The link endpoints still waiting for a confirmation: those the form still holds unchanged (an
  * endpoint the user typed over or cleared is the user's own choice).
  */
-export function pendingLinkEndpoints(review: readonly LinkSetting[], config: FlowConfig, confirmed: boolean): LinkSetting[] {
+export function pendingLinkEndpoints(
+  review: readonly LinkSetting[],
+  config: FlowConfig,
+  confirmed: boolean,
+): LinkSetting[] {
   if (confirmed) return []
   return review.filter(
-    (s) => s.handling === 'confirm' && (LINK_ENDPOINT_KEYS as readonly string[]).includes(s.field) && config[s.field as LinkEndpointKey] === s.value,
+    (s) =>
+      s.handling === 'confirm' &&
+      (LINK_ENDPOINT_KEYS as readonly string[]).includes(s.field) &&
+      config[s.field as LinkEndpointKey] === s.value,
   )
 }
 
@@ -158,7 +165,12 @@ export function buildShareFragment(config: FlowConfig, secrets: readonly string[
   const params = new URLSearchParams()
   for (const key of SHARE_KEYS) {
     const value = key === 'mcp' ? config.mcp_url : config[key]
-    if (typeof value === 'string' && value !== '' && !(key === 'client_auth' && value === 'none') && !carriesSecret(value, secrets)) {
+    if (
+      typeof value === 'string' &&
+      value !== '' &&
+      !(key === 'client_auth' && value === 'none') &&
+      !carriesSecret(value, secrets)
+    ) {
       params.set(key, value)
     }
   }
@@ -238,7 +250,11 @@ export function validateConfig(config: FlowConfig, clientSecret = ''): ConfigPro
   checkUrl('token_endpoint', 'Token endpoint', config.token_endpoint, config, problems)
   checkUrl('jwks_uri', 'JWKS URI', config.jwks_uri, config, problems)
   if (!config.client_id.trim() && !config.mcp_url) {
-    problems.push({ field: 'client_id', severity: 'error', message: 'Enter the client ID registered at the authorization server.' })
+    problems.push({
+      field: 'client_id',
+      severity: 'error',
+      message: 'Enter the client ID registered at the authorization server.',
+    })
   }
   if (!config.redirect_uri) {
     problems.push({ field: 'redirect_uri', severity: 'error', message: 'Enter the redirect URI.' })
@@ -330,7 +346,6 @@ export function effectiveMetadata(config: FlowConfig, discovered?: ServerMetadat
   return md
 }
 
-
 const OVERRIDABLE = ['authorization_endpoint', 'token_endpoint', 'jwks_uri', 'userinfo_endpoint'] as const
 
 /**
@@ -339,7 +354,10 @@ const OVERRIDABLE = ['authorization_endpoint', 'token_endpoint', 'jwks_uri', 'us
  * issuer's (the code, verifier or tokens then go to a server the issuer does not name), a warning
  * when all stay on the issuer's origin. Undefined when nothing differs (or nothing was discovered).
  */
-export function endpointOverrideFinding(config: FlowConfig, discovered: ServerMetadata | undefined): Finding | undefined {
+export function endpointOverrideFinding(
+  config: FlowConfig,
+  discovered: ServerMetadata | undefined,
+): Finding | undefined {
   if (!discovered) return undefined
   const issuerOrigin = originOf(config.issuer)
   const differing: Array<{ field: string; used: string; discovered: string; foreign: boolean }> = []
@@ -352,7 +370,10 @@ export function endpointOverrideFinding(config: FlowConfig, discovered: ServerMe
   if (!differing.length) return undefined
   const foreign = differing.filter((d) => d.foreign)
   const list = differing
-    .map((d) => `${d.field} ${JSON.stringify(d.used)} instead of ${JSON.stringify(d.discovered)}${d.foreign ? ` (another origin: ${originOf(d.used)})` : ''}`)
+    .map(
+      (d) =>
+        `${d.field} ${JSON.stringify(d.used)} instead of ${JSON.stringify(d.discovered)}${d.foreign ? ` (another origin: ${originOf(d.used)})` : ''}`,
+    )
     .join('; ')
   return {
     id: 'endpoint-overridden',

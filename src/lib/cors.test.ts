@@ -24,13 +24,31 @@ const FORM = { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8'
 
 describe('isLoopbackHost', () => {
   it('recognises localhost, *.localhost, 127.0.0.0/8 and [::1]', () => {
-    for (const h of ['localhost', 'LOCALHOST', 'a.localhost', 'app.dev.localhost', '127.0.0.1', '127.1.2.3', '[::1]', '::1']) {
+    for (const h of [
+      'localhost',
+      'LOCALHOST',
+      'a.localhost',
+      'app.dev.localhost',
+      '127.0.0.1',
+      '127.1.2.3',
+      '[::1]',
+      '::1',
+    ]) {
       expect(isLoopbackHost(h), h).toBe(true)
     }
   })
 
   it('does not treat look-alikes or other addresses as loopback', () => {
-    for (const h of ['localhost.example.com', 'notlocalhost', '128.0.0.1', '127.0.0', '10.0.0.1', '[::2]', 'example.com', '0.0.0.0']) {
+    for (const h of [
+      'localhost.example.com',
+      'notlocalhost',
+      '128.0.0.1',
+      '127.0.0',
+      '10.0.0.1',
+      '[::2]',
+      'example.com',
+      '0.0.0.0',
+    ]) {
       expect(isLoopbackHost(h), h).toBe(false)
     }
   })
@@ -42,7 +60,16 @@ describe('isLoopbackHost', () => {
 
 describe('isPrivateHost', () => {
   it('recognises RFC 1918, link-local, unique-local and .local', () => {
-    for (const h of ['10.1.2.3', '192.168.1.10', '172.16.0.1', '172.31.255.255', '169.254.1.1', '[fd12:3456::1]', 'fe80::1', 'printer.local']) {
+    for (const h of [
+      '10.1.2.3',
+      '192.168.1.10',
+      '172.16.0.1',
+      '172.31.255.255',
+      '169.254.1.1',
+      '[fd12:3456::1]',
+      'fe80::1',
+      'printer.local',
+    ]) {
       expect(isPrivateHost(h), h).toBe(true)
     }
   })
@@ -181,7 +208,12 @@ describe('classifyFailure', () => {
   })
 
   it('a reachable private host is classified by its CORS answer, not as local-network', async () => {
-    const r = await classifyFailure('https://192.168.1.20/token', { method: 'POST', headers: FORM }, page, fakeProbe('reachable'))
+    const r = await classifyFailure(
+      'https://192.168.1.20/token',
+      { method: 'POST', headers: FORM },
+      page,
+      fakeProbe('reachable'),
+    )
     expect(r.verdict).toBe('blocked-by-cors')
   })
 })

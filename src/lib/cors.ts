@@ -13,12 +13,7 @@ import type { FetchLike } from './http'
 /** True for localhost, *.localhost, 127.0.0.0/8 and [::1]: "potentially trustworthy" origins. */
 export function isLoopbackHost(hostname: string): boolean {
   const h = hostname.toLowerCase().replace(/^\[|\]$/g, '')
-  return (
-    h === 'localhost' ||
-    h.endsWith('.localhost') ||
-    h === '::1' ||
-    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h)
-  )
+  return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h)
 }
 
 /** RFC 1918 / link-local / unique-local / .local names: "local network" for Local Network Access. */

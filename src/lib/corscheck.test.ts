@@ -54,7 +54,9 @@ const compliant: Handler = (url, init) => {
     case '/me':
       return json(401, { error: 'invalid_token' }, { 'www-authenticate': 'Bearer error="invalid_token"' })
     case '/token/revocation':
-      return new URLSearchParams(body).has('token') ? new Response('', { status: 200 }) : json(400, { error: 'invalid_request' })
+      return new URLSearchParams(body).has('token')
+        ? new Response('', { status: 200 })
+        : json(400, { error: 'invalid_request' })
     case '/token/introspection':
       return json(401, { error: 'invalid_client' })
     case '/reg':
@@ -103,7 +105,9 @@ function setup(opts: {
     fetch,
     step: 'cors',
     pageOrigin: new URL(pageUrl).origin,
-    ...(opts.classify === false ? {} : { classify: (url: string, init: RequestInit) => classifyFailure(url, init, pageUrl, probe) }),
+    ...(opts.classify === false
+      ? {}
+      : { classify: (url: string, init: RequestInit) => classifyFailure(url, init, pageUrl, probe) }),
   })
   const config: FlowConfig = { ...defaultConfig(pageUrl), issuer: ISSUER, client_id: 'app', ...opts.config }
   const run = () =>
@@ -129,7 +133,13 @@ describe('runCorsCheck', () => {
     const { run, calls, recorder } = setup({})
     const { results, findings } = await run()
     expect(results.map((r) => r.endpoint)).toEqual([
-      'discovery', 'jwks', 'token', 'userinfo', 'revocation', 'introspection', 'registration',
+      'discovery',
+      'jwks',
+      'token',
+      'userinfo',
+      'revocation',
+      'introspection',
+      'registration',
     ])
     for (const r of results) expect(r.verdict, r.endpoint).toBe('readable')
     expect(findings).toEqual([])
@@ -185,7 +195,10 @@ describe('runCorsCheck', () => {
     expect(reg?.body).toBe('{}')
     expect(reg?.headers['content-type']).toBe('application/json')
     const [introspection] = byPath('/token/introspection')
-    expect(Object.fromEntries(new URLSearchParams(introspection?.body))).toEqual({ token: 'pkce-playground-cors-probe', client_id: 'app' })
+    expect(Object.fromEntries(new URLSearchParams(introspection?.body))).toEqual({
+      token: 'pkce-playground-cors-probe',
+      client_id: 'app',
+    })
     const revocations = byPath('/token/revocation')
     expect(revocations.map((c) => c.body)).toEqual(['token=pkce-playground-cors-probe&client_id=app', 'client_id=app'])
     for (const p of ['/.well-known/openid-configuration', '/jwks']) {
@@ -409,7 +422,12 @@ describe('runCorsCheck', () => {
 
   it('a public page calling a private address that refuses: local-network', async () => {
     const metadata: ServerMetadata = { issuer: 'https://10.0.0.5', token_endpoint: 'https://10.0.0.5/token' }
-    const { run } = setup({ pageUrl: 'https://playground.example/', metadata, discoveryUrl: null, handler: () => 'down' })
+    const { run } = setup({
+      pageUrl: 'https://playground.example/',
+      metadata,
+      discoveryUrl: null,
+      handler: () => 'down',
+    })
     const { results, findings } = await run()
     expect(row(results, 'token').verdict).toBe('local-network')
     expect(findings[0]?.id).toBe('endpoint-unreachable')
@@ -455,7 +473,9 @@ describe('runCorsCheck', () => {
     const { run, calls } = setup({
       override: (u, init) => {
         if (u.pathname !== '/token/introspection') return undefined
-        return String(init.body).includes('token=') ? json(200, { active: false }) : json(400, { error: 'invalid_request' })
+        return String(init.body).includes('token=')
+          ? json(200, { active: false })
+          : json(400, { error: 'invalid_request' })
       },
     })
     const { results, findings } = await run()
@@ -471,14 +491,20 @@ describe('runCorsCheck', () => {
   })
 
   it('endpoints the metadata does not name are skipped; discovery only with its URL', async () => {
-    const { run, calls } = setup({ metadata: { issuer: ISSUER, token_endpoint: `${ISSUER}/token` }, discoveryUrl: null })
+    const { run, calls } = setup({
+      metadata: { issuer: ISSUER, token_endpoint: `${ISSUER}/token` },
+      discoveryUrl: null,
+    })
     const { results } = await run()
     expect(results.map((r) => r.endpoint)).toEqual(['token'])
     expect(calls).toHaveLength(1)
   })
 
   it('without a classifier on the recorder, the probe still classifies (and fills the record)', async () => {
-    const { run, recorder } = setup({ classify: false, override: (u) => (u.pathname === '/token' ? 'blocked' : undefined) })
+    const { run, recorder } = setup({
+      classify: false,
+      override: (u) => (u.pathname === '/token' ? 'blocked' : undefined),
+    })
     const { results } = await run()
     const token = row(results, 'token')
     expect(token.verdict).toBe('blocked-by-cors')

@@ -14,13 +14,7 @@ import type { Recorder } from './http'
 import { classifyFailure, isLoopbackHost, staticCheck, type Probe } from './cors'
 
 export type ProbedEndpoint =
-  | 'discovery'
-  | 'jwks'
-  | 'token'
-  | 'userinfo'
-  | 'revocation'
-  | 'introspection'
-  | 'registration'
+  'discovery' | 'jwks' | 'token' | 'userinfo' | 'revocation' | 'introspection' | 'registration'
 
 export const PROBED_ENDPOINTS: readonly ProbedEndpoint[] = [
   'discovery',
@@ -95,8 +89,7 @@ const LABELS: Record<ProbedEndpoint, string> = {
 const SERVER_SIDE =
   'Note: server-side clients (ChatGPT, Claude connectors) are not subject to CORS, so this result does not predict whether they work; it matters to browser-based clients such as this page, SPAs and browser MCP clients.'
 
-const SPEC_CLIENT_BOUND =
-  'draft-ietf-oauth-browser-based-apps §6.3.3.4; RFC 9700 §2.6; Fetch standard, CORS protocol'
+const SPEC_CLIENT_BOUND = 'draft-ietf-oauth-browser-based-apps §6.3.3.4; RFC 9700 §2.6; Fetch standard, CORS protocol'
 const SPEC_PUBLIC_DOCS =
   'OpenID Connect Discovery 1.0 §4 (SHOULD support CORS); RFC 9700 §2.6; Fetch standard, CORS protocol'
 
@@ -301,7 +294,9 @@ function failureSentence(name: string, out: SendOutcome): string {
     case 'preflight-failed':
       return `Preflight failed: the ${name} is reachable, but the browser refused the CORS preflight (OPTIONS) or the answer after it.`
     case 'unreachable':
-      return out.skipped ? `Not probed: ${out.detail}` : `Unreachable: the browser could not reach the ${name} at all (not even with a no-cors probe).`
+      return out.skipped
+        ? `Not probed: ${out.detail}`
+        : `Unreachable: the browser could not reach the ${name} at all (not even with a no-cors probe).`
     case 'mixed-content':
       return `Mixed content: this https page cannot call the plain-http ${name}; the browser blocks it before sending (nothing was sent).`
     case 'local-network':
@@ -367,16 +362,21 @@ async function probeToken(ctx: Ctx, url: string): Promise<CorsProbeResult> {
   if (basic) {
     r.mustSend.push('Access-Control-Allow-Headers: authorization')
     if (out.verdict === 'readable') {
-      const b = await send(ctx, 'CORS check: token endpoint with an Authorization header (fake Basic credentials, tests the preflight)', url, {
-        method: 'POST',
-        headers: { ...FORM_HEADERS, authorization: `Basic ${btoa(PROBE_BASIC_CREDENTIALS)}` },
-        body: form({
-          grant_type: 'authorization_code',
-          code: PROBE_CODE,
-          redirect_uri: config.redirect_uri,
-          code_verifier: PROBE_VERIFIER,
-        }),
-      })
+      const b = await send(
+        ctx,
+        'CORS check: token endpoint with an Authorization header (fake Basic credentials, tests the preflight)',
+        url,
+        {
+          method: 'POST',
+          headers: { ...FORM_HEADERS, authorization: `Basic ${btoa(PROBE_BASIC_CREDENTIALS)}` },
+          body: form({
+            grant_type: 'authorization_code',
+            code: PROBE_CODE,
+            redirect_uri: config.redirect_uri,
+            code_verifier: PROBE_VERIFIER,
+          }),
+        },
+      )
       if (b.verdict === 'readable' || b.verdict === 'redirected') {
         r.preflight = 'ok'
         parts.push('With an Authorization header (client_secret_basic) the preflight passed too.')
@@ -401,7 +401,11 @@ async function probeUserinfo(ctx: Ctx, url: string): Promise<CorsProbeResult> {
     headers: { accept: 'application/json', authorization: `Bearer ${PROBE_TOKEN}` },
   })
   const r = baseResult('userinfo', url, out, { expectsError: true })
-  r.mustSend = [acao(ctx), 'Access-Control-Allow-Headers: authorization', 'Access-Control-Expose-Headers: WWW-Authenticate']
+  r.mustSend = [
+    acao(ctx),
+    'Access-Control-Allow-Headers: authorization',
+    'Access-Control-Expose-Headers: WWW-Authenticate',
+  ]
   const parts: string[] = []
   if (out.verdict === 'readable' || out.verdict === 'redirected') r.preflight = 'ok'
   else if (out.verdict === 'preflight-failed') r.preflight = 'failed'
@@ -465,11 +469,16 @@ async function probeIntrospection(ctx: Ctx, url: string): Promise<CorsProbeResul
   const { config } = ctx
   const params: Record<string, string> = { token: PROBE_TOKEN }
   if (config.client_id) params.client_id = config.client_id
-  const out = await send(ctx, 'CORS check: introspection endpoint (fake token, expects an error or active:false)', url, {
-    method: 'POST',
-    headers: FORM_HEADERS,
-    body: form(params),
-  })
+  const out = await send(
+    ctx,
+    'CORS check: introspection endpoint (fake token, expects an error or active:false)',
+    url,
+    {
+      method: 'POST',
+      headers: FORM_HEADERS,
+      body: form(params),
+    },
+  )
   const r = baseResult('introspection', url, out, { expectsError: true })
   r.mustSend = [acao(ctx)]
   const parts: string[] = []
@@ -504,7 +513,9 @@ async function followUpError(
   })
   if (e.verdict === 'readable' && e.response && e.response.status >= 400) {
     r.errorResponsesCarryCors = true
-    parts.push(`An invalid request (no token) was readable too (HTTP ${e.response.status}): error responses carry CORS.`)
+    parts.push(
+      `An invalid request (no token) was readable too (HTTP ${e.response.status}): error responses carry CORS.`,
+    )
   } else if (e.verdict === 'blocked-by-cors') {
     r.errorResponsesCarryCors = false
     parts.push(

@@ -17,4 +17,3 @@ export function toCurl(request: RecordedRequest, options: { includeOrigin?: bool
   if (request.body) lines.push(`  --data-raw ${sq(request.body)}`)
   return lines.join(' \\\n')
 }
-

@@ -15,7 +15,14 @@ import {
   type Arrow,
 } from './diagram'
 
-function ex(id: string, step: string, method: string, url: string, status?: number, cors: HttpExchange['cors'] = 'readable'): HttpExchange {
+function ex(
+  id: string,
+  step: string,
+  method: string,
+  url: string,
+  status?: number,
+  cors: HttpExchange['cors'] = 'readable',
+): HttpExchange {
   return {
     id,
     step,
@@ -37,7 +44,16 @@ const steps = (arrows: Arrow[]) => [...new Set(arrows.map((a) => a.step))]
 describe('buildDiagram', () => {
   it('draws the canonical flow before anything ran, all pending', () => {
     const arrows = buildDiagram({ exchanges: [], status: {}, current: 'configure' })
-    expect(steps(arrows)).toEqual(['configure', 'discovery', 'pkce', 'authorization', 'callback', 'token', 'tokens', 'resource'])
+    expect(steps(arrows)).toEqual([
+      'configure',
+      'discovery',
+      'pkce',
+      'authorization',
+      'callback',
+      'token',
+      'tokens',
+      'resource',
+    ])
     expect(arrows.every((a) => a.status === 'pending' && !a.exchangeId)).toBe(true)
     expect(arrows.find((a) => a.step === 'pkce')).toMatchObject({ from: 'app', to: 'app', kind: 'local' })
     expect(arrows.filter((a) => a.kind === 'redirect').map((a) => [a.from, a.to])).toEqual([
@@ -82,13 +98,38 @@ describe('buildDiagram', () => {
     const arrows = buildDiagram({ exchanges, status: {}, current: 'token' })
     const lane = (id: string) => arrows.find((a) => a.exchangeId === id)?.to
     expect([lane('m1'), lane('m2'), lane('m3'), lane('g1'), lane('c1'), lane('r1'), lane('u1'), lane('mt')]).toEqual([
-      'rs', 'rs', 'as', 'as', 'as', 'as', 'as', 'rs',
+      'rs',
+      'rs',
+      'as',
+      'as',
+      'as',
+      'as',
+      'as',
+      'rs',
     ])
     expect(steps(arrows)).toEqual([
-      'configure', 'mcp-probe', 'mcp-discovery', 'discovery', 'cors', 'registration', 'pkce', 'authorization',
-      'callback', 'token', 'tokens', 'mcp-tools', 'userinfo', 'refresh', 'resource', 'zeta-side',
+      'configure',
+      'mcp-probe',
+      'mcp-discovery',
+      'discovery',
+      'cors',
+      'registration',
+      'pkce',
+      'authorization',
+      'callback',
+      'token',
+      'tokens',
+      'mcp-tools',
+      'userinfo',
+      'refresh',
+      'resource',
+      'zeta-side',
     ])
-    expect(arrows.find((a) => a.exchangeId === 'c1')).toMatchObject({ status: 'error', detail: 'CORS blocked', label: 'OPTIONS /token' })
+    expect(arrows.find((a) => a.exchangeId === 'c1')).toMatchObject({
+      status: 'error',
+      detail: 'CORS blocked',
+      label: 'OPTIONS /token',
+    })
     // The canonical "call the resource" pair is replaced by the recorded mcp-tools exchange.
     expect(arrows.filter((a) => a.step === 'mcp-tools').map((a) => a.id)).toEqual(['x-mt'])
   })
@@ -96,8 +137,17 @@ describe('buildDiagram', () => {
   it('adds the MCP steps’ canonical arrows in MCP mode', () => {
     const arrows = buildDiagram({ exchanges: [], status: {}, current: 'mcp-probe', mcp: true })
     expect(steps(arrows)).toEqual([
-      'configure', 'mcp-probe', 'mcp-discovery', 'discovery', 'registration', 'pkce', 'authorization', 'callback',
-      'token', 'tokens', 'mcp-tools',
+      'configure',
+      'mcp-probe',
+      'mcp-discovery',
+      'discovery',
+      'registration',
+      'pkce',
+      'authorization',
+      'callback',
+      'token',
+      'tokens',
+      'mcp-tools',
     ])
     expect(arrows.filter((a) => a.step === 'mcp-probe').map((a) => [a.from, a.to])).toEqual([
       ['app', 'rs'],
@@ -106,14 +156,20 @@ describe('buildDiagram', () => {
   })
 
   it('is deterministic', () => {
-    const input = { exchanges: [ex('a', 'token', 'POST', 'https://as.example/token', 200)], status: { token: 'ok' as const }, current: 'token' }
+    const input = {
+      exchanges: [ex('a', 'token', 'POST', 'https://as.example/token', 200)],
+      status: { token: 'ok' as const },
+      current: 'token',
+    }
     expect(buildDiagram(input)).toEqual(buildDiagram(input))
   })
 })
 
 describe('helpers', () => {
   it('labels exchanges by method and path only, truncated', () => {
-    expect(exchangeLabel(ex('a', 'x', 'post', 'https://as.example/oauth2/token?code=abc#f', 200))).toBe('POST /oauth2/token')
+    expect(exchangeLabel(ex('a', 'x', 'post', 'https://as.example/oauth2/token?code=abc#f', 200))).toBe(
+      'POST /oauth2/token',
+    )
     expect(exchangeLabel(ex('a', 'x', 'GET', 'not a url?q=1', 200))).toBe('GET not a url')
     expect(exchangeLabel(ex('a', 'x', 'GET', `https://as.example/${'a'.repeat(100)}`, 200), 20)).toHaveLength(20)
     expect(truncate('abcdef', 4)).toBe('abc…')
@@ -123,25 +179,35 @@ describe('helpers', () => {
   it('classifies outcomes', () => {
     expect(exchangeStatus(ex('a', 'x', 'GET', 'https://a/', 302))).toEqual({ status: 'ok', detail: '302' })
     expect(exchangeStatus(ex('a', 'x', 'GET', 'https://a/', 500))).toEqual({ status: 'error', detail: '500' })
-    expect(exchangeStatus(ex('a', 'x', 'GET', 'https://a/', undefined, 'preflight-failed')).detail).toBe('preflight failed')
+    expect(exchangeStatus(ex('a', 'x', 'GET', 'https://a/', undefined, 'preflight-failed')).detail).toBe(
+      'preflight failed',
+    )
     expect(exchangeStatus(ex('a', 'x', 'GET', 'https://a/', undefined, 'mixed-content')).detail).toBe('mixed content')
     expect(laneFor('resource', 'https://r/')).toBe('rs')
     expect(laneFor('introspection', 'https://as/')).toBe('as')
   })
 
   it('links to the exchange, else to the step', () => {
-    const [a] = buildDiagram({ exchanges: [ex('e9', 'discovery', 'GET', 'https://a/', 200)], status: {}, current: 'x' }).filter(
-      (x) => x.step === 'discovery',
-    )
+    const [a] = buildDiagram({
+      exchanges: [ex('e9', 'discovery', 'GET', 'https://a/', 200)],
+      status: {},
+      current: 'x',
+    }).filter((x) => x.step === 'discovery')
     expect(arrowHref(a!)).toBe('#exchange-e9')
     expect(arrowHref({ id: 'c', from: 'app', to: 'app', label: '', step: 'pkce', kind: 'local' })).toBe('#step-pkce')
-    expect(arrowHref({ id: 'c', from: 'app', to: 'rs', label: '', step: 'resource', kind: 'request' })).toBe('#step-after')
+    expect(arrowHref({ id: 'c', from: 'app', to: 'rs', label: '', step: 'resource', kind: 'request' })).toBe(
+      '#step-after',
+    )
     expect(stepAnchor('refresh')).toBe('step-after')
     expect(stepAnchor('cors')).toBe('step-cors')
   })
 
   it('summarises for the accessible name', () => {
-    const arrows = buildDiagram({ exchanges: [ex('e1', 'token', 'POST', 'https://a/token', 400)], status: {}, current: 'token' })
+    const arrows = buildDiagram({
+      exchanges: [ex('e1', 'token', 'POST', 'https://a/token', 400)],
+      status: {},
+      current: 'token',
+    })
     const s = diagramSummary(arrows, 'token')
     expect(s).toContain('1 recorded HTTP exchange (1 failed)')
     expect(s).toContain('current step (token)')
@@ -149,7 +215,9 @@ describe('helpers', () => {
 
   it('lays out inside the width at 360 px and at desktop width', () => {
     const arrows = buildDiagram({
-      exchanges: [ex('e1', 'discovery', 'GET', `https://as.example/.well-known/openid-configuration/${'x'.repeat(80)}`, 200)],
+      exchanges: [
+        ex('e1', 'discovery', 'GET', `https://as.example/.well-known/openid-configuration/${'x'.repeat(80)}`, 200),
+      ],
       status: {},
       current: 'pkce',
     })
@@ -166,7 +234,12 @@ describe('helpers', () => {
         expect(la.y).toBeLessThan(l.height)
       }
     }
-    expect(layoutDiagram(arrows, 360).lanes.map((x) => x.lines.join(' '))).toEqual(['User / browser', 'This page', 'Auth server', 'Resource / MCP'])
+    expect(layoutDiagram(arrows, 360).lanes.map((x) => x.lines.join(' '))).toEqual([
+      'User / browser',
+      'This page',
+      'Auth server',
+      'Resource / MCP',
+    ])
   })
 })
 
@@ -199,7 +272,9 @@ describe('SequenceDiagram.svelte', () => {
     for (const name of ['Authorization', 'Resource /', 'PKCE Playground']) expect(html).toContain(name)
     expect(html).toContain('href="#exchange-e1"')
     expect(html).toContain('href="#step-pkce"')
-    expect(html).toMatch(/<a[^>]*href="#exchange-e1"[^>]*data-current="true"|<a[^>]*data-current="true"[^>]*href="#exchange-e1"/)
+    expect(html).toMatch(
+      /<a[^>]*href="#exchange-e1"[^>]*data-current="true"|<a[^>]*data-current="true"[^>]*href="#exchange-e1"/,
+    )
     expect(html).toContain('GET /.well-known/openid-configuration')
     expect(html).not.toContain('<script>')
   }, 60_000)

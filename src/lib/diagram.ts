@@ -10,7 +10,12 @@ export type Lane = 'user' | 'app' | 'as' | 'rs'
 
 export const LANES: ReadonlyArray<{ id: Lane; name: string; short: [string, string]; lines: [string, string] }> = [
   { id: 'user', name: 'User / browser', short: ['User /', 'browser'], lines: ['User /', 'browser'] },
-  { id: 'app', name: 'PKCE Playground (this page)', short: ['This', 'page'], lines: ['PKCE Playground', '(this page)'] },
+  {
+    id: 'app',
+    name: 'PKCE Playground (this page)',
+    short: ['This', 'page'],
+    lines: ['PKCE Playground', '(this page)'],
+  },
   { id: 'as', name: 'Authorization server', short: ['Auth', 'server'], lines: ['Authorization', 'server'] },
   { id: 'rs', name: 'Resource / MCP server', short: ['Resource', '/ MCP'], lines: ['Resource /', 'MCP server'] },
 ]
@@ -46,15 +51,33 @@ type Canonical = Omit<Arrow, 'id' | 'status'>
 const CANONICAL: readonly Canonical[] = [
   { step: 'configure', from: 'user', to: 'app', kind: 'local', label: 'Enter issuer, client_id, scope' },
   { step: 'mcp-probe', from: 'app', to: 'rs', kind: 'request', label: 'POST initialize without a token' },
-  { step: 'mcp-probe', from: 'rs', to: 'app', kind: 'response', label: '401, WWW-Authenticate: Bearer resource_metadata' },
+  {
+    step: 'mcp-probe',
+    from: 'rs',
+    to: 'app',
+    kind: 'response',
+    label: '401, WWW-Authenticate: Bearer resource_metadata',
+  },
   { step: 'mcp-discovery', from: 'app', to: 'rs', kind: 'request', label: 'GET /.well-known/oauth-protected-resource' },
   { step: 'mcp-discovery', from: 'rs', to: 'app', kind: 'response', label: 'Resource metadata: authorization_servers' },
   { step: 'discovery', from: 'app', to: 'as', kind: 'request', label: 'GET /.well-known/… (metadata)' },
   { step: 'discovery', from: 'as', to: 'app', kind: 'response', label: 'Metadata: endpoints, PKCE methods, jwks_uri' },
-  { step: 'registration', from: 'app', to: 'as', kind: 'request', label: 'POST registration_endpoint (client metadata)' },
+  {
+    step: 'registration',
+    from: 'app',
+    to: 'as',
+    kind: 'request',
+    label: 'POST registration_endpoint (client metadata)',
+  },
   { step: 'registration', from: 'as', to: 'app', kind: 'response', label: 'client_id' },
   { step: 'pkce', from: 'app', to: 'app', kind: 'local', label: 'code_verifier → SHA-256 → code_challenge' },
-  { step: 'authorization', from: 'app', to: 'as', kind: 'redirect', label: 'Redirect to /authorize (code_challenge, state)' },
+  {
+    step: 'authorization',
+    from: 'app',
+    to: 'as',
+    kind: 'redirect',
+    label: 'Redirect to /authorize (code_challenge, state)',
+  },
   { step: 'authorization', from: 'user', to: 'as', kind: 'local', label: 'User logs in and consents' },
   { step: 'callback', from: 'as', to: 'app', kind: 'redirect', label: 'Redirect back: code, state, iss' },
   { step: 'callback', from: 'app', to: 'app', kind: 'local', label: 'Check state and iss' },

@@ -32,8 +32,16 @@ function config(overrides: Partial<FlowConfig> = {}): FlowConfig {
   return { ...defaultConfig('https://playground.example/'), issuer: ISSUER, client_id: 'playground', ...overrides }
 }
 
-function recorder(fetch: (url: string) => Promise<Response>, classify?: ConstructorParameters<typeof Recorder>[0]['classify']) {
-  return new Recorder({ fetch, step: 'discovery', pageOrigin: 'https://playground.example', ...(classify ? { classify } : {}) })
+function recorder(
+  fetch: (url: string) => Promise<Response>,
+  classify?: ConstructorParameters<typeof Recorder>[0]['classify'],
+) {
+  return new Recorder({
+    fetch,
+    step: 'discovery',
+    pageOrigin: 'https://playground.example',
+    ...(classify ? { classify } : {}),
+  })
 }
 
 const METADATA = {
@@ -65,7 +73,9 @@ describe('wellKnownUrls', () => {
   })
 
   it('keeps the port', () => {
-    expect(wellKnownUrls('http://localhost:3000')[0]?.url).toBe('http://localhost:3000/.well-known/oauth-authorization-server')
+    expect(wellKnownUrls('http://localhost:3000')[0]?.url).toBe(
+      'http://localhost:3000/.well-known/oauth-authorization-server',
+    )
   })
 })
 
@@ -73,7 +83,11 @@ describe('httpOptions', () => {
   it('allows insecure requests only for loopback http and only when enabled', () => {
     const rec = recorder(async () => new Response(''))
     expect(httpOptions('http://localhost:3000/x', config(), rec)[oauth.allowInsecureRequests]).toBe(true)
-    expect(httpOptions('http://localhost:3000/x', config({ allow_insecure_loopback: false }), rec)[oauth.allowInsecureRequests]).toBe(false)
+    expect(
+      httpOptions('http://localhost:3000/x', config({ allow_insecure_loopback: false }), rec)[
+        oauth.allowInsecureRequests
+      ],
+    ).toBe(false)
     expect(httpOptions('http://as.example.com/x', config(), rec)[oauth.allowInsecureRequests]).toBe(false)
     expect(httpOptions('https://as.example.com/x', config(), rec)[oauth.allowInsecureRequests]).toBe(false)
     expect(httpOptions('https://as.example.com/x', config(), rec)[oauth.customFetch]).toBe(rec.fetch)
@@ -82,7 +96,11 @@ describe('httpOptions', () => {
 
 describe('discover', () => {
   it('uses the whole document even when the recorded copy was truncated', async () => {
-    const big = { ...METADATA, service_documentation: `${ISSUER}/docs`, claims_supported: ['x'.repeat(MAX_RECORDED_BODY)] }
+    const big = {
+      ...METADATA,
+      service_documentation: `${ISSUER}/docs`,
+      claims_supported: ['x'.repeat(MAX_RECORDED_BODY)],
+    }
     const f = fakeFetch({ [`${ISSUER}/.well-known/oauth-authorization-server`]: json(big) })
     const rec = recorder(f.fetch)
     const out = await discover(config(), rec)
@@ -192,7 +210,10 @@ describe('discover', () => {
       [0, 'network', 'no ACAO header'],
     ])
     expect(out.findings.map((x) => x.id)).toEqual(['cors-blocked', 'cors-blocked', 'discovery-failed'])
-    expect(out.findings[0]?.data).toMatchObject({ verdict: 'blocked-by-cors', endpoint: `${ISSUER}/.well-known/oauth-authorization-server` })
+    expect(out.findings[0]?.data).toMatchObject({
+      verdict: 'blocked-by-cors',
+      endpoint: `${ISSUER}/.well-known/oauth-authorization-server`,
+    })
   })
 
   it('reports an unreachable server as endpoint-unreachable', async () => {
@@ -247,7 +268,9 @@ describe('pickMetadata', () => {
   })
 
   it('never copies __proto__ or pollutes Object.prototype', () => {
-    const doc = JSON.parse(`{"__proto__":{"polluted":1,"token_endpoint":"https://evil.example/token"},"issuer":"${ISSUER}"}`)
+    const doc = JSON.parse(
+      `{"__proto__":{"polluted":1,"token_endpoint":"https://evil.example/token"},"issuer":"${ISSUER}"}`,
+    )
     const md = pickMetadata(doc, ISSUER)
     expect(({} as Record<string, unknown>).polluted).toBeUndefined()
     expect(Object.hasOwn(md, '__proto__')).toBe(false)
@@ -257,7 +280,7 @@ describe('pickMetadata', () => {
     expect(md).toEqual({ issuer: ISSUER })
   })
 
-  it('returns a fresh array, not the document\'s', () => {
+  it("returns a fresh array, not the document's", () => {
     const arr = ['S256']
     const md = pickMetadata({ code_challenge_methods_supported: arr }, ISSUER)
     expect(md.code_challenge_methods_supported).toEqual(['S256'])
@@ -281,7 +304,11 @@ describe('effectiveMetadata', () => {
 
   it('builds metadata from the configuration alone when nothing was discovered', () => {
     const md = effectiveMetadata(
-      config({ authorization_endpoint: `${ISSUER}/a`, token_endpoint: `${ISSUER}/t`, userinfo_endpoint: `${ISSUER}/u` }),
+      config({
+        authorization_endpoint: `${ISSUER}/a`,
+        token_endpoint: `${ISSUER}/t`,
+        userinfo_endpoint: `${ISSUER}/u`,
+      }),
     )
     expect(md).toEqual({
       issuer: ISSUER,

@@ -6,13 +6,7 @@
  * @see https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderConfig
  */
 import * as oauth from 'oauth4webapi'
-import type {
-  DiscoveryAttempt,
-  DiscoveryResult,
-  Finding,
-  FlowConfig,
-  ServerMetadata,
-} from './types'
+import type { DiscoveryAttempt, DiscoveryResult, Finding, FlowConfig, ServerMetadata } from './types'
 import type { Recorder } from './http'
 import { explainError } from './explain'
 import { isLoopbackHost } from './cors'

@@ -19,12 +19,7 @@ import {
   decodeProtectedHeader,
 } from 'jose'
 import type { JWK } from 'jose'
-import {
-  EXPLAIN_FINDING_IDS,
-  OAUTH_ERROR_CODES,
-  explainError,
-  type ExplainContext,
-} from './explain'
+import { EXPLAIN_FINDING_IDS, OAUTH_ERROR_CODES, explainError, type ExplainContext } from './explain'
 import type { Finding } from './types'
 
 const KNOWN_IDS = new Set<string>(EXPLAIN_FINDING_IDS.map((e) => e.id))
@@ -95,7 +90,11 @@ function html(status: number): Response {
   })
 }
 
-function callback(query: string, server: oauth.AuthorizationServer = as, state: string | typeof oauth.expectNoState = 's1') {
+function callback(
+  query: string,
+  server: oauth.AuthorizationServer = as,
+  state: string | typeof oauth.expectNoState = 's1',
+) {
   return oauth.validateAuthResponse(server, client, new URLSearchParams(query), state)
 }
 
@@ -205,9 +204,7 @@ describe('explainError: discovery and metadata', () => {
   const expected = new URL(ISSUER)
 
   it('issuer mismatch', async () => {
-    const err = await thrown(() =>
-      oauth.processDiscoveryResponse(expected, json({ issuer: 'https://other.example' })),
-    )
+    const err = await thrown(() => oauth.processDiscoveryResponse(expected, json({ issuer: 'https://other.example' })))
     const f = check(explainError(err, DISCOVERY), 'issuer-mismatch')
     expect(f.data?.['expected']).toBe('https://as.example/')
     expect(f.data?.['actual']).toBe('https://other.example')
@@ -350,7 +347,10 @@ describe('explainError: token endpoint', () => {
   })
 
   it('invalid_target (RFC 8707)', async () => {
-    const f = check(explainError(await process(json({ error: 'invalid_target' }, 400)), TOKEN), 'token-request-rejected')
+    const f = check(
+      explainError(await process(json({ error: 'invalid_target' }, 400)), TOKEN),
+      'token-request-rejected',
+    )
     expect(f.spec).toContain('RFC 8707')
   })
 
@@ -410,7 +410,10 @@ describe('explainError: token endpoint', () => {
 
 describe('explainError: ID Token checks in oauth4webapi', () => {
   it('iss mismatch', async () => {
-    const f = check(explainError(await tokenError(await idToken({ iss: `${ISSUER}/` })), ID_TOKEN), 'jwt-issuer-mismatch')
+    const f = check(
+      explainError(await tokenError(await idToken({ iss: `${ISSUER}/` })), ID_TOKEN),
+      'jwt-issuer-mismatch',
+    )
     expect(f.data?.['expected']).toBe(ISSUER)
   })
 
@@ -488,7 +491,10 @@ describe('explainError: JWKS and signatures in oauth4webapi', () => {
       }),
     )
   }
-  const pub = async (key: CryptoKey, extra: Partial<JWK> = {}): Promise<JWK> => ({ ...(await exportJWK(key)), ...extra })
+  const pub = async (key: CryptoKey, extra: Partial<JWK> = {}): Promise<JWK> => ({
+    ...(await exportJWK(key)),
+    ...extra,
+  })
 
   it('no key with the kid', async () => {
     const err = await verify(await idToken({}, { kid: 'k2' }), [await pub(rsa.publicKey, { kid: 'k1' })])
@@ -521,8 +527,11 @@ describe('explainError: JWKS and signatures in oauth4webapi', () => {
 
 describe('explainError: jose', () => {
   const ctx: ExplainContext = { step: 'tokens', operation: 'id-token' }
-  const verifyErr = async (tok: string, options: Parameters<typeof jwtVerify>[2] = {}, key: CryptoKey = rsa.publicKey) =>
-    thrown(() => jwtVerify(tok, key, options))
+  const verifyErr = async (
+    tok: string,
+    options: Parameters<typeof jwtVerify>[2] = {},
+    key: CryptoKey = rsa.publicKey,
+  ) => thrown(() => jwtVerify(tok, key, options))
 
   it('ERR_JWS_SIGNATURE_VERIFICATION_FAILED', async () => {
     const err = await verifyErr(await idToken({}), {}, otherRsa.publicKey)
@@ -601,7 +610,9 @@ describe('explainError: jose', () => {
   })
 
   it('ERR_JWT_INVALID', async () => {
-    const jws = await new CompactSign(new TextEncoder().encode('hello')).setProtectedHeader({ alg: 'RS256' }).sign(rsa.privateKey)
+    const jws = await new CompactSign(new TextEncoder().encode('hello'))
+      .setProtectedHeader({ alg: 'RS256' })
+      .sign(rsa.privateKey)
     const err = await verifyErr(jws)
     expect((err as { code?: string }).code).toBe('ERR_JWT_INVALID')
     check(explainError(err, ctx), 'jwt-malformed')
@@ -679,7 +690,9 @@ describe('explainError: jose', () => {
   it('ERR_JWE_DECRYPTION_FAILED', async () => {
     const a = new Uint8Array(32).fill(1)
     const b = new Uint8Array(32).fill(2)
-    const jwe = await new CompactEncrypt(new TextEncoder().encode('x')).setProtectedHeader({ alg: 'dir', enc: 'A256GCM' }).encrypt(a)
+    const jwe = await new CompactEncrypt(new TextEncoder().encode('x'))
+      .setProtectedHeader({ alg: 'dir', enc: 'A256GCM' })
+      .encrypt(a)
     const err = await thrown(() => compactDecrypt(jwe, b))
     expect((err as { code?: string }).code).toBe('ERR_JWE_DECRYPTION_FAILED')
     check(explainError(err, ctx), 'jwe-decryption-failed')
@@ -754,7 +767,11 @@ describe('explainError: platform errors', () => {
   it('error_description is plain, single-line and capped at 500 characters', async () => {
     const description = `line1\nline2\u0000${'x'.repeat(2000)}`
     const err = await thrown(() =>
-      oauth.processAuthorizationCodeResponse(as, client, json({ error: 'invalid_request', error_description: description }, 400)),
+      oauth.processAuthorizationCodeResponse(
+        as,
+        client,
+        json({ error: 'invalid_request', error_description: description }, 400),
+      ),
     )
     const f = check(explainError(err, TOKEN), 'token-request-rejected')
     const quoted = /Text supplied by the server \(error_description\): "([^"]*)"/.exec(f.detail)?.[1] ?? ''
@@ -784,9 +801,21 @@ describe('explainError never throws', () => {
     },
   )
   const throwingGetters = Object.defineProperties(new Error('x'), {
-    code: { get: () => { throw new Error('code getter') } },
-    message: { get: () => { throw new Error('message getter') } },
-    name: { get: () => { throw new Error('name getter') } },
+    code: {
+      get: () => {
+        throw new Error('code getter')
+      },
+    },
+    message: {
+      get: () => {
+        throw new Error('message getter')
+      },
+    },
+    name: {
+      get: () => {
+        throw new Error('name getter')
+      },
+    },
   })
   const weird: unknown[] = [
     null,
@@ -804,7 +833,11 @@ describe('explainError never throws', () => {
     { code: '__proto__' },
     { code: 'constructor' },
     { error: '__proto__' },
-    { get code(): string { throw new Error('getter') } },
+    {
+      get code(): string {
+        throw new Error('getter')
+      },
+    },
     throwingGetters,
     hostile,
     Object.create(null),
@@ -824,7 +857,14 @@ describe('explainError never throws', () => {
   }
 
   it('a hostile context', () => {
-    const ctx = new Proxy({}, { get() { throw new Error('ctx') } }) as ExplainContext
+    const ctx = new Proxy(
+      {},
+      {
+        get() {
+          throw new Error('ctx')
+        },
+      },
+    ) as ExplainContext
     const f = explainError(new TypeError('Failed to fetch'), ctx)
     expect(KNOWN_IDS.has(f.id)).toBe(true)
     expect(explainError(null, null as unknown as ExplainContext).id).toBe('unknown-error')
@@ -834,13 +874,34 @@ describe('explainError never throws', () => {
 describe('catalogues', () => {
   it('every OAUTH_ERROR_CODES entry has meaning, fix and spec', () => {
     const required = [
-      'invalid_request', 'unauthorized_client', 'access_denied', 'unsupported_response_type', 'invalid_scope',
-      'server_error', 'temporarily_unavailable', 'invalid_client', 'invalid_grant', 'unsupported_grant_type',
-      'interaction_required', 'login_required', 'account_selection_required', 'consent_required',
-      'invalid_request_uri', 'invalid_request_object', 'request_not_supported', 'request_uri_not_supported',
-      'registration_not_supported', 'invalid_target', 'invalid_token', 'insufficient_scope',
-      'invalid_redirect_uri', 'invalid_client_metadata', 'invalid_software_statement',
-      'unapproved_software_statement', 'use_dpop_nonce', 'invalid_dpop_proof',
+      'invalid_request',
+      'unauthorized_client',
+      'access_denied',
+      'unsupported_response_type',
+      'invalid_scope',
+      'server_error',
+      'temporarily_unavailable',
+      'invalid_client',
+      'invalid_grant',
+      'unsupported_grant_type',
+      'interaction_required',
+      'login_required',
+      'account_selection_required',
+      'consent_required',
+      'invalid_request_uri',
+      'invalid_request_object',
+      'request_not_supported',
+      'request_uri_not_supported',
+      'registration_not_supported',
+      'invalid_target',
+      'invalid_token',
+      'insufficient_scope',
+      'invalid_redirect_uri',
+      'invalid_client_metadata',
+      'invalid_software_statement',
+      'unapproved_software_statement',
+      'use_dpop_nonce',
+      'invalid_dpop_proof',
     ]
     for (const code of required) expect(Object.keys(OAUTH_ERROR_CODES)).toContain(code)
     for (const [code, info] of Object.entries(OAUTH_ERROR_CODES)) {
@@ -861,9 +922,7 @@ describe('catalogues', () => {
   })
 
   it('every oauth4webapi OAUTH_* code is explained by something more specific than unknown-error', () => {
-    const codes = Object.entries(oauth).filter(
-      ([, v]) => typeof v === 'string' && v.startsWith('OAUTH_'),
-    )
+    const codes = Object.entries(oauth).filter(([, v]) => typeof v === 'string' && v.startsWith('OAUTH_'))
     expect(codes.length).toBeGreaterThanOrEqual(18)
     for (const [, code] of codes) {
       const f = explainError({ code, message: 'synthetic', name: 'OperationProcessingError' }, TOKEN)

@@ -60,8 +60,7 @@ export const EXPLAIN_FINDING_IDS = [
   { id: 'state-unexpected', meaning: 'The callback carries a state although none was sent.' },
   {
     id: 'issuer-mismatch',
-    meaning:
-      'Metadata issuer differs from the expected issuer, or RFC 9207 iss differs from the issuer.',
+    meaning: 'Metadata issuer differs from the expected issuer, or RFC 9207 iss differs from the issuer.',
   },
   {
     id: 'iss-missing',
@@ -74,13 +73,11 @@ export const EXPLAIN_FINDING_IDS = [
   { id: 'code-missing', meaning: 'The callback carries neither a code nor an error.' },
   {
     id: 'jarm-response-unexpected',
-    meaning:
-      'The callback is a JARM (response=) JWT although plain query parameters were requested.',
+    meaning: 'The callback is a JARM (response=) JWT although plain query parameters were requested.',
   },
   {
     id: 'implicit-response-unexpected',
-    meaning:
-      'The callback carries id_token/token (implicit or hybrid flow) instead of only a code.',
+    meaning: 'The callback carries id_token/token (implicit or hybrid flow) instead of only a code.',
   },
   {
     id: 'token-request-rejected',
@@ -100,8 +97,7 @@ export const EXPLAIN_FINDING_IDS = [
   },
   {
     id: 'www-authenticate-challenge',
-    meaning:
-      'The server answered with a WWW-Authenticate challenge instead of the expected response.',
+    meaning: 'The server answered with a WWW-Authenticate challenge instead of the expected response.',
   },
   {
     id: 'endpoint-unreachable',
@@ -113,8 +109,7 @@ export const EXPLAIN_FINDING_IDS = [
   },
   {
     id: 'endpoint-redirected',
-    meaning:
-      'The endpoint answered with a redirect; OAuth endpoints must be served at the advertised URL.',
+    meaning: 'The endpoint answered with a redirect; OAuth endpoints must be served at the advertised URL.',
   },
   { id: 'invalid-url', meaning: 'A URL (configured or sent by the server) could not be parsed.' },
   {
@@ -143,8 +138,7 @@ export const EXPLAIN_FINDING_IDS = [
   { id: 'bad-endpoint-scheme', meaning: 'An endpoint uses a scheme other than http/https.' },
   {
     id: 'resource-mismatch',
-    meaning:
-      'Protected resource metadata "resource" differs from the resource it was fetched for (RFC 9728).',
+    meaning: 'Protected resource metadata "resource" differs from the resource it was fetched for (RFC 9728).',
   },
   { id: 'userinfo-sub-mismatch', meaning: 'UserInfo sub differs from the ID Token sub.' },
   {
@@ -183,8 +177,7 @@ export const EXPLAIN_FINDING_IDS = [
   { id: 'jwt-typ-mismatch', meaning: 'The JWT typ header is not the expected type.' },
   {
     id: 'jwt-alg-not-allowed',
-    meaning:
-      'The JWT is signed with an alg the client did not expect or the server did not advertise.',
+    meaning: 'The JWT is signed with an alg the client did not expect or the server did not advertise.',
   },
   {
     id: 'jwt-alg-unsupported',
@@ -291,8 +284,7 @@ export const OAUTH_ERROR_CODES: Record<string, OAuthErrorCodeInfo> = {
     spec: 'RFC 6749 §4.1.2.1; RFC 8414 §2',
   },
   invalid_scope: {
-    meaning:
-      'A requested scope is unknown, malformed, or more than the client may ask for.',
+    meaning: 'A requested scope is unknown, malformed, or more than the client may ask for.',
     fix: 'Request only scopes listed in scopes_supported and allowed for this client; scopes are space-separated and case-sensitive.',
     spec: 'RFC 6749 §3.3, §4.1.2.1, §5.2',
   },
@@ -325,8 +317,7 @@ export const OAUTH_ERROR_CODES: Record<string, OAuthErrorCodeInfo> = {
     spec: 'RFC 6749 §5.2',
   },
   interaction_required: {
-    meaning:
-      'prompt=none was requested but the server needs the user to interact (log in, consent, pick an account).',
+    meaning: 'prompt=none was requested but the server needs the user to interact (log in, consent, pick an account).',
     fix: 'Retry without prompt=none so the user can interact.',
     spec: 'OpenID Connect Core 1.0 §3.1.2.6',
   },
@@ -556,8 +547,7 @@ const OPERATION_LABELS: Record<string, string> = {
 /** "the token endpoint (https://…)"; without the URL for titles. */
 function endpointLabel(c: Ctx, withUrl = true): string {
   const label = Object.hasOwn(OPERATION_LABELS, c.op) ? OPERATION_LABELS[c.op] : undefined
-  const base =
-    label ?? (c.op && c.op !== 'unknown' ? `the ${clip(c.op, 40)} request` : 'the server')
+  const base = label ?? (c.op && c.op !== 'unknown' ? `the ${clip(c.op, 40)} request` : 'the server')
   return c.url && withUrl ? `${base} (${c.url})` : base
 }
 
@@ -637,8 +627,7 @@ function responseFacts(value: unknown): ResponseFacts | undefined {
 
 /** The status each operation's response must have. */
 function expectedStatus(c: Ctx, message: string): string {
-  if (isRegistrationOp(c) || c.op === 'par' || /Registration|Pushed Authorization/.test(message))
-    return '201'
+  if (isRegistrationOp(c) || c.op === 'par' || /Registration|Pushed Authorization/.test(message)) return '201'
   return '200'
 }
 
@@ -674,8 +663,7 @@ function specForOperation(c: Ctx): string {
 
 function explainResponseBodyError(err: unknown, c: Ctx): Finding {
   const error = getString(err, 'error') ?? getString(get(err, 'cause'), 'error') ?? ''
-  const description =
-    getString(err, 'error_description') ?? getString(get(err, 'cause'), 'error_description')
+  const description = getString(err, 'error_description') ?? getString(get(err, 'cause'), 'error_description')
   const errorUri = getString(get(err, 'cause'), 'error_uri')
   const status = getNumber(err, 'status')
   const info = lookupOAuthError(error)
@@ -693,7 +681,9 @@ function explainResponseBodyError(err: unknown, c: Ctx): Finding {
   const meaning = info
     ? info.meaning
     : `"${clip(error, 80)}" is not a standard OAuth error code; its meaning is defined by the server's own documentation.`
-  const uriNote = errorUri ? ` The server points to more information at ${clip(errorUri)} (error_uri, not opened by the playground).` : ''
+  const uriNote = errorUri
+    ? ` The server points to more information at ${clip(errorUri)} (error_uri, not opened by the playground).`
+    : ''
   const d = data({
     error,
     status: status === undefined ? undefined : String(status),
@@ -812,9 +802,7 @@ function explainChallenge(err: unknown, c: Ctx): Finding {
   const first = challenges[0]
   const error = first?.parameters['error']
   const description = first?.parameters['error_description']
-  const resourceMetadata = challenges.find((ch) => ch.parameters['resource_metadata'])?.parameters[
-    'resource_metadata'
-  ]
+  const resourceMetadata = challenges.find((ch) => ch.parameters['resource_metadata'])?.parameters['resource_metadata']
   const info = lookupOAuthError(error)
   const where = endpointLabel(c)
   const schemes = challenges.map((ch) => ch.scheme).join(', ')
@@ -886,9 +874,7 @@ function explainNotConform(err: unknown, c: Ctx, message: string, code: string):
 
   const redirected =
     res !== undefined &&
-    (res.type === 'opaqueredirect' ||
-      status === 0 ||
-      (status !== undefined && status >= 300 && status < 400))
+    (res.type === 'opaqueredirect' || status === 0 || (status !== undefined && status >= 300 && status < 400))
   if (res && redirected) {
     const loc = res.location ? ` It points to ${clip(res.location)}.` : ''
     return finding('endpoint-redirected', 'error', c, {
@@ -956,9 +942,7 @@ function explainNotJson(err: unknown, c: Ctx, message: string, code: string): Fi
   if (isHtml)
     detail +=
       ' That is almost always an HTML page: a framework error page, a login redirect target, a single-page-app catch-all route or a WAF/proxy block page intercepting the endpoint.'
-  if (isError)
-    detail +=
-      ' Error responses must be JSON too (RFC 6749 §5.2), otherwise the OAuth error code is lost.'
+  if (isError) detail += ' Error responses must be JSON too (RFC 6749 §5.2), otherwise the OAuth error code is lost.'
   detail += ` ${STRICT_CLIENTS} reject non-JSON metadata and token responses, including error responses.${libraryText(message, code)}`
   return finding('response-not-json', 'error', c, {
     title: `${capitalise(endpointLabel(c, false))} did not answer with JSON`,
@@ -1115,9 +1099,7 @@ function explainInvalidResponse(err: unknown, c: Ctx, message: string, code: str
   // JWT validation
   const missing = /^JWT "([^"]+)" \([^)]*\) claim missing/.exec(message)
   if (missing) return jwtClaimMissing(c, missing[1] ?? '', get(cause, 'claims'), lib)
-  const badType =
-    /^unexpected JWT "([^"]+)" \([^)]*\) claim type/.exec(message) ??
-    /^ID Token "([^"]+)"/.exec(message)
+  const badType = /^unexpected JWT "([^"]+)" \([^)]*\) claim type/.exec(message) ?? /^ID Token "([^"]+)"/.exec(message)
   if (badType) return jwtClaimInvalid(c, badType[1] ?? '', get(cause, 'claims'), lib)
   if (message.includes('signature verification failed')) return jwtSignatureInvalid(c, lib)
   if (message.includes('"alg" header parameter')) {
@@ -1128,8 +1110,7 @@ function explainInvalidResponse(err: unknown, c: Ctx, message: string, code: str
   if (message.includes('"typ" header parameter')) {
     return jwtTypMismatch(c, getString(get(cause, 'header'), 'typ'), lib)
   }
-  if (/Invalid JWT|JWT Header must be|JWT Payload must be/.test(message))
-    return jwtMalformed(c, message, code)
+  if (/Invalid JWT|JWT Header must be|JWT Payload must be/.test(message)) return jwtMalformed(c, message, code)
 
   // JWKS document shape
   if (message.includes('"keys"')) {
@@ -1241,13 +1222,7 @@ function jwtClaimMissing(c: Ctx, claim: string, claims: unknown, lib: string): F
   })
 }
 
-function jwtClaimInvalid(
-  c: Ctx,
-  claim: string,
-  claims: unknown,
-  lib: string,
-  reason?: string,
-): Finding {
+function jwtClaimInvalid(c: Ctx, claim: string, claims: unknown, lib: string, reason?: string): Finding {
   const value = get(claims, claim)
   const numeric = ['exp', 'iat', 'nbf', 'auth_time'].includes(claim)
   return finding('jwt-claim-invalid', 'error', c, {
@@ -1461,11 +1436,7 @@ function describeTime(value: unknown, now: number | undefined): string {
     iso = ''
   }
   const rel =
-    now === undefined
-      ? ''
-      : value <= now
-        ? `, ${Math.round(now - value)} s ago`
-        : `, in ${Math.round(value - now)} s`
+    now === undefined ? '' : value <= now ? `, ${Math.round(now - value)} s ago` : `, in ${Math.round(value - now)} s`
   return `${value}${iso ? ` (${iso}${rel})` : ''}`
 }
 
@@ -1542,13 +1513,7 @@ function explainKeySelection(err: unknown, c: Ctx, message: string, code: string
   return multiple ? jwksMultiple(c, kid, alg, lib) : jwksNoMatch(c, kid, alg, lib, jwksUri)
 }
 
-function jwksNoMatch(
-  c: Ctx,
-  kid: string | undefined,
-  alg: string | undefined,
-  lib: string,
-  jwksUri?: string,
-): Finding {
+function jwksNoMatch(c: Ctx, kid: string | undefined, alg: string | undefined, lib: string, jwksUri?: string): Finding {
   return finding('jwks-no-matching-key', 'error', c, {
     title: `The JWKS has no key for this token${kid ? ` (kid ${clip(kid, 40)})` : ''}`,
     detail: `No key in the JWKS fits the token header (${alg ? `alg ${clip(alg, 20)}` : 'alg unknown'}${kid ? `, kid ${show(kid, 60)}` : ', no kid'}). A key fits when its kty matches the alg, its kid equals the header kid, and its alg/use/key_ops (if present) allow verifying with this alg. The JWKS was re-fetched once in case the keys had rotated. Usual causes: the signing key was rotated but not published yet, the kid differs, or the key is published with use "enc".${lib}`,
@@ -1558,16 +1523,11 @@ function jwksNoMatch(
   })
 }
 
-function jwksMultiple(
-  c: Ctx,
-  kid: string | undefined,
-  alg: string | undefined,
-  lib: string,
-): Finding {
+function jwksMultiple(c: Ctx, kid: string | undefined, alg: string | undefined, lib: string): Finding {
   return finding('jwks-multiple-keys', 'error', c, {
     title: 'Several JWKS keys match and the token has no kid',
     detail: `More than one key in the JWKS fits the token header (alg ${show(alg ?? '?')}${kid ? `, kid ${show(kid, 60)}` : ', no kid'}), so the client cannot tell which one signed it. When a JWKS holds several keys, the JWT header must carry a kid.${lib}`,
-    fix: 'Give every key a unique kid in the JWKS and put the signing key\'s kid in the JWT header.',
+    fix: "Give every key a unique kid in the JWKS and put the signing key's kid in the JWT header.",
     spec: 'OpenID Connect Core 1.0 §10.1; RFC 7515 §4.1.4',
     data: data({ kid, alg }),
   })
@@ -1711,8 +1671,7 @@ const JOSE_HANDLERS: Record<JoseCode, JoseHandler> = {
       data: data({ url: c.url }),
     })
   },
-  ERR_JWKS_NO_MATCHING_KEY: (err, c, message, code) =>
-    jwksNoMatch(c, undefined, undefined, libraryText(message, code)),
+  ERR_JWKS_NO_MATCHING_KEY: (err, c, message, code) => jwksNoMatch(c, undefined, undefined, libraryText(message, code)),
   ERR_JWKS_MULTIPLE_MATCHING_KEYS: (err, c, message, code) =>
     jwksMultiple(c, undefined, undefined, libraryText(message, code)),
   ERR_JWKS_TIMEOUT: (err, c, message, code) =>
@@ -1723,8 +1682,7 @@ const JOSE_HANDLERS: Record<JoseCode, JoseHandler> = {
       spec: 'RFC 7517 §5; OpenID Connect Core 1.0 §10.1.1',
       data: data({ url: c.url }),
     }),
-  ERR_JWS_SIGNATURE_VERIFICATION_FAILED: (err, c, message, code) =>
-    jwtSignatureInvalid(c, libraryText(message, code)),
+  ERR_JWS_SIGNATURE_VERIFICATION_FAILED: (err, c, message, code) => jwtSignatureInvalid(c, libraryText(message, code)),
   ERR_JWT_CLAIM_VALIDATION_FAILED: (err, c, message, code) => joseClaimFailure(err, c, message, code),
   ERR_JWT_EXPIRED: (err, c, message, code) => joseClaimFailure(err, c, message, code),
 }
@@ -1897,8 +1855,7 @@ function explainTypeError(err: unknown, c: Ctx, message: string): Finding {
     })
   }
 
-  if (!FETCH_FAILURE.test(message) && PROGRAMMING_ERROR.test(message))
-    return playgroundBug(c, message, undefined)
+  if (!FETCH_FAILURE.test(message) && PROGRAMMING_ERROR.test(message)) return playgroundBug(c, message, undefined)
 
   const tokenNote = isTokenOp(c)
     ? ' For the token request: a public-client POST without an Authorization header needs no preflight, so the request may well have reached the server and consumed the code even though the browser hid the answer — check the server logs before retrying, and start a new authorization either way.'
@@ -1969,7 +1926,8 @@ function explainInner(err: unknown, c: Ctx): Finding {
   if (name === 'AbortError') {
     return finding('aborted', 'info', c, {
       title: `The request to ${endpointLabel(c, false)} was cancelled`,
-      detail: 'The request was aborted before it finished — usually because you reset the flow, navigated away or started another attempt. Nothing is wrong with the server.',
+      detail:
+        'The request was aborted before it finished — usually because you reset the flow, navigated away or started another attempt. Nothing is wrong with the server.',
       fix: 'Run the step again if you still need it.',
       spec: '—',
       data: data({ endpoint: c.op, url: c.url }),
@@ -1978,14 +1936,14 @@ function explainInner(err: unknown, c: Ctx): Finding {
   if (name === 'TimeoutError') {
     return finding('request-timeout', 'warning', c, {
       title: `${capitalise(endpointLabel(c, false))} did not answer in time`,
-      detail: 'The playground stopped waiting for an answer. The server is slow, overloaded or unreachable without a quick failure (e.g. a firewall dropping packets).',
+      detail:
+        'The playground stopped waiting for an answer. The server is slow, overloaded or unreachable without a quick failure (e.g. a firewall dropping packets).',
       fix: 'Check the server is up and reachable, then retry.',
       spec: '—',
       data: data({ endpoint: c.op, url: c.url }),
     })
   }
-  if (code === 'ERR_INVALID_ARG_TYPE' || code === 'ERR_INVALID_ARG_VALUE')
-    return playgroundBug(c, message, code)
+  if (code === 'ERR_INVALID_ARG_TYPE' || code === 'ERR_INVALID_ARG_VALUE') return playgroundBug(c, message, code)
   if (code === 'ERR_INVALID_URL') return invalidUrl(c, message, code)
   if (name === 'TypeError' || isInstance(err, TypeError)) return explainTypeError(err, c, message)
   if (name === 'SyntaxError' || isInstance(err, SyntaxError)) {

@@ -46,12 +46,47 @@ describe('glossary', () => {
 
   it('covers the terms the steps use', () => {
     const wanted = [
-      'authorization-code', 'code-verifier', 'code-challenge', 's256', 'pkce', 'state', 'nonce', 'issuer',
-      'audience', 'client-id', 'public-client', 'confidential-client', 'redirect-uri', 'scope',
-      'access-token', 'id-token', 'refresh-token', 'jwt', 'jws', 'jwk', 'kid', 'alg', 'claim', 'discovery',
-      'well-known', 'cors', 'preflight', 'origin', 'bearer-token', 'resource-indicator', 'token-endpoint',
-      'authorization-endpoint', 'userinfo', 'introspection', 'revocation', 'dpop', 'iss-parameter',
-      'protected-resource-metadata', 'dynamic-client-registration', 'client-id-metadata-document', 'mcp',
+      'authorization-code',
+      'code-verifier',
+      'code-challenge',
+      's256',
+      'pkce',
+      'state',
+      'nonce',
+      'issuer',
+      'audience',
+      'client-id',
+      'public-client',
+      'confidential-client',
+      'redirect-uri',
+      'scope',
+      'access-token',
+      'id-token',
+      'refresh-token',
+      'jwt',
+      'jws',
+      'jwk',
+      'kid',
+      'alg',
+      'claim',
+      'discovery',
+      'well-known',
+      'cors',
+      'preflight',
+      'origin',
+      'bearer-token',
+      'resource-indicator',
+      'token-endpoint',
+      'authorization-endpoint',
+      'userinfo',
+      'introspection',
+      'revocation',
+      'dpop',
+      'iss-parameter',
+      'protected-resource-metadata',
+      'dynamic-client-registration',
+      'client-id-metadata-document',
+      'mcp',
     ]
     for (const id of wanted) expect(findTerm(id)?.id, id).toBe(id)
   })
@@ -80,8 +115,14 @@ describe('terms in the step texts', () => {
       const segs = segmentTerms(info!.explanation, pairs)
       expect(segs.map((s) => s.text).join(''), step).toBe(info!.explanation)
       for (const [phrase, id] of pairs) {
-        expect(GLOSSARY.some((e) => e.id === id), `${step}: ${id}`).toBe(true)
-        expect(segs.some((s) => s.term === id && s.text === phrase), `${step}: "${phrase}" not found`).toBe(true)
+        expect(
+          GLOSSARY.some((e) => e.id === id),
+          `${step}: ${id}`,
+        ).toBe(true)
+        expect(
+          segs.some((s) => s.term === id && s.text === phrase),
+          `${step}: "${phrase}" not found`,
+        ).toBe(true)
       }
     }
   })
@@ -98,11 +139,18 @@ describe('terms in the step texts', () => {
       { text: 'code', term: 'authorization-code' },
       { text: ', then code again' },
     ])
-    expect(segmentTerms('ID tokens', [['ID tokens', 'id-token'], ['tokens', 'access-token']])).toEqual([
-      { text: 'ID tokens', term: 'id-token' },
-    ])
+    expect(
+      segmentTerms('ID tokens', [
+        ['ID tokens', 'id-token'],
+        ['tokens', 'access-token'],
+      ]),
+    ).toEqual([{ text: 'ID tokens', term: 'id-token' }])
     expect(segmentTerms('', [['x', 'y']])).toEqual([])
-    expect(segmentTerms('a (b) c', [['(b)', 'z']])).toEqual([{ text: 'a ' }, { text: '(b)', term: 'z' }, { text: ' c' }])
+    expect(segmentTerms('a (b) c', [['(b)', 'z']])).toEqual([
+      { text: 'a ' },
+      { text: '(b)', term: 'z' },
+      { text: ' c' },
+    ])
   })
 })
 

@@ -233,7 +233,10 @@ export const GLOSSARY: GlossaryEntry[] = [
     aliases: ['preflight request', 'OPTIONS'],
     definition:
       'An OPTIONS request the browser sends before a cross-origin request that is not simple (for example one with an Authorization header), asking the server which methods and headers it allows. If the preflight fails, the real request is never sent.',
-    spec: { label: 'Fetch Standard: CORS-preflight fetch', href: 'https://fetch.spec.whatwg.org/#cors-preflight-fetch' },
+    spec: {
+      label: 'Fetch Standard: CORS-preflight fetch',
+      href: 'https://fetch.spec.whatwg.org/#cors-preflight-fetch',
+    },
   },
   {
     term: 'Origin',

@@ -11,10 +11,7 @@ import type { CorsVerdict } from './types'
 
 const PAGE = 'https://playground.example'
 
-function setup(
-  respond: (url: string, init?: RequestInit) => Promise<Response>,
-  extra: Partial<RecorderOptions> = {},
-) {
+function setup(respond: (url: string, init?: RequestInit) => Promise<Response>, extra: Partial<RecorderOptions> = {}) {
   const calls: Array<{ url: string; init: RequestInit | undefined }> = []
   const rec = new Recorder({
     step: 'token',

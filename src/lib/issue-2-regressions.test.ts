@@ -16,7 +16,10 @@ const config = (o: Partial<FlowConfig> = {}): FlowConfig => ({
 
 it('refuses a reserved name written with surrounding spaces (authorize trims it)', () => {
   const c = config({ extra_params: [[' state ', 'attacker']] })
-  expect(new URL(buildAuthorizationRequest(c, MD, PKCE, 'st', 'n').url).searchParams.getAll('state')).toEqual(['st', 'attacker'])
+  expect(new URL(buildAuthorizationRequest(c, MD, PKCE, 'st', 'n').url).searchParams.getAll('state')).toEqual([
+    'st',
+    'attacker',
+  ])
   expect(validateConfig(c).filter((p) => p.field === 'extra_params' && p.severity === 'error')).toHaveLength(1)
 })
 
@@ -24,7 +27,10 @@ it('refuses scope and nonce as extra params (they would be sent twice)', () => {
   for (const k of ['scope', 'nonce']) {
     const c = config({ scope: 'openid', extra_params: [[k, 'x']] })
     expect(new URL(buildAuthorizationRequest(c, MD, PKCE, 'st', 'n').url).searchParams.getAll(k)).toHaveLength(2)
-    expect(validateConfig(c).filter((p) => p.field === 'extra_params' && p.severity === 'error'), k).toHaveLength(1)
+    expect(
+      validateConfig(c).filter((p) => p.field === 'extra_params' && p.severity === 'error'),
+      k,
+    ).toHaveLength(1)
   }
 })
 

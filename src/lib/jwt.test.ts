@@ -1,20 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest'
-import {
-  SignJWT,
-  exportJWK,
-  generateKeyPair,
-  type CryptoKey,
-  type JWK,
-  type JWTPayload,
-} from 'jose'
-import {
-  decodeToken,
-  describeClaims,
-  humanDuration,
-  verifyToken,
-  type ExpectedClaims,
-  type VerifyResult,
-} from './jwt'
+import { SignJWT, exportJWK, generateKeyPair, type CryptoKey, type JWK, type JWTPayload } from 'jose'
+import { decodeToken, describeClaims, humanDuration, verifyToken, type ExpectedClaims, type VerifyResult } from './jwt'
 
 const NOW = 1_800_000_000
 const ISSUER = 'https://as.example.com'
@@ -98,9 +84,7 @@ describe('decodeToken', () => {
     })
     expect(decodeToken('a.b')).toMatchObject({ format: 'opaque', reason: 'not a JWT: 2 segments' })
     expect(decodeToken('')).toMatchObject({ format: 'opaque' })
-    const jweHeader = Buffer.from(JSON.stringify({ alg: 'RSA-OAEP', enc: 'A256GCM' })).toString(
-      'base64url',
-    )
+    const jweHeader = Buffer.from(JSON.stringify({ alg: 'RSA-OAEP', enc: 'A256GCM' })).toString('base64url')
     const jwe = decodeToken(`${jweHeader}.a.b.c.d`)
     expect(jwe).toMatchObject({ format: 'jwe', header: { alg: 'RSA-OAEP', enc: 'A256GCM' } })
     expect(decodeToken('x.y.z.w.v')).toMatchObject({ format: 'jwe', header: null })
@@ -483,17 +467,7 @@ describe('verifyToken: access_token (RFC 9068, informational)', () => {
     expect(ids(r)).toEqual(['access-token-jwt-peek'])
     expect(finding(r, 'access-token-jwt-peek')?.severity).toBe('info')
     expect(r.signature).toBe('valid')
-    for (const name of [
-      'signature',
-      'typ',
-      'iss',
-      'sub',
-      'aud',
-      'exp',
-      'iat',
-      'client_id',
-      'jti',
-    ]) {
+    for (const name of ['signature', 'typ', 'iss', 'sub', 'aud', 'exp', 'iat', 'client_id', 'jti']) {
       expect(check(r, name), name).toBe('pass')
     }
   })
@@ -546,9 +520,7 @@ describe('verifyToken: access_token (RFC 9068, informational)', () => {
   })
 
   it('reports a JWE access token as encrypted (info)', async () => {
-    const h = Buffer.from(JSON.stringify({ alg: 'RSA-OAEP-256', enc: 'A256GCM' })).toString(
-      'base64url',
-    )
+    const h = Buffer.from(JSON.stringify({ alg: 'RSA-OAEP-256', enc: 'A256GCM' })).toString('base64url')
     const r = await verifyToken(`${h}.a.b.c.d`, {
       kind: 'access_token',
       expected: atExpected,

@@ -255,8 +255,7 @@ export function describeClaims(
 ): ClaimRow[] {
   const { now, kind, expected } = opts
   const tolerance = expected?.clockToleranceSec ?? DEFAULT_TOLERANCE
-  const bad: ClaimRow['status'] =
-    kind === 'id_token' ? 'fail' : kind === 'access_token' ? 'warn' : 'info'
+  const bad: ClaimRow['status'] = kind === 'id_token' ? 'fail' : kind === 'access_token' ? 'warn' : 'info'
   const names = [
     ...CLAIM_ORDER.filter((n) => Object.hasOwn(payload, n)),
     ...Object.keys(payload).filter((n) => !CLAIM_ORDER.includes(n)),
@@ -296,9 +295,7 @@ export function describeClaims(
           const have = audienceList(value)
           const ok = want.some((a) => have.includes(a))
           row.status = ok ? 'pass' : bad
-          row.note = ok
-            ? `contains ${json(want.find((a) => have.includes(a)))}`
-            : `expected ${json(want)}`
+          row.note = ok ? `contains ${json(want.find((a) => have.includes(a)))}` : `expected ${json(want)}`
         }
         break
       }
@@ -312,8 +309,7 @@ export function describeClaims(
         break
       case 'iat':
         row.status = v <= now + tolerance ? 'pass' : 'warn'
-        if (row.status !== 'pass')
-          row.note = 'in the future: the server clock or this computer\u2019s clock is off'
+        if (row.status !== 'pass') row.note = 'in the future: the server clock or this computer\u2019s clock is off'
         break
       case 'nonce':
         if (kind === 'id_token') {
@@ -376,9 +372,7 @@ class Collector {
   }
 
   has(id: string, claim?: string): boolean {
-    return this.findings.some(
-      (f) => f.id === id && (claim === undefined || f.data?.claim === claim),
-    )
+    return this.findings.some((f) => f.id === id && (claim === undefined || f.data?.claim === claim))
   }
 
   /** Sets a check, keeping the worse status when it is already set. */
@@ -465,9 +459,7 @@ async function checkSignature(
   const keys = jwkKeys(opts.jwks)
 
   if (opts.jwks !== undefined) {
-    const exposed = keys
-      .map((jwk, i) => ({ jwk, i, members: privateMembers(jwk) }))
-      .filter((k) => k.members.length > 0)
+    const exposed = keys.map((jwk, i) => ({ jwk, i, members: privateMembers(jwk) })).filter((k) => k.members.length > 0)
     if (exposed.length) {
       c.add(
         'jwks-private-key-exposed',
@@ -496,11 +488,7 @@ async function checkSignature(
       isAt ? 'RFC 9068 §2.1; RFC 7518 §3.6' : `${CORE} §3.1.3.7; RFC 7518 §3.6`,
       { alg: alg ?? null, reason: alg === 'none' ? 'none' : 'missing' },
     )
-    c.check(
-      'signature',
-      c.failed(),
-      alg === 'none' ? 'alg "none": unsigned' : 'no "alg" in the header',
-    )
+    c.check('signature', c.failed(), alg === 'none' ? 'alg "none": unsigned' : 'no "alg" in the header')
     return { keyFound: false, signature: 'unsupported' }
   }
 
@@ -553,11 +541,7 @@ async function checkSignature(
     const match = await findVerifyingKey(raw, keys)
     const tp = match ? await thumbprint(match.jwk) : undefined
     const which = match ? describeKey(match.jwk, match.index) : 'a key of the JWKS'
-    c.check(
-      'signature',
-      'pass',
-      `${alg} signature valid with ${which}${tp ? `, thumbprint ${tp}` : ''}`,
-    )
+    c.check('signature', 'pass', `${alg} signature valid with ${which}${tp ? `, thumbprint ${tp}` : ''}`)
     return { keyFound: true, signature: 'valid' }
   } catch (err) {
     const code = errorCode(err)
@@ -610,11 +594,7 @@ async function checkSignature(
           { alg, kid: kid ?? null, available: keys.map(describeKey) },
         )
         if (match) {
-          c.check(
-            'signature',
-            'warn',
-            `valid with ${describeKey(match.jwk, match.index)}, but the header has no kid`,
-          )
+          c.check('signature', 'warn', `valid with ${describeKey(match.jwk, match.index)}, but the header has no kid`)
           return { keyFound: true, signature: 'valid' }
         }
         c.check('signature', c.failed(), 'no candidate key verifies the signature')
@@ -661,9 +641,7 @@ function jwksInvalid(c: Collector, err: unknown, keys: Record<string, unknown>[]
     'error',
     'The JWKS is invalid',
     `jose rejected the JWK Set: ${errorMessage(err)}.` +
-      (hasPrivate
-        ? ' It contains private or secret key members, which a JWKS must never carry.'
-        : ''),
+      (hasPrivate ? ' It contains private or secret key members, which a JWKS must never carry.' : ''),
     hasPrivate
       ? 'Publish only public keys; rotate the exposed keys immediately.'
       : 'Serve {"keys": [ … ]} where every member is a valid public JWK.',
@@ -673,11 +651,7 @@ function jwksInvalid(c: Collector, err: unknown, keys: Record<string, unknown>[]
 }
 
 /** Builds the claim-validation options jose should apply for this token kind. */
-function claimOptions(
-  kind: TokenKind,
-  expected: ExpectedClaims,
-  now: number,
-): JWTClaimVerificationOptions {
+function claimOptions(kind: TokenKind, expected: ExpectedClaims, now: number): JWTClaimVerificationOptions {
   const o: JWTClaimVerificationOptions = {
     currentDate: new Date(now * 1000),
     clockTolerance: expected.clockToleranceSec ?? DEFAULT_TOLERANCE,
@@ -963,9 +937,7 @@ function claimInvalid(c: Collector, claim: string, value: unknown): void {
     `Claim "${claim}" has the wrong type`,
     `${claim} is ${json(value)}; it must be ` +
       (time ? 'a JSON number of seconds since 1970 (NumericDate).' : 'a non-empty string.'),
-    time
-      ? 'Send NumericDate values as JSON numbers, not strings or milliseconds.'
-      : `Send ${claim} as a string.`,
+    time ? 'Send NumericDate values as JSON numbers, not strings or milliseconds.' : `Send ${claim} as a string.`,
     time ? 'RFC 7519 §2; RFC 7519 §4.1' : 'RFC 7519 §4.1',
     { claim, actual: json(value) },
   )
@@ -987,11 +959,7 @@ function iatInFuture(c: Collector, iat: number, now: number, tolerance: number):
   c.check('iat', 'warn', `${humanDuration(skew)} in the future`)
 }
 
-function checkNonce(
-  c: Collector,
-  payload: Record<string, unknown>,
-  expected: ExpectedClaims,
-): void {
+function checkNonce(c: Collector, payload: Record<string, unknown>, expected: ExpectedClaims): void {
   const nonce = payload.nonce
   if (expected.nonce !== undefined) {
     if (nonce === undefined) {
@@ -1078,12 +1046,7 @@ function checkAzp(c: Collector, payload: Record<string, unknown>, expected: Expe
 }
 
 /** Fills in the checks that nothing failed. */
-function defaultChecks(
-  c: Collector,
-  payload: Record<string, unknown>,
-  expected: ExpectedClaims,
-  now: number,
-): void {
+function defaultChecks(c: Collector, payload: Record<string, unknown>, expected: ExpectedClaims, now: number): void {
   const has = (n: string): boolean => Object.hasOwn(payload, n)
   const names =
     c.kind === 'access_token'
@@ -1101,9 +1064,7 @@ function defaultChecks(
         c.check(
           n,
           expected.issuer !== undefined ? 'pass' : 'skipped',
-          expected.issuer !== undefined
-            ? 'matches the expected issuer'
-            : `${json(v)}; no expected issuer given`,
+          expected.issuer !== undefined ? 'matches the expected issuer' : `${json(v)}; no expected issuer given`,
         )
         break
       case 'aud': {
@@ -1129,20 +1090,7 @@ function defaultChecks(
   if (c.kind === 'access_token' && !c.checks.has('typ')) c.check('typ', 'pass', 'at+jwt')
 }
 
-const CHECK_ORDER = [
-  'signature',
-  'typ',
-  'iss',
-  'sub',
-  'aud',
-  'azp',
-  'exp',
-  'iat',
-  'nbf',
-  'nonce',
-  'client_id',
-  'jti',
-]
+const CHECK_ORDER = ['signature', 'typ', 'iss', 'sub', 'aud', 'azp', 'exp', 'iat', 'nbf', 'nonce', 'client_id', 'jti']
 
 function sortedChecks(c: Collector): JwtCheck[] {
   const rank = (n: string): number => {
@@ -1257,8 +1205,7 @@ export async function verifyToken(
     }
 
     if (decoded.format === 'jwe') {
-      const enc =
-        decoded.header && typeof decoded.header.enc === 'string' ? decoded.header.enc : null
+      const enc = decoded.header && typeof decoded.header.enc === 'string' ? decoded.header.enc : null
       c.add(
         'token-encrypted',
         kind === 'id_token' ? 'warning' : 'info',

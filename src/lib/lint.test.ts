@@ -119,8 +119,7 @@ describe('lintTokenResponse: success responses', () => {
   })
 
   it('an HTML 200 body is token-response-not-json, naming proxies, WAFs and frameworks', () => {
-    const html =
-      '<!DOCTYPE html><html><head><title>Sign in – Contoso</title></head><body><form>…</form></body></html>'
+    const html = '<!DOCTYPE html><html><head><title>Sign in – Contoso</title></head><body><form>…</form></body></html>'
     const out = lintTokenResponse(recorded(200, [['content-type', 'text/html; charset=utf-8']], html), ctx)
     expect(ids(out)).toEqual(['token-response-not-json'])
     const f = only(out, 'token-response-not-json')
@@ -163,7 +162,8 @@ describe('lintTokenResponse: success responses', () => {
       tokenResponse({
         error: 'bad_verification_code',
         error_description: 'The code passed is incorrect or expired.',
-        error_uri: 'https://docs.github.com/apps/managing-oauth-apps/troubleshooting-oauth-app-access-token-request-errors/#bad-verification-code',
+        error_uri:
+          'https://docs.github.com/apps/managing-oauth-apps/troubleshooting-oauth-app-access-token-request-errors/#bad-verification-code',
       }),
       ctx,
     )
@@ -175,10 +175,7 @@ describe('lintTokenResponse: success responses', () => {
   })
 
   it('a missing Cache-Control: no-store is a warning (and mentions Pragma)', () => {
-    const out = lintTokenResponse(
-      tokenResponse(OIDC_PROVIDER_BODY, [['content-type', 'application/json']]),
-      ctx,
-    )
+    const out = lintTokenResponse(tokenResponse(OIDC_PROVIDER_BODY, [['content-type', 'application/json']]), ctx)
     expect(ids(out)).toEqual(['token-response-cache-control'])
     expect(out[0]?.severity).toBe('warning')
     expect(out[0]?.detail).toMatch(/Pragma/)
@@ -193,10 +190,7 @@ describe('lintTokenResponse: success responses', () => {
   })
 
   it('null / wrong-typed members are token-response-member-type errors with data.member', () => {
-    const out = lintTokenResponse(
-      tokenResponse({ ...OIDC_PROVIDER_BODY, refresh_token: null, scope: ['openid'] }),
-      ctx,
-    )
+    const out = lintTokenResponse(tokenResponse({ ...OIDC_PROVIDER_BODY, refresh_token: null, scope: ['openid'] }), ctx)
     expect(ids(out)).toEqual(['token-response-member-type', 'token-response-member-type'])
     expect(out.map((f) => f.data?.member).sort()).toEqual(['refresh_token', 'scope'])
     expect(out.every((f) => f.severity === 'error')).toBe(true)
@@ -204,7 +198,9 @@ describe('lintTokenResponse: success responses', () => {
 
   it('a missing or empty access_token is an error', () => {
     const { access_token: _a, ...body } = OIDC_PROVIDER_BODY
-    expect(only(lintTokenResponse(tokenResponse(body), ctx), 'token-response-access-token-missing').severity).toBe('error')
+    expect(only(lintTokenResponse(tokenResponse(body), ctx), 'token-response-access-token-missing').severity).toBe(
+      'error',
+    )
     expect(ids(lintTokenResponse(tokenResponse({ ...OIDC_PROVIDER_BODY, access_token: '' }), ctx))).toEqual([
       'token-response-access-token-missing',
     ])
@@ -217,10 +213,7 @@ describe('lintTokenResponse: success responses', () => {
   })
 
   it('a narrower granted scope is info; extra members are info and fine', () => {
-    const out = lintTokenResponse(
-      tokenResponse({ ...OIDC_PROVIDER_BODY, scope: 'openid', ext_expires_in: 3600 }),
-      ctx,
-    )
+    const out = lintTokenResponse(tokenResponse({ ...OIDC_PROVIDER_BODY, scope: 'openid', ext_expires_in: 3600 }), ctx)
     expect(ids(out)).toEqual(['token-response-extra-members', 'token-response-scope-differs'])
     expect(out.every((f) => f.severity === 'info')).toBe(true)
     expect(only(out, 'token-response-scope-differs').data?.missing).toEqual(['profile'])
@@ -437,7 +430,9 @@ describe('lintMetadata', () => {
     const out = lintMeta({ token_endpoint_auth_methods_supported: undefined })
     expect(ids(out)).toEqual(['auth-method-none-not-advertised'])
     expect(out[0]?.title).toMatch(/defaults to client_secret_basic/)
-    expect(lintMeta({ token_endpoint_auth_methods_supported: undefined }, { clientAuth: 'client_secret_basic' } as never)).toEqual([])
+    expect(
+      lintMeta({ token_endpoint_auth_methods_supported: undefined }, { clientAuth: 'client_secret_basic' } as never),
+    ).toEqual([])
     expect(ids(lintMeta({}, { clientAuth: 'private_key_jwt' } as never))).toEqual(['auth-method-not-advertised'])
   })
 
@@ -507,7 +502,10 @@ describe('lintMetadata', () => {
   })
 
   it('RFC 9207 not advertised and no registration endpoint are info', () => {
-    const out = lintMeta({ authorization_response_iss_parameter_supported: undefined, registration_endpoint: undefined })
+    const out = lintMeta({
+      authorization_response_iss_parameter_supported: undefined,
+      registration_endpoint: undefined,
+    })
     expect(ids(out)).toEqual(['iss-parameter-not-advertised', 'registration-endpoint-missing'])
     expect(out.every((f) => f.severity === 'info')).toBe(true)
   })
@@ -563,7 +561,15 @@ describe('lintJwks', () => {
   it('duplicate kids are a warning; several keys without kid too', async () => {
     const a = await exportJWK((await generateKeyPair('ES256', { extractable: true })).publicKey)
     const b = await exportJWK((await generateKeyPair('ES256', { extractable: true })).publicKey)
-    const dup = lintJwks({ keys: [{ ...a, kid: 'k1' }, { ...b, kid: 'k1' }] }, { url: JWKS_URL })
+    const dup = lintJwks(
+      {
+        keys: [
+          { ...a, kid: 'k1' },
+          { ...b, kid: 'k1' },
+        ],
+      },
+      { url: JWKS_URL },
+    )
     expect(ids(dup)).toEqual(['jwks-duplicate-kid'])
     expect(dup[0]?.severity).toBe('warning')
     expect(dup[0]?.data?.kids).toEqual(['k1'])
@@ -624,10 +630,15 @@ describe('lintCors', () => {
     const res = recorded(400, JSON_NO_STORE, '{"error":"use_dpop_nonce"}')
     const out = lintCors(res, { endpoint: 'token', pageOrigin: 'https://playground.example' })
     expect(ids(out)).toEqual(['dpop-nonce-not-exposed'])
-    expect(lintCors({ ...res, headers: [...res.headers, ['dpop-nonce', 'n1']] }, {
-      endpoint: 'token',
-      pageOrigin: 'https://playground.example',
-    })).toEqual([])
+    expect(
+      lintCors(
+        { ...res, headers: [...res.headers, ['dpop-nonce', 'n1']] },
+        {
+          endpoint: 'token',
+          pageOrigin: 'https://playground.example',
+        },
+      ),
+    ).toEqual([])
   })
 
   it('says nothing when the WWW-Authenticate header was readable, and never throws', () => {

@@ -189,7 +189,11 @@ function parseBody(body: unknown, contentType: string | undefined): ParsedBody {
     // not JSON: classify below
   }
   const ct = essence(contentType)
-  if (ct === 'text/html' || ct === 'application/xhtml+xml' || /^<(!doctype|html|head|body|\?xml|!--|[a-z])/i.test(trimmed)) {
+  if (
+    ct === 'text/html' ||
+    ct === 'application/xhtml+xml' ||
+    /^<(!doctype|html|head|body|\?xml|!--|[a-z])/i.test(trimmed)
+  ) {
     const m = /<title[^>]*>([^<]{0,400})/i.exec(trimmed)
     const title = m?.[1]?.trim()
     return { format: 'html', ...(title ? { htmlTitle: title } : {}) }
@@ -408,7 +412,8 @@ function lintTokenSuccess(
     out.push(
       finding('token-type-missing', 'error', step, {
         title: 'The token response has no token_type',
-        detail: 'token_type is REQUIRED: it tells the client how to use the access token (Bearer, DPoP). oauth4webapi and strict clients reject a response without it.',
+        detail:
+          'token_type is REQUIRED: it tells the client how to use the access token (Bearer, DPoP). oauth4webapi and strict clients reject a response without it.',
         fix: 'Add "token_type": "Bearer" to the token response.',
         spec: 'RFC 6749 §5.1, §7.1',
         data: { member: 'token_type' },
@@ -447,7 +452,8 @@ function lintTokenSuccess(
     out.push(
       finding('expires-in-missing', 'info', step, {
         title: 'No expires_in: valid, the lifetime is left to the server default',
-        detail: 'expires_in is RECOMMENDED, not REQUIRED: a response without it is valid (the OpenID conformance suite requires clients to accept it). The client then cannot tell when the access token expires and learns it from a 401 invalid_token at the resource server, or assumes a default.',
+        detail:
+          'expires_in is RECOMMENDED, not REQUIRED: a response without it is valid (the OpenID conformance suite requires clients to accept it). The client then cannot tell when the access token expires and learns it from a 401 invalid_token at the resource server, or assumes a default.',
         fix: 'Recommended: add "expires_in" with the lifetime in seconds as a JSON number, so clients can refresh in time.',
         spec: 'RFC 6749 §5.1',
       }),
@@ -492,7 +498,8 @@ function lintTokenSuccess(
     out.push(
       finding('token-response-id-token-missing', 'error', step, {
         title: 'openid was requested but the token response has no id_token',
-        detail: 'For an OpenID Connect authentication request (scope contains openid), the token response MUST contain an ID Token. Without it the client has no verified identity, and OIDC clients fail.',
+        detail:
+          'For an OpenID Connect authentication request (scope contains openid), the token response MUST contain an ID Token. Without it the client has no verified identity, and OIDC clients fail.',
         fix: 'Return "id_token" when the granted scope includes openid; check openid is enabled for this client.',
         spec: 'OpenID Connect Core 1.0 §3.1.3.3',
         data: { member: 'id_token' },
@@ -505,12 +512,20 @@ function lintTokenSuccess(
   if (typeof scope === 'string' && typeof ctx.requestedScope === 'string' && ctx.requestedScope.trim() !== '') {
     const requested = new Set(ctx.requestedScope.split(/\s+/).filter(Boolean))
     const granted = new Set(scope.split(/\s+/).filter(Boolean))
-    const missing = [...requested].filter((s) => !granted.has(s)).slice(0, 20).map((s) => plain(s, 80))
-    const added = [...granted].filter((s) => !requested.has(s)).slice(0, 20).map((s) => plain(s, 80))
+    const missing = [...requested]
+      .filter((s) => !granted.has(s))
+      .slice(0, 20)
+      .map((s) => plain(s, 80))
+    const added = [...granted]
+      .filter((s) => !requested.has(s))
+      .slice(0, 20)
+      .map((s) => plain(s, 80))
     if (missing.length || added.length) {
       out.push(
         finding('token-response-scope-differs', 'info', step, {
-          title: missing.length ? 'The server granted fewer scopes than requested' : 'The server granted other scopes than requested',
+          title: missing.length
+            ? 'The server granted fewer scopes than requested'
+            : 'The server granted other scopes than requested',
           detail: `Requested ${quote(ctx.requestedScope)}, granted ${quote(scope)}.${missing.length ? ` Not granted: ${missing.join(', ')}.` : ''}${added.length ? ` Added: ${added.join(', ')}.` : ''} A server may grant a different scope; it then MUST return the scope member, as it did. Requests needing a missing scope will get 403 insufficient_scope.`,
           fix: 'If the missing scopes are needed, allow them for this client (or the user must consent to them).',
           spec: 'RFC 6749 §3.3, §5.1',
@@ -526,7 +541,10 @@ function lintTokenSuccess(
     out.push(
       finding('token-response-extra-members', 'info', step, {
         title: `The token response has ${extras.length} extra member${extras.length === 1 ? '' : 's'} (fine)`,
-        detail: `Members not defined for this response: ${extras.slice(0, 20).map((k) => plain(k, 60)).join(', ')}. This is valid: the client MUST ignore value names it does not recognise.`,
+        detail: `Members not defined for this response: ${extras
+          .slice(0, 20)
+          .map((k) => plain(k, 60))
+          .join(', ')}. This is valid: the client MUST ignore value names it does not recognise.`,
         fix: 'Nothing to do.',
         spec: 'RFC 6749 §5.1; OpenID Connect Core 1.0 §3.1.3.3',
         data: { members: extras.slice(0, 20).map((k) => plain(k, 60)) },
@@ -588,7 +606,8 @@ function notJson(parsed: ParsedBody, contentType: string | undefined, res: Recor
     case 'html':
       title = 'The token endpoint answered with an HTML page, not JSON'
       detail = `The body is HTML (${ct}${parsed.htmlTitle ? `, title ${quote(parsed.htmlTitle, 120)}` : ''}), probably an HTML error or login page from a proxy, WAF or framework that intercepted the request before the OAuth server saw it (or the token_endpoint URL points at the wrong application).`
-      fix = 'Open the HTTP log: check the token_endpoint URL, and that no proxy, WAF, auth middleware or SPA fallback route intercepts POST requests to it. The token endpoint must answer with JSON.'
+      fix =
+        'Open the HTTP log: check the token_endpoint URL, and that no proxy, WAF, auth middleware or SPA fallback route intercepts POST requests to it. The token endpoint must answer with JSON.'
       if (parsed.htmlTitle) data.htmlTitle = plain(parsed.htmlTitle)
       break
     case 'form':
@@ -686,7 +705,10 @@ function lintTokenError(
     )
   }
 
-  if (parsed.format === 'json' && (!body || rawError === undefined || typeof rawError !== 'string' || rawError === '')) {
+  if (
+    parsed.format === 'json' &&
+    (!body || rawError === undefined || typeof rawError !== 'string' || rawError === '')
+  ) {
     out.push(
       finding('error-response-invalid', 'error', step, {
         title: 'The token endpoint error has no "error" code',
@@ -705,9 +727,10 @@ function lintTokenError(
         finding('error-response-status', 'warning', step, {
           title: `The token endpoint error uses HTTP ${status} instead of 400`,
           detail: `RFC 6749 §5.2: the server responds with HTTP 400 unless specified otherwise; only invalid_client may use 401. ${error ? `This ${quote(error, 40)} error came with ${status}.` : `HTTP ${status} without an OAuth error often means the URL is wrong (404) or a gateway refused the request (401/403/405).`} oauth4webapi still reads a JSON error from any 4xx, so this is a warning.`,
-          fix: status === 404 || status === 405
-            ? 'Check the token_endpoint URL and that it accepts POST.'
-            : 'Use HTTP 400 for OAuth errors (401 only for invalid_client).',
+          fix:
+            status === 404 || status === 405
+              ? 'Check the token_endpoint URL and that it accepts POST.'
+              : 'Use HTTP 400 for OAuth errors (401 only for invalid_client).',
           spec: 'RFC 6749 §5.2',
           data: { status, error },
         }),
@@ -718,7 +741,8 @@ function lintTokenError(
     out.push(
       finding('error-response-status', 'warning', step, {
         title: 'invalid_client after HTTP Basic authentication must use 401',
-        detail: 'The client authenticated with the Authorization header (client_secret_basic). RFC 6749 §5.2: the server MUST then respond with 401 and a WWW-Authenticate header naming the scheme; this response used 400.',
+        detail:
+          'The client authenticated with the Authorization header (client_secret_basic). RFC 6749 §5.2: the server MUST then respond with 401 and a WWW-Authenticate header naming the scheme; this response used 400.',
         fix: 'Answer 401 with WWW-Authenticate: Basic realm="…" when Basic client authentication fails.',
         spec: 'RFC 6749 §5.2',
         data: { status, error },
@@ -862,7 +886,11 @@ function lintMetadataInner(doc: unknown, ctx: MetadataLintContext, step: string,
   ]
   if (oidc) {
     required.push(['jwks_uri', 'error', 'ID Token signatures are verified with the keys published there'])
-    required.push(['subject_types_supported', 'warning', 'REQUIRED by OpenID Connect Discovery; validators and some libraries reject the document'])
+    required.push([
+      'subject_types_supported',
+      'warning',
+      'REQUIRED by OpenID Connect Discovery; validators and some libraries reject the document',
+    ])
     required.push([
       'id_token_signing_alg_values_supported',
       'warning',
@@ -983,7 +1011,9 @@ function lintMetadataInner(doc: unknown, ctx: MetadataLintContext, step: string,
         detail: `${absent ? 'RFC 8414 §2: if code_challenge_methods_supported is omitted, the server does not support PKCE.' : 'S256 is not listed; it is mandatory to implement for servers (RFC 7636 §4.2), and plain exposes the verifier to anyone who sees the authorization request.'} Under the MCP authorization spec, MCP clients (such as the ChatGPT and Claude connectors and the MCP SDKs) MUST refuse to proceed when PKCE support is not advertised, so they stop here. For plain OAuth clients it means "no PKCE": the server may still enforce it, which the playground can only learn by trying.`,
         fix: 'Support PKCE with S256 and advertise it: "code_challenge_methods_supported": ["S256"].',
         spec: 'RFC 8414 §2; RFC 7636 §4.2; RFC 9700 §2.1.1; MCP Authorization (Authorization Code Protection)',
-        data: { methods: methodList ? methodList.slice(0, 10).map((m) => plain(m, 40)) : absent ? null : showJson(methods) },
+        data: {
+          methods: methodList ? methodList.slice(0, 10).map((m) => plain(m, 40)) : absent ? null : showJson(methods),
+        },
       }),
     )
   }
@@ -1105,7 +1135,8 @@ function lintMetadataInner(doc: unknown, ctx: MetadataLintContext, step: string,
     out.push(
       finding('registration-endpoint-missing', 'info', step, {
         title: 'No dynamic client registration (registration_endpoint) is advertised',
-        detail: 'Clients must be registered beforehand. That is fine for the playground (enter a client_id in Configure), but the ChatGPT and Claude connectors register themselves with RFC 7591 dynamic registration, or use a Client ID Metadata Document (client_id_metadata_document_supported); without either, users have to enter a client id by hand or the connector cannot connect.',
+        detail:
+          'Clients must be registered beforehand. That is fine for the playground (enter a client_id in Configure), but the ChatGPT and Claude connectors register themselves with RFC 7591 dynamic registration, or use a Client ID Metadata Document (client_id_metadata_document_supported); without either, users have to enter a client id by hand or the connector cannot connect.',
         fix: 'For MCP connectors: offer RFC 7591 registration (advertise registration_endpoint) or Client ID Metadata Documents.',
         spec: 'RFC 7591 §3; RFC 8414 §2; MCP Authorization (Client Registration)',
       }),
@@ -1260,7 +1291,9 @@ function lintJwksInner(doc: unknown, url: string, step: string, out: Finding[]):
       signingKeys++
       if (typeof own(jwk, 'kid') !== 'string') signingWithoutKid++
     } else {
-      notForSigning.push(`${label(jwk, i)}: ${use !== undefined ? `use ${showJson(use, 30)}` : `key_ops ${showJson(keyOps, 60)}`}`)
+      notForSigning.push(
+        `${label(jwk, i)}: ${use !== undefined ? `use ${showJson(use, 30)}` : `key_ops ${showJson(keyOps, 60)}`}`,
+      )
     }
     const kid = own(jwk, 'kid')
     if (typeof kid === 'string') {
@@ -1313,7 +1346,10 @@ function lintJwksInner(doc: unknown, url: string, step: string, out: Finding[]):
   if (duplicates.length) {
     out.push(
       finding('jwks-duplicate-kid', 'warning', step, {
-        title: `Several keys share the kid ${duplicates.slice(0, 3).map((k) => quote(k, 60)).join(', ')}`,
+        title: `Several keys share the kid ${duplicates
+          .slice(0, 3)
+          .map((k) => quote(k, 60))
+          .join(', ')}`,
         detail: `Keys of the same type in one JWK Set SHOULD have distinct kid values. A token names its key by kid; with duplicates the client has to try several keys (jose fails with "multiple matching keys" unless it retries), and rotation bugs hide here.`,
         fix: 'Give every key its own kid (for example its RFC 7638 thumbprint).',
         spec: 'RFC 7517 §4.5; OpenID Connect Core 1.0 §10.1',
@@ -1325,7 +1361,8 @@ function lintJwksInner(doc: unknown, url: string, step: string, out: Finding[]):
     out.push(
       finding('jwks-kid-missing', 'warning', step, {
         title: `${signingWithoutKid} of ${signingKeys} signing keys have no kid`,
-        detail: 'When the JWK Set holds several signing keys, each key and every token header MUST carry a kid so the client can pick the right key. Without it clients try keys in turn or fail ("multiple matching keys").',
+        detail:
+          'When the JWK Set holds several signing keys, each key and every token header MUST carry a kid so the client can pick the right key. Without it clients try keys in turn or fail ("multiple matching keys").',
         fix: 'Add a unique kid to every key and put it in the header of every token.',
         spec: 'OpenID Connect Core 1.0 §10.1; RFC 7517 §4.5',
         data: { signingKeys, withoutKid: signingWithoutKid },
@@ -1336,7 +1373,12 @@ function lintJwksInner(doc: unknown, url: string, step: string, out: Finding[]):
     out.push(
       finding('jwks-weak-key', 'error', step, {
         title: `RSA key shorter than 2048 bits (${weak[0]?.bits ?? 0} bits)`,
-        detail: `${weak.slice(0, 10).map((w) => `${w.label}: ${w.bits} bits`).join('; ')}. RSA signing keys MUST be at least 2048 bits; oauth4webapi refuses shorter ones ("unsupported RSASSA-PKCS1-v1_5 modulusLength") and WebCrypto implementations may too. Short keys can be factored.`,
+        detail: `${weak
+          .slice(0, 10)
+          .map((w) => `${w.label}: ${w.bits} bits`)
+          .join(
+            '; ',
+          )}. RSA signing keys MUST be at least 2048 bits; oauth4webapi refuses shorter ones ("unsupported RSASSA-PKCS1-v1_5 modulusLength") and WebCrypto implementations may too. Short keys can be factored.`,
         fix: 'Generate a new RSA key of 2048 bits or more (or an EC P-256 key), publish it and sign new tokens with it.',
         spec: 'RFC 7518 §3.3, §3.5; RFC 8725 §3.5',
         data: { keys: weak.slice(0, 10).map((w) => plain(w.label)), bits: weak[0]?.bits ?? 0 },

@@ -86,9 +86,20 @@ const browserFetch: FetchLike = async (url, init = {}) => {
     throw new TypeError('Failed to fetch')
   }
   const exposed = new Set(
-    (res.headers.get('access-control-expose-headers') ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean),
+    (res.headers.get('access-control-expose-headers') ?? '')
+      .split(',')
+      .map((s) => s.trim().toLowerCase())
+      .filter(Boolean),
   )
-  const safelisted = ['cache-control', 'content-language', 'content-length', 'content-type', 'expires', 'last-modified', 'pragma']
+  const safelisted = [
+    'cache-control',
+    'content-language',
+    'content-length',
+    'content-type',
+    'expires',
+    'last-modified',
+    'pragma',
+  ]
   const visible = new Headers()
   res.headers.forEach((v, k) => {
     if (safelisted.includes(k) || exposed.has(k)) visible.set(k, v)
@@ -171,15 +182,21 @@ describe('helpers', () => {
 
   it('chooseScopes: challenge, else PRM scopes_supported, else omit', () => {
     const prm = { resource: 'x', scopes_supported: ['a', 'b'] }
-    expect(chooseScopes({ scheme: 'bearer', scope: 'files:read', raw: '' }, prm)).toMatchObject({ scope: 'files:read', source: 'challenge' })
+    expect(chooseScopes({ scheme: 'bearer', scope: 'files:read', raw: '' }, prm)).toMatchObject({
+      scope: 'files:read',
+      source: 'challenge',
+    })
     expect(chooseScopes({ scheme: 'bearer', raw: '' }, prm)).toMatchObject({ scope: 'a b', source: 'prm' })
     expect(chooseScopes(undefined, { resource: 'x' })).toEqual(expect.objectContaining({ source: 'none' }))
     expect(chooseScopes(undefined, { resource: 'x' }).scope).toBeUndefined()
   })
 
   it('parseMcpBody reads JSON and SSE bodies', () => {
-    expect(parseMcpBody('application/json', '{"jsonrpc":"2.0","id":1,"result":{}}')).toEqual([{ jsonrpc: '2.0', id: 1, result: {} }])
-    const sse = 'event: message\nid: 1\ndata: {"jsonrpc":"2.0",\ndata: "id":2,"result":{"tools":[]}}\n\n: keep-alive\n\n'
+    expect(parseMcpBody('application/json', '{"jsonrpc":"2.0","id":1,"result":{}}')).toEqual([
+      { jsonrpc: '2.0', id: 1, result: {} },
+    ])
+    const sse =
+      'event: message\nid: 1\ndata: {"jsonrpc":"2.0",\ndata: "id":2,"result":{"tools":[]}}\n\n: keep-alive\n\n'
     expect(parseMcpBody('text/event-stream', sse)).toEqual([{ jsonrpc: '2.0', id: 2, result: { tools: [] } }])
   })
 
@@ -195,8 +212,12 @@ describe('helpers', () => {
   it('crossChecks: audience and scopes', () => {
     const r = 'https://mcp.example.com/mcp'
     expect(crossChecks({ resource: r, accessTokenClaims: { aud: [r, 'x'] } })).toEqual([])
-    expect(ids(crossChecks({ resource: r, accessTokenClaims: { aud: 'pkce-playground' } }))).toEqual(['access-token-audience-mismatch'])
-    expect(ids(crossChecks({ resource: r, challengeScope: 'read write', grantedScope: 'read' }))).toEqual(['granted-scope-narrower'])
+    expect(ids(crossChecks({ resource: r, accessTokenClaims: { aud: 'pkce-playground' } }))).toEqual([
+      'access-token-audience-mismatch',
+    ])
+    expect(ids(crossChecks({ resource: r, challengeScope: 'read write', grantedScope: 'read' }))).toEqual([
+      'granted-scope-narrower',
+    ])
     expect(crossChecks({ resource: r, challengeScope: 'read', grantedScope: undefined })).toEqual([])
     expect(crossChecks({ resource: r, challengeScope: 'read', grantedScope: 'read write' })).toEqual([])
   })
@@ -216,7 +237,10 @@ describe('the compliant MCP server, end to end', () => {
     expect(probe.findings).toEqual([])
     const ex = rec.exchanges[0]
     expect(ex?.request.method).toBe('POST')
-    expect(JSON.parse(ex?.request.body ?? '{}')).toMatchObject({ method: 'initialize', params: { protocolVersion: '2025-11-25' } })
+    expect(JSON.parse(ex?.request.body ?? '{}')).toMatchObject({
+      method: 'initialize',
+      params: { protocolVersion: '2025-11-25' },
+    })
     expect(ex?.request.headers).toContainEqual(['mcp-protocol-version', '2025-11-25'])
   })
 
@@ -228,7 +252,9 @@ describe('the compliant MCP server, end to end', () => {
   })
 
   it('refuses an http URL that is not loopback, or loopback without the option', async () => {
-    expect(ids((await probeMcp('http://example.com/mcp', recorder('mcp-probe'), OPTS)).findings)).toEqual(['mcp-url-invalid'])
+    expect(ids((await probeMcp('http://example.com/mcp', recorder('mcp-probe'), OPTS)).findings)).toEqual([
+      'mcp-url-invalid',
+    ])
     expect(ids((await probeMcp(mcp.url, recorder('mcp-probe'), {})).findings)).toEqual(['mcp-url-invalid'])
   })
 
@@ -254,7 +280,11 @@ describe('the compliant MCP server, end to end', () => {
     expect(scopes).toMatchObject({ scope: 'openid', source: 'challenge' })
 
     const regRec = recorder('registration')
-    const reg = await registerClient(metadata, { redirectUri: REDIRECT_URI, recorder: regRec, allowInsecureLoopback: true })
+    const reg = await registerClient(metadata, {
+      redirectUri: REDIRECT_URI,
+      recorder: regRec,
+      allowInsecureLoopback: true,
+    })
     expect(reg.findings).toEqual([])
     expect(reg.method).toBe('dcr')
     expect(reg.status).toBe(201)
@@ -262,12 +292,23 @@ describe('the compliant MCP server, end to end', () => {
     expect(reg.token_endpoint_auth_method).toBe('none')
     expect(reg.changes).toEqual([])
     const sent = JSON.parse(regRec.exchanges[0]?.request.body ?? '{}')
-    expect(sent).toMatchObject({ token_endpoint_auth_method: 'none', application_type: 'web', redirect_uris: [REDIRECT_URI] })
+    expect(sent).toMatchObject({
+      token_endpoint_auth_method: 'none',
+      application_type: 'web',
+      redirect_uris: [REDIRECT_URI],
+    })
 
     const token = await getToken(metadata, reg.client_id ?? '', prm.resource, scopes.scope)
     const claims = decodeJwt(token.access_token)
     expect(claims.aud).toBe(mcp.url)
-    expect(crossChecks({ accessTokenClaims: claims, resource: prm.resource, challengeScope: scopes.scope, grantedScope: token.scope })).toEqual([])
+    expect(
+      crossChecks({
+        accessTokenClaims: claims,
+        resource: prm.resource,
+        challengeScope: scopes.scope,
+        grantedScope: token.scope,
+      }),
+    ).toEqual([])
 
     const toolsRec = recorder('mcp-tools')
     const session = await mcpSession(mcp.url, token.access_token, toolsRec, OPTS)
@@ -302,14 +343,20 @@ describe('the compliant MCP server, end to end', () => {
     const s2 = await mcpSession(jsonUrl, t2.access_token, jsonRec, OPTS)
     expect(s2.ok).toBe(true)
     expect(s2.tools).toHaveLength(2)
-    expect(jsonRec.exchanges[0]?.response?.headers.find(([k]) => k === 'content-type')?.[1]).toMatch(/^application\/json/)
+    expect(jsonRec.exchanges[0]?.response?.headers.find(([k]) => k === 'content-type')?.[1]).toMatch(
+      /^application\/json/,
+    )
   }, 30_000)
 
   it('a token for another resource is refused: mcp-token-rejected + access-token-audience-mismatch', async () => {
     const rec = recorder('mcp-discovery')
     const { metadata } = await discoverAuthorizationServer(as.url, rec, OPTS)
     const m = metadata as ServerMetadata
-    const reg = await registerClient(m, { redirectUri: REDIRECT_URI, recorder: recorder('registration'), allowInsecureLoopback: true })
+    const reg = await registerClient(m, {
+      redirectUri: REDIRECT_URI,
+      recorder: recorder('registration'),
+      allowInsecureLoopback: true,
+    })
     const other = `${mcp.base}/other`
     const token = await getToken(m, reg.client_id ?? '', other, 'openid')
     const session = await mcpSession(mcp.url, token.access_token, recorder('mcp-tools'), OPTS)
@@ -404,7 +451,8 @@ describe('MCP server variants (faults)', () => {
 function canned(routes: Record<string, () => Response>): FetchLike {
   return async (url) => {
     const r = routes[url]
-    if (!r) return new Response('{"error":"not_found"}', { status: 404, headers: { 'content-type': 'application/json' } })
+    if (!r)
+      return new Response('{"error":"not_found"}', { status: 404, headers: { 'content-type': 'application/json' } })
     return r()
   }
 }
@@ -423,17 +471,35 @@ describe('canned server faults', () => {
 
   it('probe: 200 → mcp-no-auth-required; 403 → unexpected status; 401 without header → www-authenticate-missing', async () => {
     const u = 'https://mcp.example.com/mcp'
-    const ok = await probeMcp(u, recorder('mcp-probe', canned({ [u]: () => json(200, { jsonrpc: '2.0', id: 1, result: {} }) })))
+    const ok = await probeMcp(
+      u,
+      recorder('mcp-probe', canned({ [u]: () => json(200, { jsonrpc: '2.0', id: 1, result: {} }) })),
+    )
     expect(ok.findings.map((f) => [f.id, f.severity])).toEqual([['mcp-no-auth-required', 'info']])
     const forbidden = await probeMcp(u, recorder('mcp-probe', canned({ [u]: () => json(403, {}) })))
     expect(ids(forbidden.findings)).toEqual(['mcp-probe-unexpected-status'])
     const bare = await probeMcp(u, recorder('mcp-probe', canned({ [u]: () => json(401, {}) })))
     expect(ids(bare.findings)).toEqual(['www-authenticate-missing'])
-    const basic = await probeMcp(u, recorder('mcp-probe', canned({ [u]: () => json(401, {}, { 'www-authenticate': 'Basic realm="x"' }) })))
+    const basic = await probeMcp(
+      u,
+      recorder('mcp-probe', canned({ [u]: () => json(401, {}, { 'www-authenticate': 'Basic realm="x"' }) })),
+    )
     expect(ids(basic.findings)).toEqual(['mcp-challenge-not-bearer'])
     const quoted = await probeMcp(
       u,
-      recorder('mcp-probe', canned({ [u]: () => json(401, {}, { 'www-authenticate': 'Bearer realm="a, b", resource_metadata="https://mcp.example.com/prm", scope="x y"' }) })),
+      recorder(
+        'mcp-probe',
+        canned({
+          [u]: () =>
+            json(
+              401,
+              {},
+              {
+                'www-authenticate': 'Bearer realm="a, b", resource_metadata="https://mcp.example.com/prm", scope="x y"',
+              },
+            ),
+        }),
+      ),
     )
     expect(quoted.challenge).toMatchObject({ resource_metadata: 'https://mcp.example.com/prm', scope: 'x y' })
   })
@@ -444,12 +510,18 @@ describe('canned server faults', () => {
     expect(r.metadata).toBeDefined()
     expect(r.canProceed).toBe(false)
     expect(r.findings.map((x) => [x.id, x.severity])).toEqual([['mcp-pkce-not-advertised', 'error']])
-    const plain = canned({ [`${issuer}/.well-known/oauth-authorization-server`]: () => json(200, meta({ code_challenge_methods_supported: ['plain'] })) })
+    const plain = canned({
+      [`${issuer}/.well-known/oauth-authorization-server`]: () =>
+        json(200, meta({ code_challenge_methods_supported: ['plain'] })),
+    })
     expect((await discoverAuthorizationServer(issuer, recorder('mcp-discovery', plain))).canProceed).toBe(false)
   })
 
   it('AS metadata via OIDC fallback with S256 → proceeds', async () => {
-    const f = canned({ [`${issuer}/.well-known/openid-configuration`]: () => json(200, meta({ code_challenge_methods_supported: ['S256'] })) })
+    const f = canned({
+      [`${issuer}/.well-known/openid-configuration`]: () =>
+        json(200, meta({ code_challenge_methods_supported: ['S256'] })),
+    })
     const r = await discoverAuthorizationServer(issuer, recorder('mcp-discovery', f))
     expect(r.canProceed).toBe(true)
     expect(r.outcome.result.attempts.map((a) => a.outcome)).toEqual(['not-found', 'ok'])
@@ -458,18 +530,43 @@ describe('canned server faults', () => {
   it('registration priority: pre-registered → CIMD → DCR → unavailable', async () => {
     const rec = recorder('registration', canned({}))
     const m = meta({ client_id_metadata_document_supported: true }) as ServerMetadata
-    const pre = await registerClient(m, { preRegisteredClientId: 'abc', cimdUrl: 'https://pg.example/client-metadata.json', redirectUri: REDIRECT_URI, recorder: rec })
+    const pre = await registerClient(m, {
+      preRegisteredClientId: 'abc',
+      cimdUrl: 'https://pg.example/client-metadata.json',
+      redirectUri: REDIRECT_URI,
+      recorder: rec,
+    })
     expect([pre.method, pre.client_id]).toEqual(['pre-registered', 'abc'])
-    const cimd = await registerClient(m, { cimdUrl: 'https://pg.example/client-metadata.json', redirectUri: REDIRECT_URI, recorder: rec })
+    const cimd = await registerClient(m, {
+      cimdUrl: 'https://pg.example/client-metadata.json',
+      redirectUri: REDIRECT_URI,
+      recorder: rec,
+    })
     expect([cimd.method, cimd.client_id]).toEqual(['cimd', 'https://pg.example/client-metadata.json'])
     expect(rec.exchanges).toHaveLength(0)
-    const none = await registerClient(meta({ registration_endpoint: undefined }) as ServerMetadata, { redirectUri: REDIRECT_URI, recorder: rec })
+    const none = await registerClient(meta({ registration_endpoint: undefined }) as ServerMetadata, {
+      redirectUri: REDIRECT_URI,
+      recorder: rec,
+    })
     expect(none.method).toBe('none')
     expect(none.findings.map((f) => [f.id, f.severity])).toEqual([['registration-unavailable', 'error']])
   })
 
   it('CIMD supported but no https document → cimd-not-configured, then DCR', async () => {
-    const f = canned({ [`${issuer}/register`]: () => json(201, { client_id: 'dyn', ...{ redirect_uris: [REDIRECT_URI], token_endpoint_auth_method: 'none', grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], application_type: 'web', client_name: 'PKCE Playground' } }) })
+    const f = canned({
+      [`${issuer}/register`]: () =>
+        json(201, {
+          client_id: 'dyn',
+          ...{
+            redirect_uris: [REDIRECT_URI],
+            token_endpoint_auth_method: 'none',
+            grant_types: ['authorization_code', 'refresh_token'],
+            response_types: ['code'],
+            application_type: 'web',
+            client_name: 'PKCE Playground',
+          },
+        }),
+    })
     const r = await registerClient(meta({ client_id_metadata_document_supported: true }) as ServerMetadata, {
       cimdUrl: 'http://localhost:4173/client-metadata.json',
       redirectUri: REDIRECT_URI,
@@ -485,14 +582,29 @@ describe('canned server faults', () => {
     const m = meta() as ServerMetadata
     const ok200 = await registerClient(m, {
       redirectUri: REDIRECT_URI,
-      recorder: recorder('registration', canned({ [reg]: () => json(200, { client_id: 'c200', token_endpoint_auth_method: 'none' }) })),
+      recorder: recorder(
+        'registration',
+        canned({ [reg]: () => json(200, { client_id: 'c200', token_endpoint_auth_method: 'none' }) }),
+      ),
     })
     expect(ok200.client_id).toBe('c200')
     expect(ok200.findings.map((f) => [f.id, f.severity])).toEqual([['registration-status-not-201', 'warning']])
 
     const changed = await registerClient(m, {
       redirectUri: REDIRECT_URI,
-      recorder: recorder('registration', canned({ [reg]: () => json(201, { client_id: 'cb', client_secret: 's', client_secret_expires_at: 0, token_endpoint_auth_method: 'client_secret_basic', redirect_uris: [REDIRECT_URI] }) })),
+      recorder: recorder(
+        'registration',
+        canned({
+          [reg]: () =>
+            json(201, {
+              client_id: 'cb',
+              client_secret: 's',
+              client_secret_expires_at: 0,
+              token_endpoint_auth_method: 'client_secret_basic',
+              redirect_uris: [REDIRECT_URI],
+            }),
+        }),
+      ),
     })
     expect(changed.client_secret_issued).toBe(true)
     expect(changed.token_endpoint_auth_method).toBe('client_secret_basic')
@@ -502,13 +614,27 @@ describe('canned server faults', () => {
 
     const renamed = await registerClient(m, {
       redirectUri: REDIRECT_URI,
-      recorder: recorder('registration', canned({ [reg]: () => json(201, { client_id: 'cn', token_endpoint_auth_method: 'none', redirect_uris: [REDIRECT_URI], client_name: 'Something else' }) })),
+      recorder: recorder(
+        'registration',
+        canned({
+          [reg]: () =>
+            json(201, {
+              client_id: 'cn',
+              token_endpoint_auth_method: 'none',
+              redirect_uris: [REDIRECT_URI],
+              client_name: 'Something else',
+            }),
+        }),
+      ),
     })
     expect(renamed.findings.map((x) => [x.id, x.severity])).toEqual([['registration-changed-metadata', 'warning']])
 
     const rejected = await registerClient(m, {
       redirectUri: REDIRECT_URI,
-      recorder: recorder('registration', canned({ [reg]: () => json(400, { error: 'invalid_redirect_uri', error_description: 'not allowed' }) })),
+      recorder: recorder(
+        'registration',
+        canned({ [reg]: () => json(400, { error: 'invalid_redirect_uri', error_description: 'not allowed' }) }),
+      ),
     })
     expect(rejected.client_id).toBeUndefined()
     expect(ids(rejected.findings)).toEqual(['registration-rejected'])
@@ -528,10 +654,18 @@ describe('canned server faults', () => {
       call++
       const r =
         call === 1
-          ? json(200, { jsonrpc: '2.0', id: 1, result: { protocolVersion: '2025-06-18', serverInfo: { name: 's', version: '1' }, capabilities: {} } })
+          ? json(200, {
+              jsonrpc: '2.0',
+              id: 1,
+              result: { protocolVersion: '2025-06-18', serverInfo: { name: 's', version: '1' }, capabilities: {} },
+            })
           : call === 2
             ? new Response(null, { status: 202 })
-            : json(400, { jsonrpc: '2.0', id: null, error: { code: -32000, message: 'Bad Request: No valid session ID provided' } })
+            : json(400, {
+                jsonrpc: '2.0',
+                id: null,
+                error: { code: -32000, message: 'Bad Request: No valid session ID provided' },
+              })
       Object.defineProperty(r, 'type', { value: 'cors' })
       return r
     }

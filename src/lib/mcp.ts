@@ -43,17 +43,37 @@ const FINDING_TABLE: ReadonlyArray<readonly [string, Severity | 'warning/error',
   ['mcp-no-auth-required', 'info', 'The MCP server answered initialize without a token.'],
   ['mcp-probe-unexpected-status', 'error', 'The unauthenticated initialize got neither 401 nor 200.'],
   ['www-authenticate-missing', 'error', 'The 401 carries no WWW-Authenticate header.'],
-  ['mcp-www-authenticate-not-exposed', 'error', 'The browser hides the MCP server’s WWW-Authenticate: not in Access-Control-Expose-Headers (X10).'],
+  [
+    'mcp-www-authenticate-not-exposed',
+    'error',
+    'The browser hides the MCP server’s WWW-Authenticate: not in Access-Control-Expose-Headers (X10).',
+  ],
   ['www-authenticate-unparseable', 'error', 'The WWW-Authenticate header is not a valid RFC 9110 challenge list.'],
   ['mcp-challenge-not-bearer', 'error', 'The 401 challenge has no Bearer scheme.'],
-  ['mcp-challenge-no-resource-metadata', 'warning', 'The Bearer challenge has no resource_metadata (RFC 9728 §5.1); clients must guess the well-known URL.'],
+  [
+    'mcp-challenge-no-resource-metadata',
+    'warning',
+    'The Bearer challenge has no resource_metadata (RFC 9728 §5.1); clients must guess the well-known URL.',
+  ],
   ['prm-missing', 'error', 'No protected resource metadata at any location (D16).'],
   ['prm-challenge-url-failed', 'warning', 'The resource_metadata URL from the challenge did not give usable metadata.'],
-  ['prm-resource-mismatch', 'warning/error', 'PRM "resource" is not the MCP URL (error) or equal only after URL normalisation (warning) (D17).'],
+  [
+    'prm-resource-mismatch',
+    'warning/error',
+    'PRM "resource" is not the MCP URL (error) or equal only after URL normalisation (warning) (D17).',
+  ],
   ['prm-no-authorization-servers', 'error', 'PRM lists no authorization server (D18).'],
   ['prm-several-authorization-servers', 'info', 'PRM lists several authorization servers; the first is used.'],
-  ['mcp-pkce-not-advertised', 'error', 'AS metadata lacks code_challenge_methods_supported with S256: MCP clients MUST refuse to proceed.'],
-  ['mcp-issuer-not-identical', 'warning', 'Metadata issuer equals the PRM entry only after URL normalisation (MCP 2026-07-28 wants identical).'],
+  [
+    'mcp-pkce-not-advertised',
+    'error',
+    'AS metadata lacks code_challenge_methods_supported with S256: MCP clients MUST refuse to proceed.',
+  ],
+  [
+    'mcp-issuer-not-identical',
+    'warning',
+    'Metadata issuer equals the PRM entry only after URL normalisation (MCP 2026-07-28 wants identical).',
+  ],
   ['registration-pre-registered', 'info', 'A pre-registered client id is used (first in the MCP priority order).'],
   ['registration-cimd', 'info', 'The playground identifies itself with its Client ID Metadata Document URL.'],
   ['cimd-not-configured', 'info', 'The AS supports CIMD but this build publishes no HTTPS client metadata document.'],
@@ -84,7 +104,15 @@ function finding(
   step: McpStepId | string,
   parts: { title: string; detail: string; fix: string; spec: string; data?: Data },
 ): Finding {
-  const out: Finding = { id, severity, step, title: parts.title, detail: parts.detail, fix: parts.fix, spec: parts.spec }
+  const out: Finding = {
+    id,
+    severity,
+    step,
+    title: parts.title,
+    detail: parts.detail,
+    fix: parts.fix,
+    spec: parts.spec,
+  }
   if (parts.data) {
     const clean: Data = {}
     for (const [k, v] of Object.entries(parts.data)) if (v !== undefined) clean[k] = v
@@ -505,7 +533,15 @@ export async function discoverProtectedResource(
     const ex = recorder.exchanges[before]
     const exchangeId = ex?.id ?? ''
     if (response.status === 404 || response.status === 410) {
-      attempts.push({ url: c.url, kind: c.kind, label: c.label, status: response.status, outcome: 'not-found', note: 'Not found here.', exchangeId })
+      attempts.push({
+        url: c.url,
+        kind: c.kind,
+        label: c.label,
+        status: response.status,
+        outcome: 'not-found',
+        note: 'Not found here.',
+        exchangeId,
+      })
       continue
     }
     try {
@@ -531,7 +567,15 @@ export async function discoverProtectedResource(
     const doc = parseJson(ex?.response?.body ?? '')
     const document = isObject(doc) ? doc : {}
     const prm = pickPrm(document)
-    attempts.push({ url: c.url, kind: c.kind, label: c.label, status: response.status, outcome: 'ok', note: 'Accepted.', exchangeId })
+    attempts.push({
+      url: c.url,
+      kind: c.kind,
+      label: c.label,
+      status: response.status,
+      outcome: 'ok',
+      note: 'Accepted.',
+      exchangeId,
+    })
     if (attempts.some((a) => a.kind === 'challenge' && a.outcome !== 'ok')) {
       findings.push(challengeUrlFailed(attempts[0]!))
     }
@@ -670,7 +714,9 @@ export async function discoverAuthorizationServer(
   if (!methods || !methods.includes('S256')) {
     findings.push(
       finding('mcp-pkce-not-advertised', 'error', step, {
-        title: methods ? 'The authorization server does not advertise S256' : 'The authorization server does not advertise PKCE',
+        title: methods
+          ? 'The authorization server does not advertise S256'
+          : 'The authorization server does not advertise PKCE',
         detail: methods
           ? `code_challenge_methods_supported is [${methods.join(', ')}]. MCP clients MUST use S256, so they cannot go on.`
           : 'The metadata has no code_challenge_methods_supported. MCP clients MUST verify PKCE support before proceeding and MUST refuse to proceed when it is absent (this applies to OpenID Connect Discovery documents too). The playground stops here, as ChatGPT and Claude do.',
@@ -695,9 +741,16 @@ export interface ScopeChoice {
 }
 
 /** MCP 2025-11-25 Scope Selection Strategy: the challenge's scope, else PRM scopes_supported, else omit. */
-export function chooseScopes(challenge: McpChallenge | undefined, prm: ProtectedResourceMetadata | undefined): ScopeChoice {
+export function chooseScopes(
+  challenge: McpChallenge | undefined,
+  prm: ProtectedResourceMetadata | undefined,
+): ScopeChoice {
   if (challenge?.scope !== undefined && challenge.scope.trim() !== '') {
-    return { scope: challenge.scope.trim(), source: 'challenge', note: 'The scope from the WWW-Authenticate challenge (authoritative).' }
+    return {
+      scope: challenge.scope.trim(),
+      source: 'challenge',
+      note: 'The scope from the WWW-Authenticate challenge (authoritative).',
+    }
   }
   if (prm?.scopes_supported?.length) {
     return {
@@ -770,14 +823,18 @@ function show(v: unknown): string {
 }
 
 /** Differences between what was registered and what the AS says it registered (RFC 7591 §3.2.1). */
-export function diffRegistration(requested: Record<string, unknown>, returned: Record<string, unknown>): RegistrationChange[] {
+export function diffRegistration(
+  requested: Record<string, unknown>,
+  returned: Record<string, unknown>,
+): RegistrationChange[] {
   const changes: RegistrationChange[] = []
   for (const [field, want] of Object.entries(requested)) {
     const got = returned[field]
     if (got === undefined) {
       // RFC 7591 §3.2.1: the response contains all registered metadata; an omitted member is
       // only a change where it has a default that differs (token_endpoint_auth_method).
-      if (field === 'token_endpoint_auth_method') changes.push({ field, requested: show(want), returned: '(absent: RFC 7591 default client_secret_basic)' })
+      if (field === 'token_endpoint_auth_method')
+        changes.push({ field, requested: show(want), returned: '(absent: RFC 7591 default client_secret_basic)' })
       continue
     }
     const same = Array.isArray(want)
@@ -813,7 +870,7 @@ export async function registerClient(metadata: ServerMetadata, opts: Registratio
     if (isHttpsWithPath(opts.cimdUrl)) {
       findings.push(
         finding('registration-cimd', 'info', step, {
-          title: 'Using the playground\'s Client ID Metadata Document',
+          title: "Using the playground's Client ID Metadata Document",
           detail: `The authorization server advertises client_id_metadata_document_supported, so the client_id is the URL of the playground's metadata document, ${opts.cimdUrl}. The server fetches it during the authorization request; no registration request is sent from here.`,
           fix: 'Nothing to fix. If the authorization request fails with invalid_client, check that the server can reach that URL and accepts its redirect_uris.',
           spec: 'MCP 2025-11-25 Client ID Metadata Documents; draft-ietf-oauth-client-id-metadata-document',
@@ -880,7 +937,10 @@ export async function registerClient(metadata: ServerMetadata, opts: Registratio
       accepted = returned
     } else {
       const f = explainError(err, { step, operation: 'registration', url: metadata.registration_endpoint })
-      if (f.id === 'registration-rejected' && (f.data?.['error'] === 'invalid_redirect_uri' || /redirect/i.test(f.detail))) {
+      if (
+        f.id === 'registration-rejected' &&
+        (f.data?.['error'] === 'invalid_redirect_uri' || /redirect/i.test(f.detail))
+      ) {
         f.detail += ` The redirect URI sent was ${opts.redirectUri}. Connectors register their own callbacks the same way (e.g. https://chatgpt.com/connector_platform_oauth_redirect, https://chatgpt.com/connector/oauth/<id>, https://claude.ai/api/mcp/auth_callback), so an allowlist that rejects this one may reject theirs too.`
       }
       if (status >= 200 && status < 300 && returned && typeof returned['client_id'] !== 'string') {
@@ -910,11 +970,14 @@ export async function registerClient(metadata: ServerMetadata, opts: Registratio
   const source = returned ?? accepted ?? {}
   if (typeof source['client_secret'] === 'string' && source['client_secret']) result.client_secret_issued = true
   result.token_endpoint_auth_method =
-    typeof source['token_endpoint_auth_method'] === 'string' ? source['token_endpoint_auth_method'] : 'client_secret_basic'
+    typeof source['token_endpoint_auth_method'] === 'string'
+      ? source['token_endpoint_auth_method']
+      : 'client_secret_basic'
   result.changes = diffRegistration(requested, source)
   if (result.changes.length || result.client_secret_issued) {
     const authChanged = result.changes.some((c) => c.field === 'token_endpoint_auth_method')
-    const redirectLost = result.changes.some((c) => c.field === 'redirect_uris') &&
+    const redirectLost =
+      result.changes.some((c) => c.field === 'redirect_uris') &&
       !(Array.isArray(source['redirect_uris']) && source['redirect_uris'].includes(opts.redirectUri))
     const serious = authChanged || redirectLost
     const lines = result.changes.map((c) => `${c.field}: asked ${c.requested}, got ${c.returned}`)
@@ -1021,7 +1084,13 @@ async function rpc(
   return { status: response.status, sessionId: sid, response, ...(message ? { message } : {}) }
 }
 
-function rpcFailure(id: 'mcp-initialize-failed' | 'mcp-tools-list-failed', what: string, out: RpcOutcome, url: string, recorder: Recorder): Finding {
+function rpcFailure(
+  id: 'mcp-initialize-failed' | 'mcp-tools-list-failed',
+  what: string,
+  out: RpcOutcome,
+  url: string,
+  recorder: Recorder,
+): Finding {
   if (out.error && !(out.error instanceof oauth.WWWAuthenticateChallengeError)) {
     if (out.status === 0) return unreachable('mcp-tools', url, recorder, recorder.exchanges.length - 1, out.error)
     return explainError(out.error, { step: 'mcp-tools', operation: 'resource', url })
@@ -1077,12 +1146,24 @@ export async function mcpSession(
   let version = opts.protocolVersion ?? MCP_PROTOCOL_VERSION
 
   recorder.label = 'MCP: initialize with the access token'
-  const init = await rpc(mcpUrl, accessToken, recorder, opts, version, undefined, 1, 'initialize', initializeParams(version))
+  const init = await rpc(
+    mcpUrl,
+    accessToken,
+    recorder,
+    opts,
+    version,
+    undefined,
+    1,
+    'initialize',
+    initializeParams(version),
+  )
   if (init.error instanceof oauth.WWWAuthenticateChallengeError) {
     findings.push(tokenRejected(init.error, mcpUrl))
     return result
   }
-  const initResult = isObject(init.message?.['result']) ? (init.message['result'] as Record<string, unknown>) : undefined
+  const initResult = isObject(init.message?.['result'])
+    ? (init.message['result'] as Record<string, unknown>)
+    : undefined
   if (!initResult || (init.status !== 200 && init.status !== 202)) {
     findings.push(rpcFailure('mcp-initialize-failed', 'MCP initialize', init, mcpUrl, recorder))
     return result
@@ -1121,11 +1202,14 @@ export async function mcpSession(
     findings.push(tokenRejected(list.error, mcpUrl))
     return result
   }
-  const listResult = isObject(list.message?.['result']) ? (list.message['result'] as Record<string, unknown>) : undefined
+  const listResult = isObject(list.message?.['result'])
+    ? (list.message['result'] as Record<string, unknown>)
+    : undefined
   if (!listResult || !Array.isArray(listResult['tools'])) {
     const f = rpcFailure('mcp-tools-list-failed', 'MCP tools/list', list, mcpUrl, recorder)
     if (!sessionId && list.status === 400) {
-      f.detail += ' No Mcp-Session-Id was readable after initialize; if the server uses sessions, it must expose that header to browsers.'
+      f.detail +=
+        ' No Mcp-Session-Id was readable after initialize; if the server uses sessions, it must expose that header to browsers.'
     }
     findings.push(f)
     return result
@@ -1180,7 +1264,11 @@ export function crossChecks(input: CrossCheckInput): Finding[] {
   const claims = input.accessTokenClaims
   if (claims && 'aud' in claims) {
     const aud = claims['aud']
-    const auds = Array.isArray(aud) ? aud.filter((a): a is string => typeof a === 'string') : typeof aud === 'string' ? [aud] : []
+    const auds = Array.isArray(aud)
+      ? aud.filter((a): a is string => typeof a === 'string')
+      : typeof aud === 'string'
+        ? [aud]
+        : []
     if (!auds.includes(input.resource)) {
       findings.push(
         finding('access-token-audience-mismatch', 'error', step, {

@@ -20,11 +20,13 @@ export const PARAM_MEANINGS: Record<string, { meaning: string; spec: string }> =
     spec: 'RFC 6749 §4.1.1, §10.12',
   },
   nonce: {
-    meaning: 'A random value the server copies into the ID token: binds the ID token to this request (replay protection).',
+    meaning:
+      'A random value the server copies into the ID token: binds the ID token to this request (replay protection).',
     spec: 'OpenID Connect Core 1.0 §3.1.2.1',
   },
   code_challenge: {
-    meaning: 'The PKCE challenge derived from the secret code_verifier; the verifier is revealed only at the token endpoint.',
+    meaning:
+      'The PKCE challenge derived from the secret code_verifier; the verifier is revealed only at the token endpoint.',
     spec: 'RFC 7636 §4.2, §4.3',
   },
   code_challenge_method: {
@@ -35,12 +37,24 @@ export const PARAM_MEANINGS: Record<string, { meaning: string; spec: string }> =
     meaning: 'The resource (API) the token is for: its URI becomes the access token audience.',
     spec: 'RFC 8707 §2.1',
   },
-  prompt: { meaning: 'Whether to force login or consent (login, consent, none, select_account).', spec: 'OpenID Connect Core 1.0 §3.1.2.1' },
+  prompt: {
+    meaning: 'Whether to force login or consent (login, consent, none, select_account).',
+    spec: 'OpenID Connect Core 1.0 §3.1.2.1',
+  },
   login_hint: { meaning: 'A hint about who is logging in.', spec: 'OpenID Connect Core 1.0 §3.1.2.1' },
-  max_age: { meaning: 'Maximum age of the login in seconds; the ID token must then carry auth_time.', spec: 'OpenID Connect Core 1.0 §3.1.2.1' },
-  audience: { meaning: 'A vendor-specific (Auth0 and others) way to name the API; the standard one is resource.', spec: 'not standard' },
+  max_age: {
+    meaning: 'Maximum age of the login in seconds; the ID token must then carry auth_time.',
+    spec: 'OpenID Connect Core 1.0 §3.1.2.1',
+  },
+  audience: {
+    meaning: 'A vendor-specific (Auth0 and others) way to name the API; the standard one is resource.',
+    spec: 'not standard',
+  },
   access_type: { meaning: 'Google-specific: "offline" asks for a refresh token.', spec: 'not standard' },
-  response_mode: { meaning: 'How the response is returned (query, fragment, form_post).', spec: 'OAuth 2.0 Multiple Response Type Encoding Practices' },
+  response_mode: {
+    meaning: 'How the response is returned (query, fragment, form_post).',
+    spec: 'OAuth 2.0 Multiple Response Type Encoding Practices',
+  },
 }
 
 /** The meaning of a parameter, or a neutral note for unknown ones. */

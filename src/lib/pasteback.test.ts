@@ -26,7 +26,14 @@ describe('parsePastedResponse', () => {
     ].join('\n')
     const r = ok(text)
     expect(r.format).toBe('http')
-    expect(r.response).toMatchObject({ status: 200, statusText: 'OK', type: 'pasted', url: 'https://as.example.com/token', body: BODY, bodyTruncated: false })
+    expect(r.response).toMatchObject({
+      status: 200,
+      statusText: 'OK',
+      type: 'pasted',
+      url: 'https://as.example.com/token',
+      body: BODY,
+      bodyTruncated: false,
+    })
     expect(r.response.headers).toEqual([
       ['content-type', 'application/json;charset=UTF-8'],
       ['cache-control', 'no-store'],
@@ -35,7 +42,9 @@ describe('parsePastedResponse', () => {
   })
 
   it('skips a proxy CONNECT block', () => {
-    const r = ok('HTTP/1.1 200 Connection established\r\n\r\nHTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm="x"\r\n\r\n{"error":"invalid_client"}')
+    const r = ok(
+      'HTTP/1.1 200 Connection established\r\n\r\nHTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm="x"\r\n\r\n{"error":"invalid_client"}',
+    )
     expect(r.response.status).toBe(401)
     expect(r.response.headers).toEqual([['www-authenticate', 'Basic realm="x"']])
     expect(r.response.body).toBe('{"error":"invalid_client"}')
@@ -50,7 +59,9 @@ describe('parsePastedResponse', () => {
   })
 
   it('handles CRLF line endings throughout', () => {
-    const r = ok(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nCache-Control: no-store\r\n\r\n{"error":"invalid_grant",\r\n"error_description":"bad"}\r\n`)
+    const r = ok(
+      `HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nCache-Control: no-store\r\n\r\n{"error":"invalid_grant",\r\n"error_description":"bad"}\r\n`,
+    )
     expect(r.response.status).toBe(400)
     expect(r.response.statusText).toBe('Bad Request')
     expect(r.response.headers).toHaveLength(2)
@@ -59,7 +70,9 @@ describe('parsePastedResponse', () => {
   })
 
   it('ignores a shell prompt before the status line', () => {
-    const r = ok(`$ curl -i -X POST https://as.example.com/token\nHTTP/1.1 200 OK\ncontent-type: application/json\n\n${BODY}`)
+    const r = ok(
+      `$ curl -i -X POST https://as.example.com/token\nHTTP/1.1 200 OK\ncontent-type: application/json\n\n${BODY}`,
+    )
     expect(r.format).toBe('http')
     expect(r.response.status).toBe(200)
     expect(r.notes.join(' ')).toContain('ignored')
@@ -132,7 +145,15 @@ describe('parsePastedResponse', () => {
   })
 
   it('never throws on odd input', () => {
-    for (const t of ['HTTP/1.1', 'HTTP/1.1 200', 'HTTP/1.1 200 OK', 'HTTP/9 999 ?\n\n\n', '\u0000\u0001', '[1,2', '%']) {
+    for (const t of [
+      'HTTP/1.1',
+      'HTTP/1.1 200',
+      'HTTP/1.1 200 OK',
+      'HTTP/9 999 ?\n\n\n',
+      '\u0000\u0001',
+      '[1,2',
+      '%',
+    ]) {
       expect(() => parsePastedResponse(t)).not.toThrow()
     }
     expect(ok('HTTP/1.1 204 No Content').response).toMatchObject({ status: 204, body: '' })

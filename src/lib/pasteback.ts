@@ -107,7 +107,13 @@ function capBody(body: string): { body: string; bodyTruncated: boolean } {
   return { body, bodyTruncated: false }
 }
 
-function response(status: number, statusText: string, headers: HeaderList, body: string, url: string): RecordedResponse {
+function response(
+  status: number,
+  statusText: string,
+  headers: HeaderList,
+  body: string,
+  url: string,
+): RecordedResponse {
   return { status, statusText, type: 'pasted', url, headers, ...capBody(body) }
 }
 
@@ -130,7 +136,12 @@ export function parsePastedResponse(text: string, opts: { url?: string } = {}): 
     const url = opts.url ?? ''
     const normalized = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n')
     const trimmed = normalized.trim()
-    if (!trimmed) return { ok: false, error: 'Nothing was pasted. Paste the output of the curl command (status line, headers and body) or just the JSON body.' }
+    if (!trimmed)
+      return {
+        ok: false,
+        error:
+          'Nothing was pasted. Paste the output of the curl command (status line, headers and body) or just the JSON body.',
+      }
 
     const notes: string[] = []
     const looksJson = trimmed.startsWith('{') || trimmed.startsWith('[')
@@ -168,7 +179,8 @@ export function parsePastedResponse(text: string, opts: { url?: string } = {}): 
       }
       if (json.ok) {
         const v = json.value
-        const isError = !!v && typeof v === 'object' && !Array.isArray(v) && typeof (v as Record<string, unknown>).error === 'string'
+        const isError =
+          !!v && typeof v === 'object' && !Array.isArray(v) && typeof (v as Record<string, unknown>).error === 'string'
         const status = isError ? 400 : 200
         notes.push(
           `Only a JSON body was pasted: the status is assumed to be ${status}${isError ? ' (the body is an OAuth error)' : ''} and no headers are known, so Content-Type, Cache-Control and CORS headers cannot be checked. Run curl with -i to include them.`,
@@ -177,11 +189,16 @@ export function parsePastedResponse(text: string, opts: { url?: string } = {}): 
       }
       notes.push(`This looks like JSON but does not parse (${json.error}); it is kept as an unparsed body.`)
     } else {
-      notes.push('This is neither an HTTP response (status line first) nor JSON: it is kept as an unparsed body with an unknown status. Run the curl command with -i and paste its whole output.')
+      notes.push(
+        'This is neither an HTTP response (status line first) nor JSON: it is kept as an unparsed body with an unknown status. Run the curl command with -i and paste its whole output.',
+      )
     }
     return { ok: true, format: 'body', response: response(0, '', [], trimmed, url), notes }
   } catch (err) {
-    return { ok: false, error: `The pasted text could not be read: ${err instanceof Error ? err.message : String(err)}` }
+    return {
+      ok: false,
+      error: `The pasted text could not be read: ${err instanceof Error ? err.message : String(err)}`,
+    }
   }
 }
 

@@ -21,7 +21,12 @@ function snapshot(): FlowSnapshot {
     config: { ...defaultConfig('https://playground.example/'), issuer: 'https://as.example.com', client_id: 'c' },
     metadata: { issuer: 'https://as.example.com', token_endpoint: 'https://as.example.com/token' },
     pkce: { method: 'S256', code_verifier: 'v'.repeat(43), code_challenge: 'c'.repeat(43) },
-    authorization: { url: 'https://as.example.com/authorize?state=s', state: 's', nonce: 'n', params: [['state', 's']] },
+    authorization: {
+      url: 'https://as.example.com/authorize?state=s',
+      state: 's',
+      nonce: 'n',
+      params: [['state', 's']],
+    },
     code: 'the-code',
     codeUsed: false,
     exchanges: [],
@@ -100,7 +105,14 @@ describe('storableSnapshot (secrets removed after use)', () => {
       status: {},
       code: 'the-code',
       pkce: { method: 'S256' as const, code_verifier: 'v'.repeat(43), code_challenge: 'c' },
-      callback: { params: [['code', 'the-code'], ['state', 's']] as Array<[string, string]>, receivedAt: 1, outcome: 'code' as const },
+      callback: {
+        params: [
+          ['code', 'the-code'],
+          ['state', 's'],
+        ] as Array<[string, string]>,
+        receivedAt: 1,
+        outcome: 'code' as const,
+      },
     }
     expect(JSON.stringify(storableSnapshot(base))).toContain('the-code')
     const used = JSON.stringify(storableSnapshot({ ...base, codeUsed: true }))

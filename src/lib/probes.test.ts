@@ -10,7 +10,14 @@ import { createHash, randomBytes } from 'node:crypto'
 import { authorizeOverHttp } from '../../tests/unit/http-login'
 import * as oauth from 'oauth4webapi'
 import { startAuthorizationServer } from '../../tests/servers/authorization-server.mjs'
-import { PROBES, judgePlainCallback, judgeProbeCallback, mismatchedRedirectUri, runProbeExchange, type ProbeId } from './probes'
+import {
+  PROBES,
+  judgePlainCallback,
+  judgeProbeCallback,
+  mismatchedRedirectUri,
+  runProbeExchange,
+  type ProbeId,
+} from './probes'
 import { asAuthorizationServer } from './callback'
 import { defaultConfig } from './config'
 import { Recorder, type FetchLike } from './http'
@@ -73,9 +80,7 @@ async function authorizeForProbe(
     scope: config.scope,
     state,
     nonce,
-    ...(overrides.omitChallenge
-      ? {}
-      : { code_challenge: challenge, code_challenge_method: plain ? 'plain' : 'S256' }),
+    ...(overrides.omitChallenge ? {} : { code_challenge: challenge, code_challenge_method: plain ? 'plain' : 'S256' }),
   }
   const cb = await authorize(metadata.authorization_endpoint ?? '', params)
   const snapshot: FlowSnapshot = {
@@ -92,7 +97,12 @@ async function authorizeForProbe(
   }
   let validated: URLSearchParams | undefined
   try {
-    validated = oauth.validateAuthResponse(asAuthorizationServer(metadata), { client_id: config.client_id }, cb.searchParams, state)
+    validated = oauth.validateAuthResponse(
+      asAuthorizationServer(metadata),
+      { client_id: config.client_id },
+      cb.searchParams,
+      state,
+    )
   } catch {
     validated = undefined
   }
@@ -140,19 +150,32 @@ afterAll(async () => {
 
 describe('PROBES', () => {
   it('lists every probe once, each with a spec and one code', () => {
-    const list: ProbeId[] = ['wrong-verifier', 'missing-verifier', 'verifier-without-challenge', 'code-replay', 'redirect-uri-mismatch', 'plain-refused']
+    const list: ProbeId[] = [
+      'wrong-verifier',
+      'missing-verifier',
+      'verifier-without-challenge',
+      'code-replay',
+      'redirect-uri-mismatch',
+      'plain-refused',
+    ]
     expect(PROBES.map((p) => p.id).sort()).toEqual([...list].sort())
     for (const p of PROBES) {
       expect(p.needsCodes).toBe(1)
       expect(p.spec).toMatch(/RFC/)
     }
-    expect(PROBES.find((p) => p.id === 'plain-refused')?.authorizationOverrides).toEqual({ code_challenge_method: 'plain' })
-    expect(PROBES.find((p) => p.id === 'verifier-without-challenge')?.authorizationOverrides).toEqual({ omitChallenge: true })
+    expect(PROBES.find((p) => p.id === 'plain-refused')?.authorizationOverrides).toEqual({
+      code_challenge_method: 'plain',
+    })
+    expect(PROBES.find((p) => p.id === 'verifier-without-challenge')?.authorizationOverrides).toEqual({
+      omitChallenge: true,
+    })
   })
 
   it('mismatchedRedirectUri is never identical', () => {
     expect(mismatchedRedirectUri('http://localhost:4173/')).toBe('http://localhost:4173/?probe=redirect-uri-mismatch')
-    expect(mismatchedRedirectUri('https://a.example/cb?x=1')).toBe('https://a.example/cb?x=1&probe=redirect-uri-mismatch')
+    expect(mismatchedRedirectUri('https://a.example/cb?x=1')).toBe(
+      'https://a.example/cb?x=1&probe=redirect-uri-mismatch',
+    )
   })
 })
 
@@ -199,7 +222,9 @@ describe('probes against the compliant demo server (public client)', () => {
 
   it('redirect-uri-mismatch → redirect-uri-checked', async () => {
     const { outcome, rec } = await runProbe(AS, 'redirect-uri-mismatch')
-    expect(new URLSearchParams(rec.exchanges[0]?.request.body).get('redirect_uri')).toBe(`${REDIRECT_URI}?probe=redirect-uri-mismatch`)
+    expect(new URLSearchParams(rec.exchanges[0]?.request.body).get('redirect_uri')).toBe(
+      `${REDIRECT_URI}?probe=redirect-uri-mismatch`,
+    )
     const f = only(outcome?.findings ?? [], 'redirect-uri-checked')
     expect(f.data?.error).toBe('invalid_grant')
     checkShape(f, 'redirect-uri-mismatch')
@@ -249,7 +274,9 @@ describe('probes against the fault issuer pkce-not-enforced', () => {
 
   it('the other probes still pass there (the fault breaks one thing)', async () => {
     expect(ids((await runProbe(FAULT(), 'code-replay')).outcome?.findings ?? [])).toContain('code-replay-rejected')
-    expect(ids((await runProbe(FAULT(), 'redirect-uri-mismatch')).outcome?.findings ?? [])).toEqual(['redirect-uri-checked'])
+    expect(ids((await runProbe(FAULT(), 'redirect-uri-mismatch')).outcome?.findings ?? [])).toEqual([
+      'redirect-uri-checked',
+    ])
   })
 })
 
@@ -277,7 +304,12 @@ function fakeSnapshot(): { snapshot: FlowSnapshot; validated: URLSearchParams } 
     findings: [],
     status: {},
   }
-  const validated = oauth.validateAuthResponse(asAuthorizationServer(META), { client_id: 'c' }, new URLSearchParams({ code: 'abc', state: 's' }), 's')
+  const validated = oauth.validateAuthResponse(
+    asAuthorizationServer(META),
+    { client_id: 'c' },
+    new URLSearchParams({ code: 'abc', state: 's' }),
+    's',
+  )
   return { snapshot, validated }
 }
 
@@ -292,7 +324,13 @@ const oauthError = (error: string, status = 400) =>
 describe('probes against fake servers', () => {
   it('code-replay-accepted when the same code is redeemed twice', async () => {
     const { snapshot, validated } = fakeSnapshot()
-    const r = await runProbeExchange('code-replay', snapshot, validated, '', recorder(async () => tokens()))
+    const r = await runProbeExchange(
+      'code-replay',
+      snapshot,
+      validated,
+      '',
+      recorder(async () => tokens()),
+    )
     expect(r.accepted).toBe(true)
     const f = only(r.findings, 'code-replay-accepted')
     expect(f.severity).toBe('error')
@@ -308,7 +346,8 @@ describe('probes against fake servers', () => {
       validated,
       '',
       recorder(async (url) => {
-        if (url.endsWith('/introspect')) return new Response(JSON.stringify({ active: true }), { headers: { 'content-type': 'application/json' } })
+        if (url.endsWith('/introspect'))
+          return new Response(JSON.stringify({ active: true }), { headers: { 'content-type': 'application/json' } })
         return ++n === 1 ? tokens() : oauthError('invalid_grant')
       }),
     )
@@ -317,7 +356,13 @@ describe('probes against fake servers', () => {
 
   it('code-replay: the first redemption fails → inconclusive', async () => {
     const { snapshot, validated } = fakeSnapshot()
-    const r = await runProbeExchange('code-replay', snapshot, validated, '', recorder(async () => oauthError('invalid_client', 401)))
+    const r = await runProbeExchange(
+      'code-replay',
+      snapshot,
+      validated,
+      '',
+      recorder(async () => oauthError('invalid_client', 401)),
+    )
     const f = only(r.findings, 'probe-inconclusive')
     expect(f.severity).toBe('info')
     expect(f.data?.error).toBe('invalid_client')
@@ -325,7 +370,13 @@ describe('probes against fake servers', () => {
 
   it('redirect-uri-not-checked when a different redirect_uri gets tokens', async () => {
     const { snapshot, validated } = fakeSnapshot()
-    const r = await runProbeExchange('redirect-uri-mismatch', snapshot, validated, '', recorder(async () => tokens()))
+    const r = await runProbeExchange(
+      'redirect-uri-mismatch',
+      snapshot,
+      validated,
+      '',
+      recorder(async () => tokens()),
+    )
     const f = only(r.findings, 'redirect-uri-not-checked')
     expect(f.severity).toBe('error')
     expect(f.spec).toMatch(/RFC 6749 §4\.1\.3/)
@@ -333,7 +384,13 @@ describe('probes against fake servers', () => {
 
   it('verifier-without-challenge-accepted (error)', async () => {
     const { snapshot, validated } = fakeSnapshot()
-    const r = await runProbeExchange('verifier-without-challenge', snapshot, validated, '', recorder(async () => tokens()))
+    const r = await runProbeExchange(
+      'verifier-without-challenge',
+      snapshot,
+      validated,
+      '',
+      recorder(async () => tokens()),
+    )
     expect(only(r.findings, 'verifier-without-challenge-accepted').severity).toBe('error')
   })
 
@@ -365,7 +422,10 @@ describe('judgePlainCallback', () => {
   })
 
   it('plain advertised and accepted → info', () => {
-    const j = judgePlainCallback(new URLSearchParams({ code: 'x' }), { ...META, code_challenge_methods_supported: ['S256', 'plain'] })
+    const j = judgePlainCallback(new URLSearchParams({ code: 'x' }), {
+      ...META,
+      code_challenge_methods_supported: ['S256', 'plain'],
+    })
     expect(only(j.findings, 'pkce-plain-accepted').severity).toBe('info')
   })
 

@@ -66,7 +66,8 @@ export const PROBES: ProbeDefinition[] = [
     id: 'verifier-without-challenge',
     title: 'code_verifier without code_challenge (RFC 9700 downgrade)',
     what: 'Authorizes WITHOUT code_challenge, then redeems the code WITH a code_verifier.',
-    expect: 'The authorization is refused (PKCE required), or the token request is rejected because no challenge was sent.',
+    expect:
+      'The authorization is refused (PKCE required), or the token request is rejected because no challenge was sent.',
     spec: 'RFC 9700 §2.1.1, §4.8.2',
     needsCodes: 1,
     authorizationOverrides: { omitChallenge: true },
@@ -155,14 +156,19 @@ function advertisedMethods(metadata: ServerMetadata | undefined): string[] | und
  * server must answer error=invalid_request instead of a code. `callbackParams` are the raw
  * parameters of the redirect (validate state separately).
  */
-export function judgePlainCallback(callbackParams: URLSearchParams, metadata: ServerMetadata | undefined): CallbackJudgement {
+export function judgePlainCallback(
+  callbackParams: URLSearchParams,
+  metadata: ServerMetadata | undefined,
+): CallbackJudgement {
   const probe: ProbeId = 'plain-refused'
   const methods = advertisedMethods(metadata)
   const advertised = methods?.includes('plain') ?? false
   const error = callbackParams.get('error')
   const description = callbackParams.get('error_description')
   const code = callbackParams.get('code')
-  const methodsText = methods ? `[${methods.map((m) => `"${clip(m, 20)}"`).join(', ')}]` : 'nothing (the member is absent)'
+  const methodsText = methods
+    ? `[${methods.map((m) => `"${clip(m, 20)}"`).join(', ')}]`
+    : 'nothing (the member is absent)'
   if (error !== null) {
     if (error === 'invalid_request') {
       return {
@@ -171,7 +177,9 @@ export function judgePlainCallback(callbackParams: URLSearchParams, metadata: Se
           pf('pkce-plain-refused', 'info', probe, {
             title: 'code_challenge_method=plain is refused',
             detail: `The authorization request with code_challenge_method=plain came back with error=invalid_request${description ? ` ("${clip(description)}")` : ''}, as RFC 7636 §4.4.1 prescribes for an unsupported method. code_challenge_methods_supported advertises ${methodsText}.${advertised ? ' Note: the metadata advertises plain although the server refuses it.' : ''}`,
-            fix: advertised ? 'Remove "plain" from code_challenge_methods_supported, since it is refused.' : 'Nothing to fix.',
+            fix: advertised
+              ? 'Remove "plain" from code_challenge_methods_supported, since it is refused.'
+              : 'Nothing to fix.',
             spec: 'RFC 7636 §4.4.1; RFC 9700 §2.1.1',
             data: { error, advertised },
           }),
@@ -181,7 +189,11 @@ export function judgePlainCallback(callbackParams: URLSearchParams, metadata: Se
     return {
       proceed: false,
       findings: [
-        inconclusive(probe, `The authorization request came back with error=${clip(error, 60)}${description ? ` ("${clip(description)}")` : ''}, not with invalid_request (the error RFC 7636 §4.4.1 names for an unsupported method). The server refused something, maybe plain, maybe something else.`, { error: clip(error, 80) }),
+        inconclusive(
+          probe,
+          `The authorization request came back with error=${clip(error, 60)}${description ? ` ("${clip(description)}")` : ''}, not with invalid_request (the error RFC 7636 §4.4.1 names for an unsupported method). The server refused something, maybe plain, maybe something else.`,
+          { error: clip(error, 80) },
+        ),
       ],
     }
   }
@@ -207,7 +219,10 @@ export function judgePlainCallback(callbackParams: URLSearchParams, metadata: Se
       ],
     }
   }
-  return { proceed: false, findings: [inconclusive(probe, 'The authorization response carries neither code nor error.')] }
+  return {
+    proceed: false,
+    findings: [inconclusive(probe, 'The authorization response carries neither code nor error.')],
+  }
 }
 
 /**
@@ -215,7 +230,11 @@ export function judgePlainCallback(callbackParams: URLSearchParams, metadata: Se
  * probe and the verifier-without-challenge probe are (partly) decided here; for the others an
  * error means the probe could not run. `callbackParams` are the raw redirect parameters.
  */
-export function judgeProbeCallback(probe: ProbeId, callbackParams: URLSearchParams, snapshot: FlowSnapshot): CallbackJudgement {
+export function judgeProbeCallback(
+  probe: ProbeId,
+  callbackParams: URLSearchParams,
+  snapshot: FlowSnapshot,
+): CallbackJudgement {
   if (probe === 'plain-refused') return judgePlainCallback(callbackParams, snapshot.metadata)
   const error = callbackParams.get('error')
   const description = callbackParams.get('error_description')
@@ -239,7 +258,13 @@ export function judgeProbeCallback(probe: ProbeId, callbackParams: URLSearchPara
     if (error !== null) {
       return {
         proceed: false,
-        findings: [inconclusive(probe, `The authorization request without code_challenge came back with error=${clip(error, 60)}${description ? ` ("${clip(description)}")` : ''}.`, { error: clip(error, 80) })],
+        findings: [
+          inconclusive(
+            probe,
+            `The authorization request without code_challenge came back with error=${clip(error, 60)}${description ? ` ("${clip(description)}")` : ''}.`,
+            { error: clip(error, 80) },
+          ),
+        ],
       }
     }
     if (code !== null) {
@@ -247,26 +272,43 @@ export function judgeProbeCallback(probe: ProbeId, callbackParams: URLSearchPara
         proceed: true,
         findings: [
           pf('pkce-not-required', publicClient ? 'warning' : 'info', probe, {
-            title: publicClient ? 'The server issues codes to this public client without PKCE' : 'The server issues codes to this confidential client without PKCE',
+            title: publicClient
+              ? 'The server issues codes to this public client without PKCE'
+              : 'The server issues codes to this confidential client without PKCE',
             detail: publicClient
               ? 'An authorization request without code_challenge got a code. Public clients MUST use PKCE (RFC 9700 §2.1.1); a server that does not require it cannot protect a public client whose request was tampered with, and relies entirely on the client. The token request of this probe then checks the downgrade itself.'
               : 'An authorization request without code_challenge got a code. For confidential clients PKCE is recommended rather than required (RFC 9700 §2.1.1). The token request of this probe then checks the downgrade itself.',
-            fix: publicClient ? 'Require code_challenge (S256) from public clients.' : 'Consider requiring PKCE from every client.',
+            fix: publicClient
+              ? 'Require code_challenge (S256) from public clients.'
+              : 'Consider requiring PKCE from every client.',
             spec: 'RFC 9700 §2.1.1; draft-ietf-oauth-browser-based-apps §6.3.2.1',
             data: { clientAuth: snapshot.config.client_auth },
           }),
         ],
       }
     }
-    return { proceed: false, findings: [inconclusive(probe, 'The authorization response carries neither code nor error.')] }
+    return {
+      proceed: false,
+      findings: [inconclusive(probe, 'The authorization response carries neither code nor error.')],
+    }
   }
   if (error !== null) {
     return {
       proceed: false,
-      findings: [inconclusive(probe, `The probe's authorization request came back with error=${clip(error, 60)}${description ? ` ("${clip(description)}")` : ''} instead of a code.`, { error: clip(error, 80) })],
+      findings: [
+        inconclusive(
+          probe,
+          `The probe's authorization request came back with error=${clip(error, 60)}${description ? ` ("${clip(description)}")` : ''} instead of a code.`,
+          { error: clip(error, 80) },
+        ),
+      ],
     }
   }
-  if (code === null) return { proceed: false, findings: [inconclusive(probe, 'The authorization response carries neither code nor error.')] }
+  if (code === null)
+    return {
+      proceed: false,
+      findings: [inconclusive(probe, 'The authorization response carries neither code nor error.')],
+    }
   return { proceed: true, findings: [] }
 }
 
@@ -343,7 +385,11 @@ async function tokenRequest(
       },
     )
   } catch (err) {
-    const f = failureFinding(err, exchangeSince(recorder, before), { step: STEP, operation: 'token', url: md.token_endpoint })
+    const f = failureFinding(err, exchangeSince(recorder, before), {
+      step: STEP,
+      operation: 'token',
+      url: md.token_endpoint,
+    })
     return { status: 0, failure: f }
   }
   const ex = exchangeSince(recorder, before)
@@ -406,13 +452,15 @@ export async function runProbeExchange(
   try {
     switch (probe) {
       case 'wrong-verifier': {
-        if (!verifier) return { accepted: false, status: 0, findings: [inconclusive(probe, 'This flow has no PKCE verifier.')] }
+        if (!verifier)
+          return { accepted: false, status: 0, findings: [inconclusive(probe, 'This flow has no PKCE verifier.')] }
         const a = await req('wrong code_verifier', otherVerifier(verifier))
         if (accepted(a)) {
           findings.push(
             pf('pkce-not-enforced', 'error', probe, {
               title: 'PKCE is not enforced: a wrong code_verifier was accepted',
-              detail: 'The code was issued for an S256 code_challenge, and the token endpoint issued tokens (HTTP 200) for a DIFFERENT code_verifier. This proves the server does not verify PKCE: anyone who intercepts or steals the code (logs, Referer, a malicious app on the redirect URI) can redeem it, which is exactly what PKCE exists to prevent.',
+              detail:
+                'The code was issued for an S256 code_challenge, and the token endpoint issued tokens (HTTP 200) for a DIFFERENT code_verifier. This proves the server does not verify PKCE: anyone who intercepts or steals the code (logs, Referer, a malicious app on the redirect URI) can redeem it, which is exactly what PKCE exists to prevent.',
               fix: 'Verify code_verifier against the stored code_challenge (BASE64URL(SHA-256(verifier)) for S256) and answer 400 invalid_grant when they differ.',
               spec: 'RFC 7636 §4.6; RFC 9700 §2.1.1',
               data: attemptData(a),
@@ -438,7 +486,8 @@ export async function runProbeExchange(
           findings.push(
             pf('pkce-downgrade-accepted', 'error', probe, {
               title: 'PKCE can be bypassed: a code bound to a challenge was redeemed without code_verifier',
-              detail: 'The code was issued for an S256 code_challenge, and the token endpoint issued tokens (HTTP 200) for a request that carried NO code_verifier. An attacker who steals the code simply leaves the verifier out: PKCE protects nothing on this server.',
+              detail:
+                'The code was issued for an S256 code_challenge, and the token endpoint issued tokens (HTTP 200) for a request that carried NO code_verifier. An attacker who steals the code simply leaves the verifier out: PKCE protects nothing on this server.',
               fix: 'When the code has a code_challenge, require code_verifier at the token endpoint and answer 400 invalid_grant when it is missing or wrong.',
               spec: 'RFC 7636 §4.6; RFC 9700 §2.1.1, §4.8.2',
               data: attemptData(a),
@@ -464,7 +513,8 @@ export async function runProbeExchange(
           findings.push(
             pf('verifier-without-challenge-accepted', 'error', probe, {
               title: 'PKCE downgrade possible: a code_verifier is accepted for a code issued without challenge',
-              detail: 'The code was issued for an authorization request WITHOUT code_challenge, and the token endpoint accepted a request carrying a code_verifier. An attacker who strips the challenge from a victim\'s authorization request gets a code the victim\'s client then redeems normally — the client believes it used PKCE, the server never checked it (the PKCE downgrade attack).',
+              detail:
+                "The code was issued for an authorization request WITHOUT code_challenge, and the token endpoint accepted a request carrying a code_verifier. An attacker who strips the challenge from a victim's authorization request gets a code the victim's client then redeems normally — the client believes it used PKCE, the server never checked it (the PKCE downgrade attack).",
               fix: 'Reject token requests that carry code_verifier when the authorization request had no code_challenge (400 invalid_grant), and require PKCE from public clients.',
               spec: 'RFC 9700 §2.1.1, §4.8.2',
               data: attemptData(a),
@@ -485,7 +535,8 @@ export async function runProbeExchange(
       }
 
       case 'redirect-uri-mismatch': {
-        if (!verifier) return { accepted: false, status: 0, findings: [inconclusive(probe, 'This flow has no PKCE verifier.')] }
+        if (!verifier)
+          return { accepted: false, status: 0, findings: [inconclusive(probe, 'This flow has no PKCE verifier.')] }
         const other = mismatchedRedirectUri(redirectUri)
         const a = await req('different redirect_uri', verifier, other)
         const data = { ...attemptData(a), sent: clip(other), expected: clip(redirectUri) }
@@ -514,7 +565,8 @@ export async function runProbeExchange(
       }
 
       case 'code-replay': {
-        if (!verifier) return { accepted: false, status: 0, findings: [inconclusive(probe, 'This flow has no PKCE verifier.')] }
+        if (!verifier)
+          return { accepted: false, status: 0, findings: [inconclusive(probe, 'This flow has no PKCE verifier.')] }
         const first = await req('code replay, first (correct) redemption', verifier)
         if (!accepted(first)) {
           findings.push(notDecisive(probe, first, 'The first, correct redemption of the code'))
@@ -525,7 +577,8 @@ export async function runProbeExchange(
           findings.push(
             pf('code-replay-accepted', 'error', probe, {
               title: 'An authorization code can be redeemed twice',
-              detail: 'The same token request was answered HTTP 200 twice. Codes are single-use: RFC 6749 §4.1.2 says the server MUST deny a second use and SHOULD revoke the tokens already issued for that code. A code that leaked (logs, Referer, history) stays usable after the legitimate client redeemed it.',
+              detail:
+                'The same token request was answered HTTP 200 twice. Codes are single-use: RFC 6749 §4.1.2 says the server MUST deny a second use and SHOULD revoke the tokens already issued for that code. A code that leaked (logs, Referer, history) stays usable after the legitimate client redeemed it.',
               fix: 'Mark a code as used when it is redeemed; answer 400 invalid_grant to any later use and revoke the tokens issued from it.',
               spec: 'RFC 6749 §4.1.2, §10.5; RFC 9700 §4.5',
               data: attemptData(second),
@@ -554,15 +607,19 @@ export async function runProbeExchange(
       case 'plain-refused': {
         // Only reached when the server issued a code for a plain challenge (judgePlainCallback):
         // redeem it with the plain verifier, to see whether tokens are really issued.
-        if (!verifier) return { accepted: false, status: 0, findings: [inconclusive(probe, 'This flow has no PKCE verifier.')] }
+        if (!verifier)
+          return { accepted: false, status: 0, findings: [inconclusive(probe, 'This flow has no PKCE verifier.')] }
         const a = await req('redeem the code of a plain challenge', verifier)
-        if (!accepted(a) && !rejectedProperly(a)) findings.push(notDecisive(probe, a, 'Redeeming the code of the plain challenge'))
+        if (!accepted(a) && !rejectedProperly(a))
+          findings.push(notDecisive(probe, a, 'Redeeming the code of the plain challenge'))
         return { accepted: accepted(a), status: a.status, findings }
       }
     }
   } catch (err) {
     // Defensive: the helpers above do not throw.
-    findings.push(inconclusive(probe, `The probe failed unexpectedly: ${err instanceof Error ? err.message : String(err)}.`))
+    findings.push(
+      inconclusive(probe, `The probe failed unexpectedly: ${err instanceof Error ? err.message : String(err)}.`),
+    )
   }
   return { accepted: false, status: 0, findings }
 }

@@ -35,7 +35,16 @@ describe('connectorReadiness', () => {
   it('a clean run passes every item; the host-side line closes the list as unknown', () => {
     const items = connectorReadiness({ findings: [], facts: good })
     expect(items.map((i) => i.key)).toEqual([
-      'challenge', 'prm', 'metadata', 's256', 'auth-none', 'registration', 'iss', 'json-token', 'audience', 'host-side',
+      'challenge',
+      'prm',
+      'metadata',
+      's256',
+      'auth-none',
+      'registration',
+      'iss',
+      'json-token',
+      'audience',
+      'host-side',
     ])
     for (const i of items.slice(0, -1)) expect([i.key, i.status]).toEqual([i.key, 'pass'])
     const last = items.at(-1)
@@ -44,7 +53,8 @@ describe('connectorReadiness', () => {
   })
 
   it('nothing run: everything unknown', () => {
-    for (const i of connectorReadiness({ findings: [], facts: {} })) expect([i.key, i.status]).toEqual([i.key, 'unknown'])
+    for (const i of connectorReadiness({ findings: [], facts: {} }))
+      expect([i.key, i.status]).toEqual([i.key, 'unknown'])
   })
 
   it('findings decide: errors fail, warnings warn, info is ignored; ids and note are reported', () => {
@@ -64,7 +74,11 @@ describe('connectorReadiness', () => {
         facts: good,
       }),
     )
-    expect(items['challenge']).toMatchObject({ status: 'fail', findingIds: ['mcp-www-authenticate-not-exposed'], note: 'title of mcp-www-authenticate-not-exposed' })
+    expect(items['challenge']).toMatchObject({
+      status: 'fail',
+      findingIds: ['mcp-www-authenticate-not-exposed'],
+      note: 'title of mcp-www-authenticate-not-exposed',
+    })
     expect(items['prm']).toMatchObject({ status: 'warn', findingIds: ['prm-resource-mismatch'] })
     expect(items['metadata']?.status).toBe('pass')
     expect(items['s256']?.status).toBe('fail')

@@ -98,7 +98,16 @@ const RULES: Rule[] = [
   {
     key: 'metadata',
     item: 'Authorization server metadata (RFC 8414 or OpenID Connect Discovery), as JSON, with CORS',
-    ids: ['discovery-failed', 'issuer-mismatch', 'mcp-issuer-not-identical', 'cors-blocked', 'endpoint-unreachable', 'response-not-json', 'metadata-missing-endpoint', 'metadata-invalid-endpoint'],
+    ids: [
+      'discovery-failed',
+      'issuer-mismatch',
+      'mcp-issuer-not-identical',
+      'cors-blocked',
+      'endpoint-unreachable',
+      'response-not-json',
+      'metadata-missing-endpoint',
+      'metadata-invalid-endpoint',
+    ],
     fromFacts: (f) =>
       f.metadataFound ? { status: 'pass', note: 'Found and accepted.' } : { status: 'unknown', note: 'Not reached.' },
   },
@@ -107,7 +116,11 @@ const RULES: Rule[] = [
     item: 'PKCE S256 advertised in code_challenge_methods_supported',
     ids: ['mcp-pkce-not-advertised', 'pkce-s256-not-advertised'],
     fromFacts: (f) => {
-      if (!f.codeChallengeMethods) return { status: f.metadataFound ? 'fail' : 'unknown', note: f.metadataFound ? 'Not advertised.' : 'Not reached.' }
+      if (!f.codeChallengeMethods)
+        return {
+          status: f.metadataFound ? 'fail' : 'unknown',
+          note: f.metadataFound ? 'Not advertised.' : 'Not reached.',
+        }
       return f.codeChallengeMethods.includes('S256')
         ? { status: 'pass', note: 'S256 is advertised.' }
         : { status: 'fail', note: `Only ${f.codeChallengeMethods.join(', ') || 'nothing'} advertised.` }
@@ -131,14 +144,25 @@ const RULES: Rule[] = [
   {
     key: 'registration',
     item: 'Client registration: Dynamic Client Registration (201, client_id) or Client ID Metadata Documents',
-    ids: ['registration-unavailable', 'registration-rejected', 'registration-status-not-201', 'registration-client-id-missing'],
+    ids: [
+      'registration-unavailable',
+      'registration-rejected',
+      'registration-status-not-201',
+      'registration-client-id-missing',
+    ],
     fromFacts: (f) => {
       if (f.registration === 'dcr') return { status: 'pass', note: 'Dynamic Client Registration worked.' }
       if (f.registration === 'cimd') return { status: 'pass', note: 'The server accepts Client ID Metadata Documents.' }
       if (f.registrationEndpoint || f.cimdSupported)
-        return { status: 'pass', note: `Advertised: ${[f.registrationEndpoint ? 'registration_endpoint' : '', f.cimdSupported ? 'client_id_metadata_document_supported' : ''].filter(Boolean).join(', ')}.` }
+        return {
+          status: 'pass',
+          note: `Advertised: ${[f.registrationEndpoint ? 'registration_endpoint' : '', f.cimdSupported ? 'client_id_metadata_document_supported' : ''].filter(Boolean).join(', ')}.`,
+        }
       if (f.registration === 'pre-registered' || f.metadataFound)
-        return { status: 'warn', note: 'Neither DCR nor CIMD is advertised: each connector needs a client registered by hand (where the host supports it).' }
+        return {
+          status: 'warn',
+          note: 'Neither DCR nor CIMD is advertised: each connector needs a client registered by hand (where the host supports it).',
+        }
       return { status: 'unknown', note: 'Not reached.' }
     },
   },
@@ -148,7 +172,11 @@ const RULES: Rule[] = [
     ids: ['iss-missing', 'issuer-mismatch'],
     fromFacts: (f) => {
       if (f.issAdvertised === undefined) return { status: 'unknown', note: 'Not reached.' }
-      if (!f.issAdvertised) return { status: 'pass', note: 'Not advertised, so not required (ChatGPT then uses per-connector callback URLs).' }
+      if (!f.issAdvertised)
+        return {
+          status: 'pass',
+          note: 'Not advertised, so not required (ChatGPT then uses per-connector callback URLs).',
+        }
       if (f.callbackIss === undefined) return { status: 'unknown', note: 'Advertised; no authorization response yet.' }
       return f.callbackIss === null
         ? { status: 'fail', note: 'Advertised but absent from the authorization response.' }

@@ -84,18 +84,37 @@ function hostileSnapshot(tokenBody: string): FlowSnapshot {
         id: 't',
         step: 'token',
         label: `Token request ${HOSTILE}`,
-        request: { method: 'POST', url: `${ISSUER}/token`, headers: [], browserAdded: [], body: `grant_type=authorization_code&code=${CODE}&code_verifier=${VERIFIER}&client_secret=${SECRET}` },
-        response: { status: 200, statusText: 'OK', type: 'cors', url: `${ISSUER}/token`, headers: [['content-type', 'application/json']], body: tokenBody, bodyTruncated: false },
+        request: {
+          method: 'POST',
+          url: `${ISSUER}/token`,
+          headers: [],
+          browserAdded: [],
+          body: `grant_type=authorization_code&code=${CODE}&code_verifier=${VERIFIER}&client_secret=${SECRET}`,
+        },
+        response: {
+          status: 200,
+          statusText: 'OK',
+          type: 'cors',
+          url: `${ISSUER}/token`,
+          headers: [['content-type', 'application/json']],
+          body: tokenBody,
+          bodyTruncated: false,
+        },
         corsDetail: HOSTILE,
       }),
     ],
-    findings: [finding('authorization-error', 'error', 'callback', HOSTILE), finding('oauth-error-response', 'warning', 'token', HOSTILE)],
+    findings: [
+      finding('authorization-error', 'error', 'callback', HOSTILE),
+      finding('oauth-error-response', 'warning', 'token', HOSTILE),
+    ],
     status: { callback: 'error', token: 'ok' },
   }
 }
 
 describe('the Markdown report is inert', () => {
-  const md = reportToMarkdown(buildReport(hostileSnapshot('{"access_token":"opaque-at-1234567890"}'), { version: 't', clientSecret: SECRET }))
+  const md = reportToMarkdown(
+    buildReport(hostileSnapshot('{"access_token":"opaque-at-1234567890"}'), { version: 't', clientSecret: SECRET }),
+  )
   const html = render(md)
 
   it('renders no link, image, raw HTML, emphasis or table of the server’s making', () => {
@@ -121,7 +140,8 @@ describe('the Markdown report is inert', () => {
     const tables = [...html.matchAll(/<table>([\s\S]*?)<\/table>/g)].map((m) => m[1] ?? '')
     expect(tables).toHaveLength(2)
     for (const t of tables) {
-      for (const row of t.matchAll(/<tr>([\s\S]*?)<\/tr>/g)) expect([...(row[1] ?? '').matchAll(/<t[dh][\s>]/g)]).toHaveLength(2)
+      for (const row of t.matchAll(/<tr>([\s\S]*?)<\/tr>/g))
+        expect([...(row[1] ?? '').matchAll(/<t[dh][\s>]/g)]).toHaveLength(2)
     }
   })
 
@@ -169,6 +189,8 @@ describe('an escaped secret never survives redaction', () => {
   it('redactText finds a secret hidden by JSON escapes or percent-encoding in free text', () => {
     expect(redactText(`echo "${escaped}"`, [VERIFIER])).not.toContain(escaped)
     expect(redactText(`see ?v=${pctAll}`, [CODE])).not.toContain(pctAll)
-    expect(redactText('nothing to hide here: "\\u0041BC" and %41', [VERIFIER])).toBe('nothing to hide here: "\\u0041BC" and %41')
+    expect(redactText('nothing to hide here: "\\u0041BC" and %41', [VERIFIER])).toBe(
+      'nothing to hide here: "\\u0041BC" and %41',
+    )
   })
 })

@@ -61,7 +61,9 @@ const TOKEN_BODY = {
 
 const AUTH_URL = `${ISSUER}/authorize?response_type=code&client_id=${CLIENT_ID}&redirect_uri=${encodeURIComponent('https://playground.example/callback')}&scope=openid+profile&state=${STATE}&nonce=${NONCE}&code_challenge=${CHALLENGE}&code_challenge_method=S256`
 
-function exchange(partial: Partial<HttpExchange> & Pick<HttpExchange, 'id' | 'step' | 'label' | 'request'>): HttpExchange {
+function exchange(
+  partial: Partial<HttpExchange> & Pick<HttpExchange, 'id' | 'step' | 'label' | 'request'>,
+): HttpExchange {
   return { startedAt: 1, durationMs: 12, cors: 'readable', ...partial }
 }
 
@@ -69,7 +71,12 @@ const discoveryExchange = exchange({
   id: 'x1',
   step: 'discovery',
   label: 'Discovery: OAuth 2.0 metadata (RFC 8414)',
-  request: { method: 'GET', url: `${ISSUER}/.well-known/oauth-authorization-server`, headers: [['accept', 'application/json']], browserAdded: [['origin', 'https://playground.example']] },
+  request: {
+    method: 'GET',
+    url: `${ISSUER}/.well-known/oauth-authorization-server`,
+    headers: [['accept', 'application/json']],
+    browserAdded: [['origin', 'https://playground.example']],
+  },
   response: {
     status: 200,
     statusText: 'OK',
@@ -108,7 +115,10 @@ const tokenExchange = exchange({
     statusText: 'OK',
     type: 'cors',
     url: `${ISSUER}/token`,
-    headers: [['content-type', 'application/json'], ['cache-control', 'no-store']],
+    headers: [
+      ['content-type', 'application/json'],
+      ['cache-control', 'no-store'],
+    ],
     body: JSON.stringify(TOKEN_BODY, null, 2),
     bodyTruncated: false,
   },
@@ -118,12 +128,34 @@ const userinfoExchange = exchange({
   id: 'x3',
   step: 'userinfo',
   label: 'UserInfo',
-  request: { method: 'GET', url: `${ISSUER}/userinfo`, headers: [['authorization', `Bearer ${ACCESS_TOKEN}`]], browserAdded: [] },
-  response: { status: 200, statusText: 'OK', type: 'cors', url: `${ISSUER}/userinfo`, headers: [], body: '{"sub":"user-4711"}', bodyTruncated: false },
+  request: {
+    method: 'GET',
+    url: `${ISSUER}/userinfo`,
+    headers: [['authorization', `Bearer ${ACCESS_TOKEN}`]],
+    browserAdded: [],
+  },
+  response: {
+    status: 200,
+    statusText: 'OK',
+    type: 'cors',
+    url: `${ISSUER}/userinfo`,
+    headers: [],
+    body: '{"sub":"user-4711"}',
+    bodyTruncated: false,
+  },
 })
 
 function finding(id: string, severity: Finding['severity'], step: string, extra: Partial<Finding> = {}): Finding {
-  return { id, severity, step, title: `Title of ${id}`, detail: `Detail of ${id}`, fix: `Fix ${id}`, spec: 'RFC 6749 §5.1', ...extra }
+  return {
+    id,
+    severity,
+    step,
+    title: `Title of ${id}`,
+    detail: `Detail of ${id}`,
+    fix: `Fix ${id}`,
+    spec: 'RFC 6749 §5.1',
+    ...extra,
+  }
 }
 
 function baseSnapshot(): FlowSnapshot {
@@ -148,7 +180,12 @@ function baseSnapshot(): FlowSnapshot {
       ],
       allow_insecure_loopback: false,
     },
-    metadata: { issuer: ISSUER, authorization_endpoint: `${ISSUER}/authorize`, token_endpoint: `${ISSUER}/token`, jwks_uri: `${ISSUER}/jwks` },
+    metadata: {
+      issuer: ISSUER,
+      authorization_endpoint: `${ISSUER}/authorize`,
+      token_endpoint: `${ISSUER}/token`,
+      jwks_uri: `${ISSUER}/jwks`,
+    },
     pkce: { method: 'S256', code_verifier: VERIFIER, code_challenge: CHALLENGE },
     authorization: {
       url: AUTH_URL,
@@ -162,7 +199,15 @@ function baseSnapshot(): FlowSnapshot {
         ['my_api_secret', EXTRA_SECRET],
       ],
     },
-    callback: { params: [['code', CODE], ['state', STATE], ['iss', ISSUER]], receivedAt: 2, outcome: 'code' },
+    callback: {
+      params: [
+        ['code', CODE],
+        ['state', STATE],
+        ['iss', ISSUER],
+      ],
+      receivedAt: 2,
+      outcome: 'code',
+    },
     code: CODE,
     codeUsed: true,
     token: { status: 200, body: { ...TOKEN_BODY } },
@@ -174,7 +219,15 @@ function baseSnapshot(): FlowSnapshot {
         data: { token: ACCESS_TOKEN, code: CODE, claim: 'aud', values: [ID_TOKEN] },
       }),
     ],
-    status: { configure: 'ok', discovery: 'ok', pkce: 'ok', authorization: 'ok', callback: 'ok', token: 'ok', tokens: 'ok' },
+    status: {
+      configure: 'ok',
+      discovery: 'ok',
+      pkce: 'ok',
+      authorization: 'ok',
+      callback: 'ok',
+      token: 'ok',
+      tokens: 'ok',
+    },
   }
 }
 
@@ -188,7 +241,11 @@ function expectNoSecrets(text: string): void {
 
 describe('buildReport', () => {
   const snapshot = baseSnapshot()
-  const report = buildReport(snapshot, { version: '0.1.0', now: new Date('2026-11-26T15:00:00Z'), clientSecret: SECRET })
+  const report = buildReport(snapshot, {
+    version: '0.1.0',
+    now: new Date('2026-11-26T15:00:00Z'),
+    clientSecret: SECRET,
+  })
   const json = JSON.stringify(report)
   const md = reportToMarkdown(report)
 
@@ -328,7 +385,8 @@ describe('redaction helpers', () => {
   })
 
   it('leaves host names, versions and ordinary text alone', () => {
-    const t = 'GET https://www.example.com/a.b.c v1.2.3 response_type=code code_challenge=abc123XYZ grant_type=authorization_code'
+    const t =
+      'GET https://www.example.com/a.b.c v1.2.3 response_type=code code_challenge=abc123XYZ grant_type=authorization_code'
     expect(redactText(t)).toBe(t)
   })
 
@@ -365,13 +423,21 @@ describe('redaction helpers', () => {
         id: 'j',
         step: 'tokens',
         label: 'JWKS',
-        request: { method: 'GET', url: 'https://as.example.com/jwks', headers: [['cookie', 'sid=abc']], browserAdded: [] },
+        request: {
+          method: 'GET',
+          url: 'https://as.example.com/jwks',
+          headers: [['cookie', 'sid=abc']],
+          browserAdded: [],
+        },
         response: {
           status: 302,
           statusText: 'Found',
           type: 'cors',
           url: '',
-          headers: [['location', `https://cb.example/?code=${CODE}&state=${STATE}`], ['x-csrf-token', 'tok-123456']],
+          headers: [
+            ['location', `https://cb.example/?code=${CODE}&state=${STATE}`],
+            ['x-csrf-token', 'tok-123456'],
+          ],
           body: JSON.stringify({ keys: [{ kty: 'RSA', n: 'public-modulus', e: 'AQAB', d: 'PRIVATE-EXPONENT-VALUE' }] }),
           bodyTruncated: false,
         },
@@ -388,7 +454,10 @@ describe('redaction helpers', () => {
 
   it('redactFinding redacts text and secret-named data', () => {
     const f = redactFinding(
-      finding('x', 'error', 'token', { detail: `curl --data-raw 'code=${CODE}&code_verifier=${VERIFIER}'`, data: { refresh_token: REFRESH, status: 400 } }),
+      finding('x', 'error', 'token', {
+        detail: `curl --data-raw 'code=${CODE}&code_verifier=${VERIFIER}'`,
+        data: { refresh_token: REFRESH, status: 400 },
+      }),
     )
     expect(JSON.stringify(f)).not.toContain(CODE)
     expect(JSON.stringify(f)).not.toContain(VERIFIER)
@@ -400,7 +469,9 @@ describe('computeVerdict', () => {
   it('A: the token endpoint rejected the request', () => {
     const s = baseSnapshot()
     s.token = { status: 400, body: { error: 'invalid_grant', error_description: 'PKCE verification failed' } }
-    s.findings = [finding('token-request-rejected', 'error', 'token', { data: { status: 400, error: 'invalid_grant' } })]
+    s.findings = [
+      finding('token-request-rejected', 'error', 'token', { data: { status: 400, error: 'invalid_grant' } }),
+    ]
     s.status.token = 'error'
     s.status.tokens = 'skipped'
     const v = computeVerdict(s)
@@ -414,7 +485,14 @@ describe('computeVerdict', () => {
   it('A: blocked by CORS, no response', () => {
     const s = baseSnapshot()
     delete s.token
-    s.exchanges = [{ ...tokenExchange, response: undefined, error: { name: 'TypeError', message: 'Failed to fetch' }, cors: 'blocked-by-cors' }]
+    s.exchanges = [
+      {
+        ...tokenExchange,
+        response: undefined,
+        error: { name: 'TypeError', message: 'Failed to fetch' },
+        cors: 'blocked-by-cors',
+      },
+    ]
     s.findings = [finding('cors-blocked', 'error', 'token')]
     s.status.token = 'error'
     const v = computeVerdict(s)
@@ -496,7 +574,10 @@ describe('computeVerdict', () => {
     delete s.code
     s.codeUsed = false
     s.exchanges = [discoveryExchange]
-    s.findings = [finding('discovery-failed', 'error', 'discovery'), finding('insecure-endpoint', 'warning', 'discovery')]
+    s.findings = [
+      finding('discovery-failed', 'error', 'discovery'),
+      finding('insecure-endpoint', 'warning', 'discovery'),
+    ]
     s.status = { configure: 'ok', discovery: 'error' }
     const v = computeVerdict(s)
     expect(v.scenario).toBe('incomplete')
@@ -520,8 +601,12 @@ describe('computeVerdict', () => {
 
   it('findingScope separates client-specific and AS-intrinsic checks', () => {
     expect(findingScope(finding('cors-blocked', 'error', 'token'))).toBe('client-specific')
-    expect(findingScope(finding('token-request-rejected', 'error', 'token', { data: { error: 'invalid_client' } }))).toBe('client-specific')
-    expect(findingScope(finding('token-request-rejected', 'error', 'token', { data: { error: 'server_error' } }))).toBe('as-intrinsic')
+    expect(
+      findingScope(finding('token-request-rejected', 'error', 'token', { data: { error: 'invalid_client' } })),
+    ).toBe('client-specific')
+    expect(findingScope(finding('token-request-rejected', 'error', 'token', { data: { error: 'server_error' } }))).toBe(
+      'as-intrinsic',
+    )
     expect(findingScope(finding('jwt-claim-missing', 'error', 'tokens'))).toBe('as-intrinsic')
   })
 })

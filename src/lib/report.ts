@@ -192,8 +192,7 @@ const PUBLIC_KEYS = new Set([
 ])
 const PUBLIC_SUFFIX =
   /(?:_type|_types|_hint|_method|_methods|_in|_at|_alg|_enc|_uri|_url|_endpoint|_endpoints|_supported|_values|_challenge|_id|_name)$/
-const SECRET_HEURISTIC =
-  /secret|passw|token|verifier|assertion|api[-_]?key|credential|private|cookie|(?:^|[-_])code$/
+const SECRET_HEURISTIC = /secret|passw|token|verifier|assertion|api[-_]?key|credential|private|cookie|(?:^|[-_])code$/
 
 /** How a parameter or member name is treated. Exported for tests and the UI. */
 export function classifyKey(key: string): KeyClass {
@@ -211,7 +210,8 @@ export function classifyKey(key: string): KeyClass {
  * `[opaque token redacted, N chars]`.
  */
 export function redactToken(value: string): string {
-  if (!value || value === REDACTED || /^\[(?:opaque token|encrypted content) redacted[^\]]*\]$/.test(value)) return value
+  if (!value || value === REDACTED || /^\[(?:opaque token|encrypted content) redacted[^\]]*\]$/.test(value))
+    return value
   const d = decodeToken(value)
   if (d.format === 'jwt') {
     if (!d.segments.signature) return `${d.segments.header}.${d.segments.payload}.`
@@ -280,7 +280,8 @@ export function redactText(text: string, secrets?: readonly string[]): string {
 // A JSON string literal that uses escapes (\uXXXX, \/ …): the same secret in other characters.
 const JSON_ESCAPED_STRING = /"((?:[^"\\\n]|\\.)*\\(?:[^"\\\n]|\\.)*)"/g
 // A run of URL characters that contains percent-escapes.
-const PERCENT_RUN = /(?:%[0-9A-Fa-f]{2}|[A-Za-z0-9._~+!*'()-])*%[0-9A-Fa-f]{2}(?:%[0-9A-Fa-f]{2}|[A-Za-z0-9._~+!*'()-])*/g
+const PERCENT_RUN =
+  /(?:%[0-9A-Fa-f]{2}|[A-Za-z0-9._~+!*'()-])*%[0-9A-Fa-f]{2}(?:%[0-9A-Fa-f]{2}|[A-Za-z0-9._~+!*'()-])*/g
 
 function redactWith(text: string, literals: readonly string[]): string {
   if (typeof text !== 'string' || text === '') return text
@@ -288,7 +289,9 @@ function redactWith(text: string, literals: readonly string[]): string {
   // whole encoded value when a secret is inside.
   let out = text
   if (literals.length && out.includes('\\')) {
-    out = out.replace(JSON_ESCAPED_STRING, (m, inner: string) => (containsLiteral(jsonUnescape(inner), literals) ? `"${REDACTED}"` : m))
+    out = out.replace(JSON_ESCAPED_STRING, (m, inner: string) =>
+      containsLiteral(jsonUnescape(inner), literals) ? `"${REDACTED}"` : m,
+    )
   }
   if (literals.length && out.includes('%')) {
     out = out.replace(PERCENT_RUN, (m) => {
@@ -552,7 +555,14 @@ function parseJsonObject(text: string | undefined): Record<string, unknown> | un
   return undefined
 }
 
-const SECRET_BODY_MEMBERS = ['refresh_token', 'access_token', 'id_token', 'code', 'client_secret', 'registration_access_token']
+const SECRET_BODY_MEMBERS = [
+  'refresh_token',
+  'access_token',
+  'id_token',
+  'code',
+  'client_secret',
+  'registration_access_token',
+]
 
 /**
  * Every secret value the snapshot knows, to be scrubbed wherever it appears: code, verifier, state,
@@ -663,7 +673,9 @@ function unique(ids: string[]): string[] {
   return [...new Set(ids)]
 }
 
-function lastTokenResponse(snapshot: FlowSnapshot): { status: number; body?: Record<string, unknown>; pasted: boolean } | undefined {
+function lastTokenResponse(
+  snapshot: FlowSnapshot,
+): { status: number; body?: Record<string, unknown>; pasted: boolean } | undefined {
   const exchanges = (snapshot.exchanges ?? []).filter((e) => e.step === 'token')
   const withResponse = [...exchanges].reverse().find((e) => e.response && e.response.type !== 'opaque')
   const pasted = withResponse?.response?.type === 'pasted'
@@ -694,7 +706,11 @@ export function computeVerdict(snapshot: FlowSnapshot): Verdict {
   if (!overridden.length) return v
   const named = ` Not the issuer’s own endpoints: ${cite(overridden)}.`
   if (v.scenario !== 'C') {
-    return { ...v, summary: `${v.summary}${named}`, findingIds: unique([...overridden.map((f) => f.id), ...v.findingIds]) }
+    return {
+      ...v,
+      summary: `${v.summary}${named}`,
+      findingIds: unique([...overridden.map((f) => f.id), ...v.findingIds]),
+    }
   }
   return {
     scenario: 'B',
@@ -785,7 +801,8 @@ function baseVerdict(snapshot: FlowSnapshot): Verdict {
   if (elsewhere.length) {
     const asSide = elsewhere.filter((f) => findingScope(f) === 'as-intrinsic')
     const clientSide = elsewhere.filter((f) => findingScope(f) === 'client-specific')
-    if (asSide.length) extra += ` Earlier steps still report AS-intrinsic problems that strict clients may reject: ${cite(asSide)}.`
+    if (asSide.length)
+      extra += ` Earlier steps still report AS-intrinsic problems that strict clients may reject: ${cite(asSide)}.`
     if (clientSide.length) extra += ` Earlier steps report client-specific problems: ${cite(clientSide)}.`
   }
   return {
@@ -817,7 +834,10 @@ function derivedStatus(findings: readonly Finding[], exchanges: readonly unknown
   return exchanges.length || findings.length ? 'ok' : 'skipped'
 }
 
-function reportTokens(body: Record<string, unknown> | undefined, literals: readonly string[]): ReportToken[] | undefined {
+function reportTokens(
+  body: Record<string, unknown> | undefined,
+  literals: readonly string[],
+): ReportToken[] | undefined {
   if (!body) return undefined
   const kinds: TokenKind[] = ['id_token', 'access_token', 'refresh_token']
   const out: ReportToken[] = []
@@ -1048,9 +1068,15 @@ export function reportToMarkdown(r: Report): string {
   const out: string[] = []
   out.push(`# PKCE Playground report`, '')
   out.push(`Generated ${r.generatedAt} by ${r.tool} ${r.version}, from the page origin ${code(r.origin)}.`)
-  out.push('Secrets are redacted: code, code_verifier, client secret, refresh token, token signatures, state and nonce.', '')
+  out.push(
+    'Secrets are redacted: code, code_verifier, client secret, refresh token, token signatures, state and nonce.',
+    '',
+  )
 
-  out.push(`## Verdict: ${r.verdict.scenario === 'incomplete' ? 'incomplete' : `scenario ${r.verdict.scenario}`} — ${inert(r.verdict.title)}`, '')
+  out.push(
+    `## Verdict: ${r.verdict.scenario === 'incomplete' ? 'incomplete' : `scenario ${r.verdict.scenario}`} — ${inert(r.verdict.title)}`,
+    '',
+  )
   out.push(inert(r.verdict.summary), '')
 
   out.push('## Configuration', '', '| Setting | Value |', '|---|---|')
@@ -1122,5 +1148,8 @@ export function reportToMarkdown(r: Report): string {
       if (t.claims) out.push('Claims:', '', fence('json', JSON.stringify(t.claims, null, 2)), '')
     }
   }
-  return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`
+  return `${out
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trimEnd()}\n`
 }

@@ -18,7 +18,15 @@ describe('steps', () => {
       'mcp-tools',
     ])
     expect(STEPS.map((s) => s.id)).toEqual(STEP_IDS)
-    expect(stepsFor(false).map((s) => s.id)).toEqual(['configure', 'discovery', 'pkce', 'authorization', 'callback', 'token', 'tokens'])
+    expect(stepsFor(false).map((s) => s.id)).toEqual([
+      'configure',
+      'discovery',
+      'pkce',
+      'authorization',
+      'callback',
+      'token',
+      'tokens',
+    ])
     expect(stepsFor(true)).toHaveLength(11)
   })
 

@@ -17,7 +17,13 @@ function snapshot(config: Partial<FlowConfig> = {}, overrides: Partial<FlowSnaps
     version: 1,
     runId: 'run-1',
     origin: PAGE_ORIGIN,
-    config: { ...defaultConfig(`${PAGE_ORIGIN}/app/`), issuer: ISSUER, client_id: 'play ground', scope: 'api', ...config },
+    config: {
+      ...defaultConfig(`${PAGE_ORIGIN}/app/`),
+      issuer: ISSUER,
+      client_id: 'play ground',
+      scope: 'api',
+      ...config,
+    },
     metadata: { issuer: ISSUER, authorization_endpoint: `${ISSUER}/authorize`, token_endpoint: TOKEN },
     pkce: { method: 'S256', code_verifier: VERIFIER, code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM' },
     authorization: { url: `${ISSUER}/authorize`, state: STATE, params: [] },
@@ -82,7 +88,12 @@ describe('previewTokenRequest', () => {
   })
 
   it('uses an Authorization: Basic header for client_secret_basic, and no secret in the body', async () => {
-    const req = await previewTokenRequest(snapshot({ client_auth: 'client_secret_basic' }), validated(), 's3:cr3t', PAGE_ORIGIN)
+    const req = await previewTokenRequest(
+      snapshot({ client_auth: 'client_secret_basic' }),
+      validated(),
+      's3:cr3t',
+      PAGE_ORIGIN,
+    )
     const auth = header(req, 'authorization')
     expect(auth).toMatch(/^Basic /)
     // RFC 6749 §2.3.1: form-urlencode id and secret, then base64.
@@ -96,7 +107,12 @@ describe('previewTokenRequest', () => {
   })
 
   it('puts client_secret in the body for client_secret_post', async () => {
-    const req = await previewTokenRequest(snapshot({ client_auth: 'client_secret_post' }), validated(), 's3cr3t', PAGE_ORIGIN)
+    const req = await previewTokenRequest(
+      snapshot({ client_auth: 'client_secret_post' }),
+      validated(),
+      's3cr3t',
+      PAGE_ORIGIN,
+    )
     expect(header(req, 'authorization')).toBeUndefined()
     const body = new URLSearchParams(req.body)
     expect(body.get('client_id')).toBe('play ground')
@@ -104,7 +120,12 @@ describe('previewTokenRequest', () => {
   })
 
   it('adds resource when configured (RFC 8707 §2.2)', async () => {
-    const req = await previewTokenRequest(snapshot({ resource: 'https://api.example.com/' }), validated(), '', PAGE_ORIGIN)
+    const req = await previewTokenRequest(
+      snapshot({ resource: 'https://api.example.com/' }),
+      validated(),
+      '',
+      PAGE_ORIGIN,
+    )
     expect(new URLSearchParams(req.body).get('resource')).toBe('https://api.example.com/')
   })
 
@@ -157,7 +178,7 @@ describe('toCurl', () => {
     ])
   })
 
-  it('escapes a single quote as \'\\\'\'', () => {
+  it("escapes a single quote as '\\''", () => {
     expect(toCurl({ ...request, headers: [], body: "a'b" })).toContain(`--data-raw 'a'\\''b'`)
   })
 
@@ -224,9 +245,12 @@ describe('exchangeCode', () => {
 
   it('requires an ID token when a nonce was sent (OpenID Connect)', async () => {
     const { rec } = recorder(json({ access_token: 'at', token_type: 'Bearer' }))
-    const s = snapshot({ scope: 'openid' }, {
-      authorization: { url: `${ISSUER}/authorize`, state: STATE, nonce: 'n-1', params: [] },
-    })
+    const s = snapshot(
+      { scope: 'openid' },
+      {
+        authorization: { url: `${ISSUER}/authorize`, state: STATE, nonce: 'n-1', params: [] },
+      },
+    )
     const out = await exchangeCode(s, validated(), '', rec)
     expect(out.processed).toBe(false)
     expect(out.findings).toHaveLength(1)

@@ -179,7 +179,11 @@ export async function exchangeCode(
     const f = explainError(err, { step: 'token', operation: 'token', url: md.token_endpoint })
     if (response.status >= 400) {
       f.id = 'token-request-rejected'
-      f.data = { ...(f.data ?? {}), status: response.status, error: typeof body?.error === 'string' ? body.error : null }
+      f.data = {
+        ...(f.data ?? {}),
+        status: response.status,
+        error: typeof body?.error === 'string' ? body.error : null,
+      }
     }
     findings.push(f)
     return { status: response.status, ...(body ? { body } : {}), processed: false, findings }

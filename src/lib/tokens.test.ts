@@ -28,7 +28,11 @@ function sign(claims: JWTPayload, typ?: string, key: CryptoKey = privateKey): Pr
 }
 
 function idToken(overrides: JWTPayload = {}, key?: CryptoKey) {
-  return sign({ iss: ISSUER, sub: 'user-1', aud: CLIENT, exp: NOW + 3600, iat: NOW - 5, nonce: NONCE, ...overrides }, undefined, key)
+  return sign(
+    { iss: ISSUER, sub: 'user-1', aud: CLIENT, exp: NOW + 3600, iat: NOW - 5, nonce: NONCE, ...overrides },
+    undefined,
+    key,
+  )
 }
 
 function accessToken(overrides: JWTPayload = {}) {
@@ -83,7 +87,10 @@ const check = (v: TokenView | undefined, name: string) => v?.verify?.checks.find
 describe('fetchJwks', () => {
   it('returns the key set of a 200 JSON answer and records the request', async () => {
     const { rec, calls } = recorder(
-      new Response(JSON.stringify({ keys: [publicJwk] }), { status: 200, headers: { 'content-type': 'application/json' } }),
+      new Response(JSON.stringify({ keys: [publicJwk] }), {
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+      }),
     )
     const out = await fetchJwks(JWKS_URI, rec)
     expect(out.jwks).toEqual({ keys: [publicJwk] })
@@ -108,7 +115,10 @@ describe('fetchJwks', () => {
       const { rec } = recorder(new Response(body, { status: 200 }))
       const out = await fetchJwks(JWKS_URI, rec)
       expect(out.jwks, body).toBeUndefined()
-      expect(out.findings.map((f) => f.id), body).toEqual(['jwks-invalid'])
+      expect(
+        out.findings.map((f) => f.id),
+        body,
+      ).toEqual(['jwks-invalid'])
     }
   })
 
@@ -164,13 +174,23 @@ describe('inspectTokens', () => {
   })
 
   it('checks the ID token audience against the client_id', async () => {
-    const { views, findings } = await inspectTokens(snapshot(), { id_token: await idToken({ aud: 'someone-else' }) }, jwksOk(), NOW)
+    const { views, findings } = await inspectTokens(
+      snapshot(),
+      { id_token: await idToken({ aud: 'someone-else' }) },
+      jwksOk(),
+      NOW,
+    )
     expect(check(views[0], 'aud')).toBe('fail')
     expect(findings.map((f) => f.id)).toContain('jwt-audience-mismatch')
   })
 
   it('detects a signature made with another key', async () => {
-    const { views, findings } = await inspectTokens(snapshot(), { id_token: await idToken({}, otherKey) }, jwksOk(), NOW)
+    const { views, findings } = await inspectTokens(
+      snapshot(),
+      { id_token: await idToken({}, otherKey) },
+      jwksOk(),
+      NOW,
+    )
     expect(views[0]?.verify?.signature).toBe('invalid')
     expect(findings.some((f) => f.severity === 'error')).toBe(true)
   })
@@ -184,7 +204,12 @@ describe('inspectTokens', () => {
   })
 
   it('shows an opaque access token as opaque (informational)', async () => {
-    const { views, findings } = await inspectTokens(snapshot(), { access_token: 'mF_9.B5f-4.1JqM.x', token_type: 'Bearer' }, jwksOk(), NOW)
+    const { views, findings } = await inspectTokens(
+      snapshot(),
+      { access_token: 'mF_9.B5f-4.1JqM.x', token_type: 'Bearer' },
+      jwksOk(),
+      NOW,
+    )
     expect(views).toHaveLength(1)
     expect(views[0]?.decoded.format).toBe('opaque')
     expect(views[0]?.verify?.signature).toBe('not-checked')
@@ -202,7 +227,12 @@ describe('inspectTokens', () => {
   })
 
   it('ignores missing, empty and non-string token members', async () => {
-    const { views } = await inspectTokens(snapshot(), { id_token: '', access_token: 42, refresh_token: null }, jwksOk(), NOW)
+    const { views } = await inspectTokens(
+      snapshot(),
+      { id_token: '', access_token: 42, refresh_token: null },
+      jwksOk(),
+      NOW,
+    )
     expect(views).toEqual([])
   })
 })

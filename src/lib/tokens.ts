@@ -99,7 +99,10 @@ export async function inspectTokens(
     if (typeof raw !== 'string' || !raw) continue
     const decoded = decodeToken(raw)
     const view: TokenView = { kind, decoded }
-    if (kind !== 'refresh_token' && (decoded.format === 'jwt' || decoded.format === 'opaque' || decoded.format === 'malformed')) {
+    if (
+      kind !== 'refresh_token' &&
+      (decoded.format === 'jwt' || decoded.format === 'opaque' || decoded.format === 'malformed')
+    ) {
       const expected =
         kind === 'id_token'
           ? {

@@ -242,4 +242,3 @@ export interface LinkSetting {
   /** What goes to it, in one phrase (for the notice). */
   carries: string
 }
-

@@ -62,7 +62,14 @@ export interface McpSide {
   session?: Omit<McpSessionResult, 'findings'>
   readiness?: ReadinessItem[]
 }
-import { REMOVED_AFTER_USE, SNAPSHOT_KEY, clearSnapshot, loadSnapshot, saveSnapshot, type KeyValueStore } from '../lib/persist'
+import {
+  REMOVED_AFTER_USE,
+  SNAPSHOT_KEY,
+  clearSnapshot,
+  loadSnapshot,
+  saveSnapshot,
+  type KeyValueStore,
+} from '../lib/persist'
 
 type Engine = typeof import('../lib/engine')
 
@@ -252,7 +259,13 @@ export class FlowSession {
 
   /** Every secret this tab holds (code, verifiers, client secret, tokens and their signatures). */
   #secretsInPlay(): string[] {
-    const out = [this.snapshot.code, this.snapshot.pkce?.code_verifier, this.tokenVerifier, this.verifierDraft, this.secret]
+    const out = [
+      this.snapshot.code,
+      this.snapshot.pkce?.code_verifier,
+      this.tokenVerifier,
+      this.verifierDraft,
+      this.secret,
+    ]
     for (const v of Object.values(this.#tokenBody())) {
       if (typeof v !== 'string') continue
       out.push(v)
@@ -272,7 +285,8 @@ export class FlowSession {
   /** "Don't use them": the endpoints the link set are cleared; discovery decides. */
   dropLinkEndpoints() {
     for (const s of this.linkPending) {
-      if (s.field === 'authorization_endpoint' || s.field === 'token_endpoint' || s.field === 'jwks_uri') this.config[s.field] = ''
+      if (s.field === 'authorization_endpoint' || s.field === 'token_endpoint' || s.field === 'jwks_uri')
+        this.config[s.field] = ''
     }
     this.linkReview = this.linkReview.filter((s) => s.handling !== 'confirm')
     this.notice = ''
@@ -297,7 +311,13 @@ export class FlowSession {
   }
 
   /** Replaces the results of `step` and of every later step (they depend on it). */
-  #commit(step: StepId, patch: Partial<FlowSnapshot>, exchanges: HttpExchange[], findings: Finding[], status?: StepStatus) {
+  #commit(
+    step: StepId,
+    patch: Partial<FlowSnapshot>,
+    exchanges: HttpExchange[],
+    findings: Finding[],
+    status?: StepStatus,
+  ) {
     const idx = stepIndex(step)
     const later = new Set(STEP_IDS.slice(idx))
     const statusMap: FlowSnapshot['status'] = {}
@@ -317,7 +337,13 @@ export class FlowSession {
   }
 
   /** Replaces the results of a step outside the main flow (cors, refresh, userinfo, mcp-…). */
-  commitExtra(step: string, exchanges: HttpExchange[], findings: Finding[], side?: Record<string, unknown>, status?: StepStatus) {
+  commitExtra(
+    step: string,
+    exchanges: HttpExchange[],
+    findings: Finding[],
+    side?: Record<string, unknown>,
+    status?: StepStatus,
+  ) {
     this.snapshot = {
       ...this.snapshot,
       exchanges: [...this.snapshot.exchanges.filter((e) => e.step !== step), ...exchanges],
@@ -331,7 +357,11 @@ export class FlowSession {
   // ----- After the token: refresh, userinfo, introspection, revocation, a protected resource -----
 
   /** Busy flag for the side operations (one at a time). */
-  async #side<T>(step: string, work: (recorder: Recorder) => Promise<T & { findings: Finding[] }>, side?: (r: T) => Record<string, unknown>): Promise<T | undefined> {
+  async #side<T>(
+    step: string,
+    work: (recorder: Recorder) => Promise<T & { findings: Finding[] }>,
+    side?: (r: T) => Record<string, unknown>,
+  ): Promise<T | undefined> {
     if (this.busy || !this.#linkGate()) return undefined
     this.busy = step
     this.notice = ''
@@ -365,25 +395,30 @@ export class FlowSession {
   async refresh() {
     const refreshToken = this.#tokenBody().refresh_token
     if (typeof refreshToken !== 'string') {
-      this.notice = 'The token response has no refresh_token (ask for offline_access, or the server does not issue one).'
+      this.notice =
+        'The token response has no refresh_token (ask for offline_access, or the server does not issue one).'
       return
     }
     const { refreshTokens } = await loadEngine()
     const previous = ((this.snapshot.side ?? {}) as { currentTokens?: Record<string, string> }).currentTokens ?? {}
-    await this.#side('refresh', (rec) => refreshTokens(this.snapshot, refreshToken, this.secret, rec), (r) => {
-      const fresh: Record<string, string> = { ...previous }
-      if (r.status === 200 && r.body) {
-        for (const k of ['access_token', 'refresh_token', 'id_token'] as const) {
-          const v = r.body[k]
-          if (typeof v === 'string' && v) fresh[k] = v
+    await this.#side(
+      'refresh',
+      (rec) => refreshTokens(this.snapshot, refreshToken, this.secret, rec),
+      (r) => {
+        const fresh: Record<string, string> = { ...previous }
+        if (r.status === 200 && r.body) {
+          for (const k of ['access_token', 'refresh_token', 'id_token'] as const) {
+            const v = r.body[k]
+            if (typeof v === 'string' && v) fresh[k] = v
+          }
         }
-      }
-      return {
-        refresh: { status: r.status, rotated: r.rotated, ...(r.body ? { body: r.body } : {}) },
-        refreshViews: r.views ?? [],
-        currentTokens: fresh,
-      }
-    })
+        return {
+          refresh: { status: r.status, rotated: r.rotated, ...(r.body ? { body: r.body } : {}) },
+          refreshViews: r.views ?? [],
+          currentTokens: fresh,
+        }
+      },
+    )
   }
 
   async userInfo() {
@@ -396,9 +431,13 @@ export class FlowSession {
     const idToken = this.#tokenBody().id_token
     const decoded = typeof idToken === 'string' ? decodeToken(idToken) : undefined
     const sub = decoded?.format === 'jwt' && typeof decoded.payload.sub === 'string' ? decoded.payload.sub : undefined
-    await this.#side('userinfo', (rec) => userInfo(this.snapshot, at, sub, rec), (r) => ({
-      userinfo: { status: r.status, subMatches: r.subMatches, ...(r.claims ? { claims: r.claims } : {}) },
-    }))
+    await this.#side(
+      'userinfo',
+      (rec) => userInfo(this.snapshot, at, sub, rec),
+      (r) => ({
+        userinfo: { status: r.status, subMatches: r.subMatches, ...(r.claims ? { claims: r.claims } : {}) },
+      }),
+    )
   }
 
   async introspect(which: 'access_token' | 'refresh_token') {
@@ -408,9 +447,17 @@ export class FlowSession {
       return
     }
     const { introspect } = await loadEngine()
-    await this.#side('introspection', (rec) => introspect(this.snapshot, token, this.secret, rec, which), (r) => ({
-      introspection: { status: r.status, ...(r.body ? { body: r.body } : {}), ...(r.active !== undefined ? { active: r.active } : {}) },
-    }))
+    await this.#side(
+      'introspection',
+      (rec) => introspect(this.snapshot, token, this.secret, rec, which),
+      (r) => ({
+        introspection: {
+          status: r.status,
+          ...(r.body ? { body: r.body } : {}),
+          ...(r.active !== undefined ? { active: r.active } : {}),
+        },
+      }),
+    )
   }
 
   async revoke(which: 'access_token' | 'refresh_token') {
@@ -420,9 +467,13 @@ export class FlowSession {
       return
     }
     const { revoke } = await loadEngine()
-    await this.#side('revocation', (rec) => revoke(this.snapshot, token, which, this.secret, rec), (r) => ({
-      revocation: { status: r.status, revoked: r.revoked, which },
-    }))
+    await this.#side(
+      'revocation',
+      (rec) => revoke(this.snapshot, token, which, this.secret, rec),
+      (r) => ({
+        revocation: { status: r.status, revoked: r.revoked, which },
+      }),
+    )
   }
 
   async callResource(req: ResourceRequest, confirmed = false) {
@@ -466,7 +517,10 @@ export class FlowSession {
     const { PROBES, newVerifier, makePkce, newStateAndNonce, buildAuthorizationRequest } = await loadEngine()
     const def = PROBES.find((p) => p.id === id)
     if (!def) return
-    const pkce = await makePkce(newVerifier(), def.authorizationOverrides?.code_challenge_method === 'plain' ? 'plain' : 'S256')
+    const pkce = await makePkce(
+      newVerifier(),
+      def.authorizationOverrides?.code_challenge_method === 'plain' ? 'plain' : 'S256',
+    )
     const { state, nonce } = newStateAndNonce(this.snapshot.config.scope)
     const authorization = buildAuthorizationRequest(this.snapshot.config, md, pkce, state, nonce)
     if (def.authorizationOverrides?.omitChallenge) {
@@ -474,7 +528,9 @@ export class FlowSession {
       u.searchParams.delete('code_challenge')
       u.searchParams.delete('code_challenge_method')
       authorization.url = u.href
-      authorization.params = authorization.params.filter(([k]) => k !== 'code_challenge' && k !== 'code_challenge_method')
+      authorization.params = authorization.params.filter(
+        ([k]) => k !== 'code_challenge' && k !== 'code_challenge_method',
+      )
     }
     if (!isSafeNavigationTarget(authorization.url, this.snapshot.config.allow_insecure_loopback)) {
       this.notice = 'Refusing to navigate: the authorization URL is not https (or loopback http).'
@@ -510,7 +566,12 @@ export class FlowSession {
     const tagged = findings.map((f) => ({ ...f, step: 'probes', data: { ...(f.data ?? {}), probe: probe.id } }))
     const failed = tagged.some((f) => f.severity === 'error' || f.severity === 'warning') || accepted
     const inconclusive = tagged.some((f) => f.id === 'probe-inconclusive')
-    const result: ProbeResult = { id: probe.id, outcome: inconclusive ? 'inconclusive' : failed ? 'failed' : 'passed', status, at: Date.now() }
+    const result: ProbeResult = {
+      id: probe.id,
+      outcome: inconclusive ? 'inconclusive' : failed ? 'failed' : 'passed',
+      status,
+      at: Date.now(),
+    }
     const prevResults = ((this.snapshot.side ?? {}) as { probeResults?: ProbeResult[] }).probeResults ?? []
     const keepFindings = this.snapshot.findings.filter((f) => f.step === 'probes' && f.data?.probe !== probe.id)
     const keepExchanges = this.snapshot.exchanges.filter((e) => e.step === 'probes')
@@ -531,7 +592,8 @@ export class FlowSession {
   async runCorsCheck(): Promise<void> {
     const md = this.snapshot.metadata
     if (!md) {
-      this.notice = 'Run Discover first (or enter the endpoints by hand): the check probes the endpoints the metadata names.'
+      this.notice =
+        'Run Discover first (or enter the endpoints by hand): the check probes the endpoints the metadata names.'
       return
     }
     if (this.busy || !this.#linkGate()) return
@@ -579,7 +641,12 @@ export class FlowSession {
       extraSteps,
       secrets: this.tokenVerifier ? [this.tokenVerifier] : [],
     })
-    return { report, json: JSON.stringify(report, null, 2), markdown: reportToMarkdown(report), filename: REPORT_FILENAME }
+    return {
+      report,
+      json: JSON.stringify(report, null, 2),
+      markdown: reportToMarkdown(report),
+      filename: REPORT_FILENAME,
+    }
   }
 
   /**
@@ -807,15 +874,25 @@ export class FlowSession {
     const readiness = connectorReadiness({
       findings: [...this.snapshot.findings, ...all],
       facts: {
-        ...(side.probe ? { probeStatus: side.probe.status, challengeSeen: Boolean(side.probe.challenge), challengeHasResourceMetadata: Boolean(side.probe.challenge?.resource_metadata) } : {}),
+        ...(side.probe
+          ? {
+              probeStatus: side.probe.status,
+              challengeSeen: Boolean(side.probe.challenge),
+              challengeHasResourceMetadata: Boolean(side.probe.challenge?.resource_metadata),
+            }
+          : {}),
         prmFound: Boolean(side.prm?.prm),
         metadataFound: Boolean(this.snapshot.discovery?.document),
         ...(md?.code_challenge_methods_supported ? { codeChallengeMethods: md.code_challenge_methods_supported } : {}),
-        ...(md?.token_endpoint_auth_methods_supported ? { tokenEndpointAuthMethods: md.token_endpoint_auth_methods_supported } : {}),
+        ...(md?.token_endpoint_auth_methods_supported
+          ? { tokenEndpointAuthMethods: md.token_endpoint_auth_methods_supported }
+          : {}),
         registrationEndpoint: Boolean(md?.registration_endpoint),
         cimdSupported: Boolean(md?.client_id_metadata_document_supported),
         ...(side.registration?.method ? { registration: side.registration.method } : {}),
-        ...(side.registration?.token_endpoint_auth_method ? { registeredAuthMethod: side.registration.token_endpoint_auth_method } : {}),
+        ...(side.registration?.token_endpoint_auth_method
+          ? { registeredAuthMethod: side.registration.token_endpoint_auth_method }
+          : {}),
         issAdvertised: Boolean(md?.authorization_response_iss_parameter_supported),
         ...(this.snapshot.callback ? { callbackIss: callbackIss ?? null } : {}),
         ...(this.snapshot.token ? { tokenResponseJson: Boolean(this.snapshot.token.body) } : {}),
@@ -867,17 +944,23 @@ export class FlowSession {
   async #discover(): Promise<boolean> {
     const config = this.snapshot.config
     if (!config.issuer) {
-      this.#commit('discovery', { metadata: effectiveMetadata(config) }, [], [
-        {
-          id: 'discovery-skipped',
-          severity: 'info',
-          step: 'discovery',
-          title: 'Discovery skipped: endpoints entered by hand',
-          detail: 'No issuer was given, so the hand-entered endpoints are used as they are.',
-          fix: 'Give the issuer to let the playground check the metadata too.',
-          spec: 'RFC 8414 §3',
-        },
-      ], 'skipped')
+      this.#commit(
+        'discovery',
+        { metadata: effectiveMetadata(config) },
+        [],
+        [
+          {
+            id: 'discovery-skipped',
+            severity: 'info',
+            step: 'discovery',
+            title: 'Discovery skipped: endpoints entered by hand',
+            detail: 'No issuer was given, so the hand-entered endpoints are used as they are.',
+            fix: 'Give the issuer to let the playground check the metadata too.',
+            spec: 'RFC 8414 §3',
+          },
+        ],
+        'skipped',
+      )
       return true
     }
     const { discover, lintMetadata } = await loadEngine()
@@ -914,7 +997,9 @@ export class FlowSession {
         id: 'mcp-pkce-not-advertised',
         severity: 'error',
         step: 'discovery',
-        title: methods ? 'The authorization server does not advertise S256' : 'The authorization server does not advertise PKCE',
+        title: methods
+          ? 'The authorization server does not advertise S256'
+          : 'The authorization server does not advertise PKCE',
         detail: methods
           ? `code_challenge_methods_supported is [${methods.join(', ')}]. MCP clients MUST use S256, so they cannot go on.`
           : 'The metadata has no code_challenge_methods_supported. MCP clients MUST verify PKCE support before proceeding and MUST refuse to proceed when it is absent (OpenID Connect Discovery documents too). The playground stops here, as ChatGPT and Claude do.',
@@ -999,18 +1084,25 @@ export class FlowSession {
       return false
     }
     if (!md.authorization_endpoint) {
-      this.#commit('authorization', {}, [], [
-        {
-          id: 'metadata-missing-endpoint',
-          severity: 'error',
-          step: 'authorization',
-          title: 'No authorization endpoint to send the browser to',
-          detail: 'The metadata has no (own, string) authorization_endpoint member and none was entered by hand, so no authorization request can be built.',
-          fix: 'Publish authorization_endpoint in the metadata (RFC 8414 §2), or enter it by hand in Configure.',
-          spec: 'RFC 8414 §2; OpenID Connect Discovery 1.0 §3',
-          data: { attribute: 'authorization_endpoint' },
-        },
-      ], 'error')
+      this.#commit(
+        'authorization',
+        {},
+        [],
+        [
+          {
+            id: 'metadata-missing-endpoint',
+            severity: 'error',
+            step: 'authorization',
+            title: 'No authorization endpoint to send the browser to',
+            detail:
+              'The metadata has no (own, string) authorization_endpoint member and none was entered by hand, so no authorization request can be built.',
+            fix: 'Publish authorization_endpoint in the metadata (RFC 8414 §2), or enter it by hand in Configure.',
+            spec: 'RFC 8414 §2; OpenID Connect Discovery 1.0 §3',
+            data: { attribute: 'authorization_endpoint' },
+          },
+        ],
+        'error',
+      )
       return false
     }
     const { newStateAndNonce, buildAuthorizationRequest, explainError } = await loadEngine()
@@ -1127,18 +1219,24 @@ export class FlowSession {
     }
     const incomingCode = new URL(href).searchParams.get('code')
     if (restored && snapshot.callback && (snapshot.codeUsed || snapshot.code === incomingCode)) {
-      this.#commit('callback', {}, [], [
-        {
-          id: 'callback-replayed',
-          severity: 'info',
-          step: 'callback',
-          title: 'This authorization response was already handled; the code is not sent again',
-          detail:
-            'The page was loaded again with a response it has already processed (reload or Back). Authorization codes are single-use: sending one twice gets invalid_grant, and the server may revoke the tokens issued from it.',
-          fix: 'Nothing to fix. Start a new authorization to get a new code.',
-          spec: 'RFC 6749 §4.1.2, §10.5; RFC 9700 §4.3.1',
-        },
-      ], 'ok')
+      this.#commit(
+        'callback',
+        {},
+        [],
+        [
+          {
+            id: 'callback-replayed',
+            severity: 'info',
+            step: 'callback',
+            title: 'This authorization response was already handled; the code is not sent again',
+            detail:
+              'The page was loaded again with a response it has already processed (reload or Back). Authorization codes are single-use: sending one twice gets invalid_grant, and the server may revoke the tokens issued from it.',
+            fix: 'Nothing to fix. Start a new authorization to get a new code.',
+            spec: 'RFC 6749 §4.1.2, §10.5; RFC 9700 §4.3.1',
+          },
+        ],
+        'ok',
+      )
       this.current = 'callback'
       return
     }
@@ -1166,7 +1264,9 @@ export class FlowSession {
   }
 
   verifierEdited = $derived(
-    Boolean(this.snapshot.pkce) && this.tokenVerifier !== '' && this.tokenVerifier !== this.snapshot.pkce?.code_verifier,
+    Boolean(this.snapshot.pkce) &&
+      this.tokenVerifier !== '' &&
+      this.tokenVerifier !== this.snapshot.pkce?.code_verifier,
   )
 
   /** Builds the token request preview (nothing is sent). */
@@ -1277,7 +1377,8 @@ export class FlowSession {
     // Use the JWKS fetched during the exchange when there is one; a later run fetches it again.
     const prefetched = this.#jwksPrefetch
     this.#jwksPrefetch = undefined
-    const { recorder, jwks } = await (prefetched ?? this.#prefetchJwks().finally(() => (this.#jwksPrefetch = undefined)))
+    const { recorder, jwks } = await (prefetched ??
+      this.#prefetchJwks().finally(() => (this.#jwksPrefetch = undefined)))
     if (jwks.jwks && this.snapshot.metadata?.jwks_uri) {
       jwks.findings.push(...lintJwks(jwks.jwks, { url: this.snapshot.metadata.jwks_uri, step: 'tokens' }))
     }

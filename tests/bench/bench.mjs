@@ -56,7 +56,9 @@ function run(cmd, args) {
     child.stdout.on('data', (d) => (out += d))
     child.stderr.on('data', (d) => (out += d))
     child.on('error', reject)
-    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}\n${out}`))))
+    child.on('exit', (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}\n${out}`)),
+    )
   })
 }
 
@@ -74,7 +76,13 @@ function freePort() {
 // ---- 1. build and sizes -----------------------------------------------------------------------
 async function sizes() {
   const t = performance.now()
-  await run(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--outDir', OUT_DIR, '--emptyOutDir'])
+  await run(process.execPath, [
+    path.join(ROOT, 'node_modules/vite/bin/vite.js'),
+    'build',
+    '--outDir',
+    OUT_DIR,
+    '--emptyOutDir',
+  ])
   log(`built ${OUT_DIR}/ in ${((performance.now() - t) / 1000).toFixed(1)} s`)
   const html = await readFile(path.join(DIST, 'index.html'), 'utf8')
   const refs = new Set()
@@ -89,7 +97,8 @@ async function sizes() {
   for (const ref of refs) firstView.push({ file: ref.replace(/^\.\//, ''), gzip: await gz(ref) })
   const assets = await readdir(path.join(DIST, 'assets'))
   const allJs = []
-  for (const f of assets.filter((f) => f.endsWith('.js'))) allJs.push({ file: `assets/${f}`, gzip: await gz(`assets/${f}`) })
+  for (const f of assets.filter((f) => f.endsWith('.js')))
+    allJs.push({ file: `assets/${f}`, gzip: await gz(`assets/${f}`) })
   const sum = (xs) => xs.reduce((a, x) => a + x.gzip, 0)
   return { firstView, firstViewGzip: sum(firstView), allJs, allJsGzip: sum(allJs) }
 }
@@ -118,7 +127,10 @@ function marks() {
     if (w.__readyAt === undefined && document.body?.dataset.ready === 'true' && document.getElementById('cfg-issuer')) {
       w.__readyAt = performance.now()
     }
-    if (w.__verifiedAt === undefined && document.querySelector('[data-testid="signature-id_token"][data-signature="valid"]')) {
+    if (
+      w.__verifiedAt === undefined &&
+      document.querySelector('[data-testid="signature-id_token"][data-signature="valid"]')
+    ) {
       w.__verifiedAt = performance.now()
     }
   }
@@ -147,7 +159,12 @@ async function browserRuns(appUrl, noCacheUrl, asUrl) {
     const callback = []
     const callbackNoCache = []
     const asOrigin = new URL(asUrl).origin
-    const share = new URLSearchParams({ issuer: asUrl, client_id: 'pkce-playground', scope: 'openid', resource: `${asUrl}/api` })
+    const share = new URLSearchParams({
+      issuer: asUrl,
+      client_id: 'pkce-playground',
+      scope: 'openid',
+      resource: `${asUrl}/api`,
+    })
     const flow = async (url) => {
       const context = await browser.newContext()
       await context.addInitScript(marks)
@@ -157,7 +174,9 @@ async function browserRuns(appUrl, noCacheUrl, asUrl) {
       await page.getByRole('button', { name: 'Run to the end' }).click()
       await page.waitForURL((u) => u.origin === asOrigin, { waitUntil: 'commit' })
       await loginAndConsent(page, asOrigin)
-      await page.waitForFunction(() => /** @type {any} */ (window).__verifiedAt !== undefined, null, { timeout: 15_000 })
+      await page.waitForFunction(() => /** @type {any} */ (window).__verifiedAt !== undefined, null, {
+        timeout: 15_000,
+      })
       const t = await page.evaluate(() => {
         const nav = /** @type {PerformanceNavigationTiming} */ (performance.getEntriesByType('navigation')[0])
         return /** @type {any} */ (window).__verifiedAt - nav.fetchStart
@@ -179,7 +198,11 @@ async function browserRuns(appUrl, noCacheUrl, asUrl) {
     await page.goto(appUrl)
     // Timers in a page are coarse (100 µs or more): time batches of 100 and divide.
     const pkceBrowser = await page.evaluate(async (runs) => {
-      const b64u = (bytes) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+      const b64u = (bytes) =>
+        btoa(String.fromCharCode(...bytes))
+          .replace(/\+/g, '-')
+          .replace(/\//g, '_')
+          .replace(/=+$/, '')
       const batch = 100
       const perOp = []
       for (let i = 0; i < runs / batch; i++) {
@@ -223,7 +246,10 @@ const { startAuthorizationServer } = await import('../servers/authorization-serv
 // oidc-provider prints start-up warnings; keep the report clean.
 const { warn, log: consoleLog } = console
 console.warn = console.log = (...a) => (String(a[0]).includes('oidc-provider') ? undefined : warn(...a))
-const as = await startAuthorizationServer({ port: 0, playgroundOrigins: [appUrl.slice(0, -1), noCache.url.slice(0, -1)] })
+const as = await startAuthorizationServer({
+  port: 0,
+  playgroundOrigins: [appUrl.slice(0, -1), noCache.url.slice(0, -1)],
+})
 Object.assign(console, { warn, log: consoleLog })
 log(`app ${appUrl} (and ${noCache.url}, no-cache), authorization server ${as.url}`)
 
@@ -241,13 +267,43 @@ const firstViewMs = median(browserResult.firstView)
 const callbackMs = median(browserResult.callback)
 const callbackNoCacheMs = median(browserResult.callbackNoCache)
 const rows = [
-  ['First view JS+CSS (gzip)', kB(size.firstViewGzip), `≤ ${kB(BUDGET.firstViewGzip)}`, size.firstViewGzip <= BUDGET.firstViewGzip],
+  [
+    'First view JS+CSS (gzip)',
+    kB(size.firstViewGzip),
+    `≤ ${kB(BUDGET.firstViewGzip)}`,
+    size.firstViewGzip <= BUDGET.firstViewGzip,
+  ],
   ['All JS (gzip)', kB(size.allJsGzip), 'report only', null],
-  [`First view usable (median of ${browserResult.firstView.length}, cold)`, ms(firstViewMs), `≤ ${BUDGET.firstViewMs} ms`, firstViewMs <= BUDGET.firstViewMs],
-  [`Callback → tokens verified (median of ${browserResult.callback.length})`, ms(callbackMs), `≤ ${BUDGET.callbackToTokensMs} ms`, callbackMs <= BUDGET.callbackToTokensMs],
-  [`  same, every asset revalidated (no-cache) (median of ${browserResult.callbackNoCache.length})`, ms(callbackNoCacheMs), 'report only', null],
-  [`PKCE verifier + S256, oauth4webapi in Node (median of ${PKCE_RUNS})`, ms(pkce), `≤ ${BUDGET.pkceMs} ms`, pkce <= BUDGET.pkceMs],
-  [`PKCE verifier + S256, WebCrypto in Chromium (median of ${PKCE_RUNS})`, ms(browserResult.pkceBrowser), `≤ ${BUDGET.pkceMs} ms`, browserResult.pkceBrowser <= BUDGET.pkceMs],
+  [
+    `First view usable (median of ${browserResult.firstView.length}, cold)`,
+    ms(firstViewMs),
+    `≤ ${BUDGET.firstViewMs} ms`,
+    firstViewMs <= BUDGET.firstViewMs,
+  ],
+  [
+    `Callback → tokens verified (median of ${browserResult.callback.length})`,
+    ms(callbackMs),
+    `≤ ${BUDGET.callbackToTokensMs} ms`,
+    callbackMs <= BUDGET.callbackToTokensMs,
+  ],
+  [
+    `  same, every asset revalidated (no-cache) (median of ${browserResult.callbackNoCache.length})`,
+    ms(callbackNoCacheMs),
+    'report only',
+    null,
+  ],
+  [
+    `PKCE verifier + S256, oauth4webapi in Node (median of ${PKCE_RUNS})`,
+    ms(pkce),
+    `≤ ${BUDGET.pkceMs} ms`,
+    pkce <= BUDGET.pkceMs,
+  ],
+  [
+    `PKCE verifier + S256, WebCrypto in Chromium (median of ${PKCE_RUNS})`,
+    ms(browserResult.pkceBrowser),
+    `≤ ${BUDGET.pkceMs} ms`,
+    browserResult.pkceBrowser <= BUDGET.pkceMs,
+  ],
 ]
 const header = ['Metric', 'Value', 'Budget', 'Result']
 const table = [header, ...rows.map(([m, v, b, ok]) => [m, v, b, ok === null ? '—' : ok ? 'PASS' : 'FAIL'])]
@@ -258,7 +314,12 @@ console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`)
 for (const r of table.slice(1)) console.log(line(r))
 console.log(`\nFirst view files: ${size.firstView.map((f) => `${f.file} ${kB(f.gzip)}`).join(', ')}`)
 console.log(`All JS files: ${size.allJs.map((f) => `${f.file} ${kB(f.gzip)}`).join(', ')}`)
-console.log(`Machine: ${os.cpus().length} CPUs, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' / ')} (timings are only comparable on an idle machine)`)
+console.log(
+  `Machine: ${os.cpus().length} CPUs, load average ${os
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' / ')} (timings are only comparable on an idle machine)`,
+)
 
 const failed = rows.filter((r) => r[3] === false)
 const result = {
@@ -269,7 +330,10 @@ const result = {
   sizes: { firstViewGzip: size.firstViewGzip, allJsGzip: size.allJsGzip, firstView: size.firstView, allJs: size.allJs },
   firstViewMs: { median: firstViewMs, samples: browserResult.firstView.map((x) => Math.round(x * 10) / 10) },
   callbackToTokensMs: { median: callbackMs, samples: browserResult.callback.map((x) => Math.round(x * 10) / 10) },
-  callbackToTokensNoCacheMs: { median: callbackNoCacheMs, samples: browserResult.callbackNoCache.map((x) => Math.round(x * 10) / 10) },
+  callbackToTokensNoCacheMs: {
+    median: callbackNoCacheMs,
+    samples: browserResult.callbackNoCache.map((x) => Math.round(x * 10) / 10),
+  },
   pkceMs: { nodeOauth4webapi: pkce, chromiumWebCrypto: browserResult.pkceBrowser, runs: PKCE_RUNS },
   machine: { cpus: os.cpus().length, loadavg: os.loadavg().map((x) => Math.round(x * 10) / 10) },
   pass: failed.length === 0,

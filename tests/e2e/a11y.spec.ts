@@ -63,13 +63,16 @@ async function noHorizontalScroll(page: Page, stage: string) {
       }
       if (ancestorScrolls) continue
       const id = el.id ? `#${el.id}` : ''
-      const cls = typeof el.className === 'string' && el.className ? `.${el.className.trim().split(/\s+/).join('.')}` : ''
+      const cls =
+        typeof el.className === 'string' && el.className ? `.${el.className.trim().split(/\s+/).join('.')}` : ''
       culprits.push(`${el.tagName.toLowerCase()}${id}${cls} right=${Math.round(r.right)}`)
       if (culprits.length >= 10) break
     }
     return { scrollWidth: document.documentElement.scrollWidth, culprits }
   })
-  expect.soft(scrollWidth, `horizontal scroll at ${width}px, stage "${stage}": ${culprits.join(', ')}`).toBeLessThanOrEqual(width + 1)
+  expect
+    .soft(scrollWidth, `horizontal scroll at ${width}px, stage "${stage}": ${culprits.join(', ')}`)
+    .toBeLessThanOrEqual(width + 1)
 }
 
 async function check(page: Page, stage: string) {
@@ -128,7 +131,9 @@ for (const colorScheme of ['light', 'dark'] as const) {
         await page.getByRole('button', { name: 'Start authorization' }).click()
         await cancelAtLogin(page)
         await expect(page.locator('body[data-ready="true"]')).toBeAttached()
-        await expect(page.locator('#step-callback [data-finding-id="authorization-error"]')).toContainText('access_denied')
+        await expect(page.locator('#step-callback [data-finding-id="authorization-error"]')).toContainText(
+          'access_denied',
+        )
         await check(page, 'error: access_denied')
       })
     })
@@ -139,12 +144,17 @@ for (const colorScheme of ['light', 'dark'] as const) {
 // Keyboard only
 
 /** A short description of the focused element: its id, else its text or aria-label. */
-async function focused(page: Page): Promise<{ id: string; name: string; tag: string; focusVisible: boolean; indicator: string }> {
+async function focused(
+  page: Page,
+): Promise<{ id: string; name: string; tag: string; focusVisible: boolean; indicator: string }> {
   return page.evaluate(() => {
     const el = document.activeElement as HTMLElement | null
     if (!el || el === document.body) return { id: '', name: '', tag: 'body', focusVisible: false, indicator: 'none' }
     const s = getComputedStyle(el)
-    const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0 ? `outline ${s.outlineWidth} ${s.outlineStyle} ${s.outlineColor}` : ''
+    const outline =
+      s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0
+        ? `outline ${s.outlineWidth} ${s.outlineStyle} ${s.outlineColor}`
+        : ''
     const shadow = s.boxShadow !== 'none' ? `box-shadow ${s.boxShadow}` : ''
     return {
       id: el.id,
@@ -175,7 +185,12 @@ async function focusChangesPixels(page: Page): Promise<boolean> {
  * Presses Tab (or Shift+Tab) until the focused element matches; every element reached on the way must show
  * a visible focus indicator.
  */
-async function tabTo(page: Page, match: (f: Awaited<ReturnType<typeof focused>>) => boolean, what: string, { back = false, max = 250 } = {}) {
+async function tabTo(
+  page: Page,
+  match: (f: Awaited<ReturnType<typeof focused>>) => boolean,
+  what: string,
+  { back = false, max = 250 } = {},
+) {
   const seen: string[] = []
   for (let i = 0; i < max; i++) {
     await page.keyboard.press(back ? 'Shift+Tab' : 'Tab')
@@ -289,11 +304,17 @@ test('landmarks, headings and a live region that announces step completion', asy
     const s = panels.nth(i)
     const id = await s.getAttribute('id')
     await expect(s.locator(':scope > header h2, :scope > h2'), `${id} has an h2`).toHaveCount(1)
-    await expect(page.getByRole('region', { name: (await s.locator('h2').first().innerText()).trim() }), `${id} is a named region`).toHaveCount(1)
+    await expect(
+      page.getByRole('region', { name: (await s.locator('h2').first().innerText()).trim() }),
+      `${id} is a named region`,
+    ).toHaveCount(1)
   }
 
   // The live region announces the step that finished.
-  const live = page.locator('[aria-live="polite"]').filter({ hasNot: page.locator('*') }).first()
+  const live = page
+    .locator('[aria-live="polite"]')
+    .filter({ hasNot: page.locator('*') })
+    .first()
   await expect(live).toBeAttached()
   const before = (await live.textContent()) ?? ''
   await discover(page)
@@ -304,9 +325,13 @@ test('landmarks, headings and a live region that announces step completion', asy
   await page.getByRole('button', { name: 'Run CORS check' }).click()
   await expect(page.locator('#step-cors tr[data-endpoint="token"]')).toBeVisible()
   await expandAll(page)
-  const levels = await page.locator('h1, h2, h3, h4, h5, h6').evaluateAll((hs) =>
-    hs.filter((h) => (h as HTMLElement).offsetParent !== null || h.getClientRects().length).map((h) => ({ level: Number(h.tagName[1]), text: (h.textContent ?? '').trim().slice(0, 40) })),
-  )
+  const levels = await page
+    .locator('h1, h2, h3, h4, h5, h6')
+    .evaluateAll((hs) =>
+      hs
+        .filter((h) => (h as HTMLElement).offsetParent !== null || h.getClientRects().length)
+        .map((h) => ({ level: Number(h.tagName[1]), text: (h.textContent ?? '').trim().slice(0, 40) })),
+    )
   expect(levels[0]?.level).toBe(1)
   const skips: string[] = []
   levels.forEach((h, i) => {
@@ -340,7 +365,9 @@ test('copy buttons on every URL, request, curl command, token and JSON block', a
   await expect(token.getByRole('button', { name: 'Copy token request' })).toHaveCount(1)
   await expect(token.getByRole('button', { name: 'Copy curl command' })).toHaveCount(1)
   await token.getByRole('button', { name: 'Copy curl command' }).click()
-  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe((await page.getByTestId('token-curl').innerText()).trim())
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(
+    (await page.getByTestId('token-curl').innerText()).trim(),
+  )
 
   await page.getByRole('button', { name: 'Exchange code' }).click()
   await expect(page.getByTestId('signature-id_token')).toHaveAttribute('data-signature', 'valid')
@@ -361,11 +388,17 @@ test('copy buttons on every URL, request, curl command, token and JSON block', a
   const nBlocks = await blocks.count()
   expect(nBlocks).toBeGreaterThanOrEqual(6)
   for (let i = 0; i < nBlocks; i++) {
-    await expect(blocks.nth(i).locator(':scope > .block-bar').getByRole('button', { name: /^Copy / })).toHaveCount(1)
+    await expect(
+      blocks
+        .nth(i)
+        .locator(':scope > .block-bar')
+        .getByRole('button', { name: /^Copy / }),
+    ).toHaveCount(1)
   }
   // Large JSON is collapsible: every JSON text longer than the threshold sits in a <details>.
-  const bigOutside = await blocks.evaluateAll((bs) =>
-    bs.filter((b) => (b.querySelector('pre')?.textContent?.length ?? 0) > 4000 && !b.querySelector('details')).length,
+  const bigOutside = await blocks.evaluateAll(
+    (bs) =>
+      bs.filter((b) => (b.querySelector('pre')?.textContent?.length ?? 0) > 4000 && !b.querySelector('details')).length,
   )
   expect(bigOutside).toBe(0)
 
@@ -379,7 +412,13 @@ test('copy buttons on every URL, request, curl command, token and JSON block', a
     await expect(ex.getByRole('button', { name: 'Copy curl' })).toHaveCount(1)
   }
   // And every URL shown in a <pre> or as a JSON block is next to a copy button: counted per panel.
-  for (const [panel, min] of [['#step-discovery', 2], ['#step-authorization', 1], ['#step-token', 3], ['#step-tokens', 5], ['#step-cors', 2]] as const) {
+  for (const [panel, min] of [
+    ['#step-discovery', 2],
+    ['#step-authorization', 1],
+    ['#step-token', 3],
+    ['#step-tokens', 5],
+    ['#step-cors', 2],
+  ] as const) {
     const n = await page.locator(panel).getByRole('button', { name: /^Copy/ }).count()
     expect(n, `copy buttons in ${panel}`).toBeGreaterThanOrEqual(min)
   }

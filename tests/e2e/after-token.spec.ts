@@ -47,7 +47,10 @@ async function idle(after: Locator) {
   await expect(after.getByRole('button', { name: 'Call UserInfo' })).toBeEnabled()
 }
 
-test('refresh: the public client\'s refresh token is rotated and the refreshed ID token keeps iss, sub, aud', async ({ page, as }) => {
+test("refresh: the public client's refresh token is rotated and the refreshed ID token keeps iss, sub, aud", async ({
+  page,
+  as,
+}) => {
   const after = await fullFlow(page, as.issuer)
   await after.getByRole('button', { name: 'Refresh tokens' }).click()
   const refresh = await result(after, 'refresh')
@@ -67,7 +70,9 @@ test('refresh twice: the second refresh sends the rotated refresh token and succ
   // must store it and drop the old one", so a second click on "Refresh tokens" must send the NEW one.
   const after = await fullFlow(page, as.issuer)
   const isRefresh = (r: { url(): string; method(): string; postData(): string | null }) =>
-    r.url() === `${as.issuer}/token` && r.method() === 'POST' && (r.postData() ?? '').includes('grant_type=refresh_token')
+    r.url() === `${as.issuer}/token` &&
+    r.method() === 'POST' &&
+    (r.postData() ?? '').includes('grant_type=refresh_token')
   const sent = (r: { postData(): string | null }) => new URLSearchParams(r.postData() ?? '').get('refresh_token')
 
   const first = page.waitForResponse((r) => isRefresh(r.request()))
@@ -91,7 +96,10 @@ test('refresh twice: the second refresh sends the rotated refresh token and succ
   await expect(finding(refresh, 'refresh-token-rotated')).toBeVisible()
 })
 
-test('after a refresh, the tools use the current (rotated) refresh token: introspection says active', async ({ page, as }) => {
+test('after a refresh, the tools use the current (rotated) refresh token: introspection says active', async ({
+  page,
+  as,
+}) => {
   // Same root cause as above: after a rotation the original refresh token is spent, so introspecting or
   // revoking "the refresh token" must mean the new one.
   const after = await fullFlow(page, as.issuer)
@@ -104,7 +112,10 @@ test('after a refresh, the tools use the current (rotated) refresh token: intros
   await expect(finding(intro, 'introspection-inactive')).toHaveCount(0)
 })
 
-test('UserInfo with the opaque access token (no resource): 200, claims shown, sub compared with the ID token', async ({ page, as }) => {
+test('UserInfo with the opaque access token (no resource): 200, claims shown, sub compared with the ID token', async ({
+  page,
+  as,
+}) => {
   const after = await fullFlow(page, as.issuer)
   await after.getByRole('button', { name: 'Call UserInfo' }).click()
   const ui = await result(after, 'userinfo')
@@ -118,7 +129,10 @@ test('UserInfo with the opaque access token (no resource): 200, claims shown, su
   await expect(ui.locator('details.exchange pre').first()).toContainText(/authorization: Bearer/i)
 })
 
-test('UserInfo with a JWT access token for an API (resource sent): refused, and the audience is explained', async ({ page, as }) => {
+test('UserInfo with a JWT access token for an API (resource sent): refused, and the audience is explained', async ({
+  page,
+  as,
+}) => {
   const after = await fullFlow(page, as.issuer, { resource: RESOURCE })
   await expect(page.locator('article[data-token="access_token"]')).toContainText('at+jwt')
   await after.getByRole('button', { name: 'Call UserInfo' }).click()
@@ -174,7 +188,10 @@ test('revoking the access token: revocation-ok, then introspection says inactive
   await expect(finding(after.locator('#after-introspection'), 'introspection-inactive')).toBeVisible()
 })
 
-test('protected resource: the AS userinfo URL with a JWT access token → 401 with a readable Bearer challenge', async ({ page, as }) => {
+test('protected resource: the AS userinfo URL with a JWT access token → 401 with a readable Bearer challenge', async ({
+  page,
+  as,
+}) => {
   const after = await fullFlow(page, as.issuer, { resource: RESOURCE })
   await after.getByRole('combobox', { name: 'Method' }).selectOption('GET')
   await after.getByRole('textbox', { name: 'Resource URL' }).fill(`${as.issuer}/me`)
@@ -191,7 +208,10 @@ test('protected resource: the AS userinfo URL with a JWT access token → 401 wi
   await expect(request).toContainText(`origin: ${APP_BASE}`)
 })
 
-test('protected resource: the AS userinfo URL with the opaque access token → 200, no challenge', async ({ page, as }) => {
+test('protected resource: the AS userinfo URL with the opaque access token → 200, no challenge', async ({
+  page,
+  as,
+}) => {
   const after = await fullFlow(page, as.issuer)
   await after.getByRole('textbox', { name: 'Resource URL' }).fill(`${as.issuer}/me`)
   await after.getByRole('button', { name: 'Send request' }).click()
@@ -201,10 +221,17 @@ test('protected resource: the AS userinfo URL with the opaque access token → 2
   await expect(res.locator('details.exchange pre').first()).toContainText(/authorization: Bearer \S+/i)
 })
 
-test('protected resource: a 401 whose WWW-Authenticate is not exposed to the page is reported', async ({ page, as }) => {
+test('protected resource: a 401 whose WWW-Authenticate is not exposed to the page is reported', async ({
+  page,
+  as,
+}) => {
   // Fault X07: userinfo answers 401 with WWW-Authenticate but no Access-Control-Expose-Headers.
-  const after = await fullFlow(page, as.faultIssuer('userinfo-www-authenticate-hidden'), { resource: `${as.faultIssuer('userinfo-www-authenticate-hidden')}/api` })
-  await after.getByRole('textbox', { name: 'Resource URL' }).fill(`${as.faultIssuer('userinfo-www-authenticate-hidden')}/me`)
+  const after = await fullFlow(page, as.faultIssuer('userinfo-www-authenticate-hidden'), {
+    resource: `${as.faultIssuer('userinfo-www-authenticate-hidden')}/api`,
+  })
+  await after
+    .getByRole('textbox', { name: 'Resource URL' })
+    .fill(`${as.faultIssuer('userinfo-www-authenticate-hidden')}/me`)
   await after.getByRole('button', { name: 'Send request' }).click()
   const res = await result(after, 'resource')
   await expect(finding(res, 'www-authenticate-not-exposed')).toBeVisible()

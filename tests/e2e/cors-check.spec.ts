@@ -81,7 +81,8 @@ test('fault token-no-cors: token blocked by CORS while discovery and JWKS are re
 test('client_secret_basic: the Authorization-header preflight passes on the compliant server', async ({ page, as }) => {
   const authHeaders: string[] = []
   page.on('request', (r) => {
-    if (r.method() === 'POST' && new URL(r.url()).pathname === '/token') authHeaders.push(r.headers()['authorization'] ?? '')
+    if (r.method() === 'POST' && new URL(r.url()).pathname === '/token')
+      authHeaders.push(r.headers()['authorization'] ?? '')
   })
   await open(page, { issuer: as.issuer, client_id: CLIENT_IDS.basic, scope: 'openid' })
   await page.getByLabel('Client authentication').selectOption('client_secret_basic')
@@ -106,7 +107,10 @@ test('an unreachable hand-entered token endpoint is unreachable, not CORS', asyn
   await page.getByTestId('link-notice').getByRole('button', { name: 'Use these endpoints' }).click()
   await page.getByRole('button', { name: 'Discover' }).click()
   // A token endpoint on another origin than the issuer's is an error finding of its own (issue 10).
-  await expect(page.locator('#step-discovery [data-finding-id="endpoint-overridden"]')).toHaveAttribute('data-severity', 'error')
+  await expect(page.locator('#step-discovery [data-finding-id="endpoint-overridden"]')).toHaveAttribute(
+    'data-severity',
+    'error',
+  )
   const panel = await runCorsCheck(page)
   await expect(row(panel, 'token')).toHaveAttribute('data-verdict', 'unreachable')
   await expect(row(panel, 'token')).toContainText('http://127.0.0.1:9/token')
@@ -115,7 +119,11 @@ test('an unreachable hand-entered token endpoint is unreachable, not CORS', asyn
 })
 
 test('fault token-preflight-no-authorization + client_secret_basic: preflight failed', async ({ page, as }) => {
-  await open(page, { issuer: as.faultIssuer('token-preflight-no-authorization'), client_id: CLIENT_IDS.basic, scope: 'openid' })
+  await open(page, {
+    issuer: as.faultIssuer('token-preflight-no-authorization'),
+    client_id: CLIENT_IDS.basic,
+    scope: 'openid',
+  })
   await page.getByLabel('Client authentication').selectOption('client_secret_basic')
   await page.getByLabel('Client secret').fill(CLIENT_SECRETS.basic)
   await discover(page)
@@ -127,7 +135,11 @@ test('fault token-preflight-no-authorization + client_secret_basic: preflight fa
 })
 
 test('fault userinfo-www-authenticate-hidden: the challenge is reported as hidden', async ({ page, as }) => {
-  await open(page, { issuer: as.faultIssuer('userinfo-www-authenticate-hidden'), client_id: CLIENT_IDS.public, scope: 'openid' })
+  await open(page, {
+    issuer: as.faultIssuer('userinfo-www-authenticate-hidden'),
+    client_id: CLIENT_IDS.public,
+    scope: 'openid',
+  })
   await discover(page)
   const panel = await runCorsCheck(page)
   await expect(row(panel, 'userinfo')).toHaveAttribute('data-verdict', 'readable')

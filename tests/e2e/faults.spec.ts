@@ -56,14 +56,20 @@ async function loginIfAsked(page: Page): Promise<void> {
   const login = page.locator('input[name="login"]')
   let where = 'waiting'
   await expect
-    .poll(async () => {
-      if (await login.isVisible().catch(() => false)) return (where = 'login')
-      if (new URL(page.url()).origin !== asOrigin) {
-        const status = await page.getByTestId('status-callback').textContent({ timeout: 500 }).catch(() => null)
-        if (status && SETTLED.test(status.trim())) return (where = 'back')
-      }
-      return 'waiting'
-    }, { timeout: 20_000, message: 'neither the login page nor the playground callback appeared' })
+    .poll(
+      async () => {
+        if (await login.isVisible().catch(() => false)) return (where = 'login')
+        if (new URL(page.url()).origin !== asOrigin) {
+          const status = await page
+            .getByTestId('status-callback')
+            .textContent({ timeout: 500 })
+            .catch(() => null)
+          if (status && SETTLED.test(status.trim())) return (where = 'back')
+        }
+        return 'waiting'
+      },
+      { timeout: 20_000, message: 'neither the login page nor the playground callback appeared' },
+    )
     .not.toBe('waiting')
   if (where === 'login') await loginAndConsent(page)
 }
@@ -125,7 +131,9 @@ async function drive(page: Page, c: FaultCase, issuer: string): Promise<void> {
 test.describe.configure({ mode: 'parallel' })
 
 for (const c of CASES) {
-  const ids = c.expect.map((e) => `${e.id}/${e.severity}`).join(', ') || `no problem${c.absent ? ` (not ${c.absent.join(', ')})` : ''}`
+  const ids =
+    c.expect.map((e) => `${e.id}/${e.severity}`).join(', ') ||
+    `no problem${c.absent ? ` (not ${c.absent.join(', ')})` : ''}`
   test(`${c.csv} ${c.fault}: ${ids}${c.verdict ? ` → ${c.verdict}` : ''}`, async ({ page, as }) => {
     test.setTimeout(90_000)
     const pageErrors: string[] = []
@@ -161,7 +169,9 @@ for (const c of CASES) {
         await expect(verdict).toHaveAttribute('data-scenario', c.verdict, { timeout: 5_000 })
       } catch {
         const count = await verdict.count()
-        const actual = count ? await verdict.first().getAttribute('data-scenario') : '(no [data-testid="verdict"] element)'
+        const actual = count
+          ? await verdict.first().getAttribute('data-scenario')
+          : '(no [data-testid="verdict"] element)'
         problems.push(`verdict ${actual}, expected ${c.verdict}`)
       }
     }
@@ -174,9 +184,9 @@ for (const c of CASES) {
     }
 
     // 4. The page stayed usable: no uncaught exception, no blank step panel.
-    const panels = await page.locator('section.step-panel').evaluateAll((els) =>
-      els.map((el) => ({ id: el.id, text: (el as HTMLElement).innerText.trim() })),
-    )
+    const panels = await page
+      .locator('section.step-panel')
+      .evaluateAll((els) => els.map((el) => ({ id: el.id, text: (el as HTMLElement).innerText.trim() })))
     if (panels.length === 0) problems.push('no step panel rendered')
     for (const p of panels) if (!p.text) problems.push(`blank panel ${p.id}`)
     if (pageErrors.length) problems.push(`uncaught exceptions: ${pageErrors.join(' | ')}`)

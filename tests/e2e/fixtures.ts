@@ -87,7 +87,13 @@ export async function loginAndConsent(page: Page, login = 'alice', password = 'a
   let formShown = false
   let handled = false
   const waits = [
-    loginInput.or(consentButton).first().waitFor({ timeout }).then(() => { formShown = true }),
+    loginInput
+      .or(consentButton)
+      .first()
+      .waitFor({ timeout })
+      .then(() => {
+        formShown = true
+      }),
     page.waitForURL(isCallback, { timeout, waitUntil: 'commit' }),
   ]
   if (before === 'pending') {
@@ -96,7 +102,9 @@ export async function loginAndConsent(page: Page, login = 'alice', password = 'a
         .locator('[data-testid="status-callback"]')
         .filter({ hasNotText: /^pending$/ })
         .waitFor({ timeout })
-        .then(() => { handled = true }),
+        .then(() => {
+          handled = true
+        }),
     )
   }
   await firstOf(...waits)

@@ -20,7 +20,12 @@ async function discoverAndStart(page: Page) {
 test('the full flow: discovery, PKCE, login and consent, code exchange, both tokens verified', async ({ page, as }) => {
   const errors: string[] = []
   page.on('pageerror', (e) => errors.push(e.message))
-  await open(page, { issuer: as.issuer, client_id: CLIENT_IDS.public, scope: 'openid profile email offline_access', resource: RESOURCE })
+  await open(page, {
+    issuer: as.issuer,
+    client_id: CLIENT_IDS.public,
+    scope: 'openid profile email offline_access',
+    resource: RESOURCE,
+  })
   await expect(page.getByRole('textbox', { name: 'Issuer' })).toHaveValue(as.issuer)
   await discoverAndStart(page)
   await loginAndConsent(page)
@@ -37,7 +42,9 @@ test('the full flow: discovery, PKCE, login and consent, code exchange, both tok
   await expect(page.getByTestId('signature-id_token')).toHaveAttribute('data-signature', 'valid')
   await expect(page.getByTestId('signature-access_token')).toHaveAttribute('data-signature', 'valid')
   const idToken = page.locator('article[data-token="id_token"]')
-  await expect(idToken.getByRole('table', { name: 'Checks' }).getByRole('row', { name: /^nonce/ })).toContainText('pass')
+  await expect(idToken.getByRole('table', { name: 'Checks' }).getByRole('row', { name: /^nonce/ })).toContainText(
+    'pass',
+  )
   await page.screenshot({ path: 'test-results/full-flow.png', fullPage: true })
   await expect(idToken).toContainText(/expires in \d+ (min|h)/)
   await expect(page.locator('article[data-token="access_token"]')).toContainText('at+jwt')
@@ -116,7 +123,10 @@ test('reloading after the callback never sends the code a second time', async ({
   expect(tokenRequests).toBe(1)
 })
 
-test('the protocol code failing to load after the redirect: an alert, nothing sent, and a reload finishes the flow', async ({ page, as }) => {
+test('the protocol code failing to load after the redirect: an alert, nothing sent, and a reload finishes the flow', async ({
+  page,
+  as,
+}) => {
   const errors: string[] = []
   page.on('pageerror', (e) => errors.push(e.message))
   await open(page, { issuer: as.issuer, client_id: CLIENT_IDS.public, scope: 'openid' })
@@ -150,7 +160,10 @@ test('the protocol code failing to load after the redirect: an alert, nothing se
   expect(errors).toEqual([])
 })
 
-test('the protocol code failing to load on a button press: one alert, no uncaught error, and the next press loads it', async ({ page, as }) => {
+test('the protocol code failing to load on a button press: one alert, no uncaught error, and the next press loads it', async ({
+  page,
+  as,
+}) => {
   const errors: string[] = []
   page.on('pageerror', (e) => errors.push(e.message))
   await page.route('**/assets/engine-*.js', (route) => route.abort())
@@ -206,12 +219,20 @@ test('a token endpoint without CORS for this origin: "blocked by CORS", server r
 
 test('an unreachable token endpoint is told apart from CORS', async ({ page, as }) => {
   // Discovery at the real server, but a hand-entered token endpoint where nothing listens.
-  await open(page, { issuer: as.issuer, client_id: CLIENT_IDS.public, scope: 'openid', token_endpoint: 'http://127.0.0.1:9/token' })
+  await open(page, {
+    issuer: as.issuer,
+    client_id: CLIENT_IDS.public,
+    scope: 'openid',
+    token_endpoint: 'http://127.0.0.1:9/token',
+  })
   // An endpoint set by a link is used only once confirmed (issue 10).
   await page.getByTestId('link-notice').getByRole('button', { name: 'Use these endpoints' }).click()
   await page.getByRole('button', { name: 'Discover' }).click()
   // Not the issuer's own token endpoint: an error finding at discovery, and the flow goes on (issue 10).
-  await expect(page.locator('#step-discovery [data-finding-id="endpoint-overridden"]')).toHaveAttribute('data-severity', 'error')
+  await expect(page.locator('#step-discovery [data-finding-id="endpoint-overridden"]')).toHaveAttribute(
+    'data-severity',
+    'error',
+  )
   await page.getByRole('button', { name: 'Start authorization' }).click()
   await loginAndConsent(page)
   await expect(page.getByTestId('status-callback')).toHaveText('ok')

@@ -35,7 +35,9 @@ async function expectReadyToAuthorize(page: Page, mcpUrl: string, method: 'dcr' 
     `${new URL(mcpUrl).origin}/.well-known/oauth-protected-resource${new URL(mcpUrl).pathname}`,
   )
   await expect(page.getByTestId('status-mcp-discovery')).toHaveText('ok')
-  await expect(page.locator('#step-mcp-discovery').getByRole('table', { name: 'What the flow uses' })).toContainText(mcpUrl)
+  await expect(page.locator('#step-mcp-discovery').getByRole('table', { name: 'What the flow uses' })).toContainText(
+    mcpUrl,
+  )
   await expect(page.getByTestId('mcp-scope')).toHaveText('openid')
   await expect(page.getByTestId('status-discovery')).not.toHaveText(/error|pending/)
   await expect(page.getByRole('textbox', { name: 'Issuer' })).toHaveValue(AS_BASE)
@@ -48,7 +50,9 @@ async function expectReadyToAuthorize(page: Page, mcpUrl: string, method: 'dcr' 
   expect(authz.searchParams.get('code_challenge_method')).toBe('S256')
   expect(authz.searchParams.get('code_challenge')).toMatch(/^[A-Za-z0-9_-]{43}$/)
   expect(authz.searchParams.get('scope')).toBe('openid')
-  expect(authz.searchParams.get('client_id')).toBe((await page.getByTestId('registered-client-id').textContent())?.trim())
+  expect(authz.searchParams.get('client_id')).toBe(
+    (await page.getByTestId('registered-client-id').textContent())?.trim(),
+  )
 }
 
 /** After the tools step: the tools of the test server are listed. */
@@ -85,7 +89,10 @@ async function expectReadiness(page: Page, expected: Record<string, string> = {}
   expect(got).toEqual(want)
 }
 
-test('from an MCP URL alone: 401 challenge, PRM, AS metadata, DCR, login, token for the MCP URL, tools listed', async ({ page, mcp }) => {
+test('from an MCP URL alone: 401 challenge, PRM, AS metadata, DCR, login, token for the MCP URL, tools listed', async ({
+  page,
+  mcp,
+}) => {
   const errors: string[] = []
   page.on('pageerror', (e) => errors.push(e.message))
   const posts = tokenRequests(page)
@@ -95,7 +102,9 @@ test('from an MCP URL alone: 401 challenge, PRM, AS metadata, DCR, login, token 
 
   await discover(page)
   await expectReadyToAuthorize(page, mcp.url, 'dcr')
-  await expect(page.locator('#step-registration').getByText('"token_endpoint_auth_method": "none"').first()).toBeVisible()
+  await expect(
+    page.locator('#step-registration').getByText('"token_endpoint_auth_method": "none"').first(),
+  ).toBeVisible()
 
   await page.getByRole('button', { name: 'Start authorization' }).click()
   await loginAndConsent(page)
@@ -125,7 +134,10 @@ test('from an MCP URL alone: 401 challenge, PRM, AS metadata, DCR, login, token 
   expect(errors).toEqual([])
 })
 
-test('with a pre-registered client: no registration request, the given client id is used, tools listed', async ({ page, mcp }) => {
+test('with a pre-registered client: no registration request, the given client id is used, tools listed', async ({
+  page,
+  mcp,
+}) => {
   let registrations = 0
   page.on('request', (r) => {
     if (r.method() === 'POST' && new URL(r.url()).pathname === '/reg') registrations++
@@ -146,7 +158,10 @@ test('with a pre-registered client: no registration request, the given client id
   await expect(page.getByTestId('verdict')).toHaveAttribute('data-scenario', 'C')
 })
 
-test('"Run to the end" from an MCP URL: one click, the login, and the tools are listed by themselves', async ({ page, mcp }) => {
+test('"Run to the end" from an MCP URL: one click, the login, and the tools are listed by themselves', async ({
+  page,
+  mcp,
+}) => {
   await open(page, { mcp: mcp.url })
   await page.getByRole('button', { name: 'Run to the end' }).click()
   await loginAndConsent(page)
@@ -158,13 +173,17 @@ test('"Run to the end" from an MCP URL: one click, the login, and the tools are 
   await expect(page.getByTestId('verdict')).toHaveAttribute('data-scenario', 'C')
 })
 
-test('duplicate tool names in tools/list: the tools table, server name and readiness stay, and a finding names them', async ({ page, mcp }) => {
+test('duplicate tool names in tools/list: the tools table, server name and readiness stay, and a finding names them', async ({
+  page,
+  mcp,
+}) => {
   const errors: string[] = []
   page.on('pageerror', (e) => errors.push(e.message))
   // Svelte reports a duplicate key as an uncaught error (each_key_duplicate); the 401 and 404s of the
   // MCP discovery are the browser's own network log lines and are not counted here.
   page.on('console', (m) => {
-    if (m.type() === 'error' && page.url().startsWith(APP_BASE) && !m.text().startsWith('Failed to load resource')) errors.push(m.text())
+    if (m.type() === 'error' && page.url().startsWith(APP_BASE) && !m.text().startsWith('Failed to load resource'))
+      errors.push(m.text())
   })
   await open(page, { mcp: mcp.variant('duplicate-tools') })
   await page.getByRole('button', { name: 'Run to the end' }).click()
@@ -224,18 +243,26 @@ test.describe('broken MCP servers: the run says what to fix and where', () => {
     await expectStoppedBeforeAuthorization(page)
   })
 
-  test('a challenge without resource_metadata: a warning, and the PRM is found at the well-known URL', async ({ page, mcp }) => {
+  test('a challenge without resource_metadata: a warning, and the PRM is found at the well-known URL', async ({
+    page,
+    mcp,
+  }) => {
     const url = mcp.variant('no-challenge-metadata')
     await open(page, { mcp: url, client_id: CLIENT_IDS.public })
     await discover(page)
     const f = findingIn(page, 'mcp-probe', 'mcp-challenge-no-resource-metadata')
     await expect(f).toBeVisible()
     await expect(f).toHaveAttribute('data-severity', 'warning')
-    await expect(page.locator('#step-mcp-discovery').getByRole('table', { name: 'What the flow uses' })).toContainText(url)
+    await expect(page.locator('#step-mcp-discovery').getByRole('table', { name: 'What the flow uses' })).toContainText(
+      url,
+    )
     await expect(page.getByTestId('authorization-url')).toContainText(`resource=${encodeURIComponent(url)}`)
   })
 
-  test('WWW-Authenticate not exposed by CORS: mcp-www-authenticate-not-exposed, PRM still found at the well-known URL', async ({ page, mcp }) => {
+  test('WWW-Authenticate not exposed by CORS: mcp-www-authenticate-not-exposed, PRM still found at the well-known URL', async ({
+    page,
+    mcp,
+  }) => {
     const url = mcp.variant('no-expose')
     await open(page, { mcp: url })
     await discover(page)
@@ -246,11 +273,16 @@ test.describe('broken MCP servers: the run says what to fix and where', () => {
     await expect(f).toContainText('Access-Control-Expose-Headers')
     // The browser could not read the challenge, so the well-known location found the metadata.
     await expect(page.getByTestId('status-mcp-discovery')).not.toHaveText(/error|pending/)
-    await expect(page.locator('#step-mcp-discovery').getByRole('table', { name: 'What the flow uses' })).toContainText(url)
+    await expect(page.locator('#step-mcp-discovery').getByRole('table', { name: 'What the flow uses' })).toContainText(
+      url,
+    )
     await expect(page.getByRole('textbox', { name: 'Issuer' })).toHaveValue(AS_BASE)
   })
 
-  test('no CORS at all on the MCP server: the probe is reported as blocked (reachable, but unreadable)', async ({ page, mcp }) => {
+  test('no CORS at all on the MCP server: the probe is reported as blocked (reachable, but unreadable)', async ({
+    page,
+    mcp,
+  }) => {
     const url = mcp.variant('no-cors')
     await open(page, { mcp: url })
     await discover(page)
@@ -262,7 +294,11 @@ test.describe('broken MCP servers: the run says what to fix and where', () => {
     await expect(f).toContainText(/CORS/)
   })
 
-  test('the authorization server does not advertise S256: mcp-pkce-not-advertised, the run stops', async ({ page, mcp, as }) => {
+  test('the authorization server does not advertise S256: mcp-pkce-not-advertised, the run stops', async ({
+    page,
+    mcp,
+    as,
+  }) => {
     const url = mcp.variant('as-no-pkce')
     // A pre-registered client (it exists at every fault issuer too), so that only the PKCE check can stop the run.
     await open(page, { mcp: url, client_id: CLIENT_IDS.public })

@@ -19,7 +19,9 @@ type ProbeId = keyof typeof TITLES
 
 /** Discover, Start authorization, log in, Exchange code (HTTP 200). */
 async function mainFlow(page: Page, issuer: string) {
-  await page.goto(`/#${new URLSearchParams({ issuer, client_id: CLIENT_IDS.public, scope: 'openid profile offline_access' })}`)
+  await page.goto(
+    `/#${new URLSearchParams({ issuer, client_id: CLIENT_IDS.public, scope: 'openid profile offline_access' })}`,
+  )
   await expect(page.locator('body[data-ready="true"]')).toBeAttached()
   await page.getByRole('button', { name: 'Discover' }).click()
   await expect(page.getByTestId('status-discovery')).toHaveText('ok')
@@ -34,7 +36,9 @@ async function mainFlow(page: Page, issuer: string) {
 /** Opts in (the checkbox is not remembered across the round trip), returns the probes section. */
 async function optIn(page: Page): Promise<Locator> {
   const section = page.locator('section#step-probes')
-  const box = section.getByRole('checkbox', { name: 'I want to run server probes (they use extra authorization codes)' })
+  const box = section.getByRole('checkbox', {
+    name: 'I want to run server probes (they use extra authorization codes)',
+  })
   await box.check()
   await expect(section.locator('tr[data-probe]')).toHaveCount(Object.keys(TITLES).length)
   return section
@@ -49,7 +53,10 @@ async function runProbe(page: Page, id: ProbeId): Promise<{ section: Locator; ro
   // strips the code from the address bar at once: loginAndConsent, started after the click, can miss
   // that callback. So the wait for it starts before the click; loginAndConsent handles any page shown.
   const appOrigin = new URL(page.url()).origin
-  const back = page.waitForURL((u) => u.origin === appOrigin && /(?:^|[?&])(?:code|error)=/.test(u.search), { timeout: 20_000, waitUntil: 'commit' })
+  const back = page.waitForURL((u) => u.origin === appOrigin && /(?:^|[?&])(?:code|error)=/.test(u.search), {
+    timeout: 20_000,
+    waitUntil: 'commit',
+  })
   await section.getByRole('button', { name: `Run probe: ${TITLES[id]}`, exact: true }).click()
   const pages = loginAndConsent(page)
   await Promise.race([back, pages])
@@ -91,7 +98,10 @@ test.describe('against the compliant server: every probe passes', () => {
     await expect(finding(section, 'pkce-downgrade-accepted')).toHaveCount(0)
   })
 
-  test('code_verifier without code_challenge → the public client must use PKCE (pkce-required)', async ({ page, as }) => {
+  test('code_verifier without code_challenge → the public client must use PKCE (pkce-required)', async ({
+    page,
+    as,
+  }) => {
     await mainFlow(page, as.issuer)
     const { section, row } = await runProbe(page, 'verifier-without-challenge')
     await expect(row).toHaveAttribute('data-outcome', 'passed')
@@ -160,7 +170,10 @@ test.describe('against non-compliant servers (fault layer): every probe fails', 
     await expect(finding(section, 'code-replay-rejected')).toHaveCount(0)
   })
 
-  test('redirect_uri not compared: a different redirect_uri is accepted (redirect-uri-not-checked)', async ({ page, as }) => {
+  test('redirect_uri not compared: a different redirect_uri is accepted (redirect-uri-not-checked)', async ({
+    page,
+    as,
+  }) => {
     await mainFlow(page, as.faultIssuer('redirect-uri-not-checked'))
     const { section, row } = await runProbe(page, 'redirect-uri-mismatch')
     await expect(row).toHaveAttribute('data-outcome', 'failed')
@@ -178,7 +191,7 @@ test.describe('against non-compliant servers (fault layer): every probe fails', 
   })
 })
 
-test('several probes in a row on one page keep each other\'s results', async ({ page, as }) => {
+test("several probes in a row on one page keep each other's results", async ({ page, as }) => {
   await mainFlow(page, as.faultIssuer('pkce-not-enforced'))
   await runProbe(page, 'wrong-verifier')
   const { section } = await runProbe(page, 'redirect-uri-mismatch')

@@ -38,7 +38,11 @@ function secretsOf(tokenResponse: Record<string, unknown>): string[] {
   return out
 }
 
-test('report: downloaded JSON and copied Markdown carry steps, findings and verdict, and no secrets', async ({ page, context, as }) => {
+test('report: downloaded JSON and copied Markdown carry steps, findings and verdict, and no secrets', async ({
+  page,
+  context,
+  as,
+}) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write'])
   const { code, verifier, state } = await fullFlow(page, as.issuer)
   expect(code).not.toBe('')
@@ -46,12 +50,20 @@ test('report: downloaded JSON and copied Markdown carry steps, findings and verd
   await expect(page.getByTestId('token-status')).toHaveText('HTTP 200')
   await expect(page.getByTestId('signature-id_token')).toHaveAttribute('data-signature', 'valid')
   const tokenBody = await page.evaluate(
-    () => (JSON.parse(sessionStorage.getItem('pkce-playground:flow') ?? '{}') as { snapshot: { token: { body: Record<string, unknown> } } }).snapshot.token.body,
+    () =>
+      (
+        JSON.parse(sessionStorage.getItem('pkce-playground:flow') ?? '{}') as {
+          snapshot: { token: { body: Record<string, unknown> } }
+        }
+      ).snapshot.token.body,
   )
   expect(typeof tokenBody.refresh_token).toBe('string')
   const forbidden = [code, verifier, state, ...secretsOf(tokenBody)]
 
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download report' }).click()])
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download report' }).click(),
+  ])
   expect(download.suggestedFilename()).toBe('pkce-playground-report.json')
   const json = await readFile(await download.path(), 'utf8')
   const report = JSON.parse(json) as {
@@ -110,6 +122,9 @@ test('paste-back: a response run by hand with curl is linted and decoded like a 
   const token = page.locator('#step-token')
   await expect(token.locator('[data-finding-id="token-type-not-bearer"]')).toHaveAttribute('data-severity', 'warning')
   await expect(token.locator('[data-finding-id="expires-in-not-number"]')).toHaveAttribute('data-severity', 'warning')
-  await expect(page.locator('#step-tokens [data-finding-id="access-token-opaque"]')).toHaveAttribute('data-severity', 'info')
+  await expect(page.locator('#step-tokens [data-finding-id="access-token-opaque"]')).toHaveAttribute(
+    'data-severity',
+    'info',
+  )
   await expect(page.getByTestId('verdict')).toHaveAttribute('data-scenario', 'B')
 })

@@ -40,7 +40,11 @@ async function guard(page: Page): Promise<Guard> {
     void d.dismiss().catch(() => undefined)
   })
   page.on('console', (m) => {
-    if (m.type() === 'error' && /Content Security Policy|Trusted Type/i.test(m.text()) && page.url().startsWith(APP_BASE)) {
+    if (
+      m.type() === 'error' &&
+      /Content Security Policy|Trusted Type/i.test(m.text()) &&
+      page.url().startsWith(APP_BASE)
+    ) {
       g.csp.push(`console: ${m.text()}`)
     }
   })
@@ -65,7 +69,10 @@ async function assertUnharmed(page: Page, g: Guard) {
     for (const el of Array.from(document.querySelectorAll('*'))) {
       for (const attr of Array.from(el.attributes)) {
         if (/^on/i.test(attr.name)) bad.push(`${el.tagName} ${attr.name}`)
-        if (['href', 'src', 'action', 'formaction', 'xlink:href', 'srcdoc'].includes(attr.name) && unsafe.test(attr.value)) {
+        if (
+          ['href', 'src', 'action', 'formaction', 'xlink:href', 'srcdoc'].includes(attr.name) &&
+          unsafe.test(attr.value)
+        ) {
           bad.push(`${el.tagName} ${attr.name}=${attr.value.slice(0, 60)}`)
         }
       }
@@ -73,11 +80,14 @@ async function assertUnharmed(page: Page, g: Guard) {
     const scripts = Array.from(document.scripts).filter((s) => !/\/assets\/[\w.-]+\.js$/.test(s.src))
     return {
       pwned: w.__pwned,
-      polluted: (({}) as Record<string, unknown>).polluted,
-      protoKeys: Object.getOwnPropertyNames(Object.prototype).filter((k) => k === 'polluted' || k === 'authorization_endpoint'),
+      polluted: ({} as Record<string, unknown>).polluted,
+      protoKeys: Object.getOwnPropertyNames(Object.prototype).filter(
+        (k) => k === 'polluted' || k === 'authorization_endpoint',
+      ),
       bad,
       foreignScripts: scripts.map((s) => s.outerHTML.slice(0, 80)),
-      foreignElements: document.querySelectorAll('img[src="x"], svg[onload], iframe, object, embed, form[action]').length,
+      foreignElements: document.querySelectorAll('img[src="x"], svg[onload], iframe, object, embed, form[action]')
+        .length,
       localStorage: Object.keys(localStorage),
     }
   })
@@ -130,7 +140,11 @@ test.describe('Content-Security-Policy', () => {
     const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content')
     expect(csp).toBeTruthy()
     const directives = new Map(
-      (csp ?? '').split(';').map((d) => d.trim().split(/\s+/)).filter((d) => d[0]).map(([k, ...v]) => [k!, v.join(' ')]),
+      (csp ?? '')
+        .split(';')
+        .map((d) => d.trim().split(/\s+/))
+        .filter((d) => d[0])
+        .map(([k, ...v]) => [k!, v.join(' ')]),
     )
     expect(directives.get('default-src')).toBe("'none'")
     expect(directives.get('script-src')).toBe("'self'")
@@ -163,19 +177,27 @@ test.describe('Content-Security-Policy', () => {
           s.textContent = 'window.__pwned = 1'
           document.head.append(s)
         }),
-        attempt('innerHTML', () => document.body.insertAdjacentHTML('beforeend', '<img src=x onerror="window.__pwned=1">')),
+        attempt('innerHTML', () =>
+          document.body.insertAdjacentHTML('beforeend', '<img src=x onerror="window.__pwned=1">'),
+        ),
         attempt('data: script', () => {
           const s = document.createElement('script')
           s.src = 'data:text/javascript,window.__pwned=1'
           document.head.append(s)
         }),
         attempt('new policy', () => {
-          const tt = (window as unknown as { trustedTypes: { createPolicy(n: string, o: object): unknown } }).trustedTypes
+          const tt = (window as unknown as { trustedTypes: { createPolicy(n: string, o: object): unknown } })
+            .trustedTypes
           tt.createPolicy('evil', { createHTML: (s: string) => s })
         }),
       ]
     })
-    expect(result).toEqual(['inline script: TypeError', 'innerHTML: TypeError', 'data: script: TypeError', 'new policy: TypeError'])
+    expect(result).toEqual([
+      'inline script: TypeError',
+      'innerHTML: TypeError',
+      'data: script: TypeError',
+      'new policy: TypeError',
+    ])
     await page.waitForTimeout(200)
     expect(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined()
     // Each refusal is reported as a violation: the listener works (the other tests rely on it).
@@ -184,7 +206,12 @@ test.describe('Content-Security-Policy', () => {
 
   test('the full flow against the demo server causes no CSP violation', async ({ page }) => {
     const g = await guard(page)
-    await open(page, { issuer: AS_BASE, client_id: CLIENT_IDS.public, scope: 'openid profile', resource: `${AS_BASE}/api` })
+    await open(page, {
+      issuer: AS_BASE,
+      client_id: CLIENT_IDS.public,
+      scope: 'openid profile',
+      resource: `${AS_BASE}/api`,
+    })
     await discover(page)
     await expect(page.getByTestId('status-discovery')).toHaveText('ok')
     await page.getByRole('button', { name: 'Start authorization' }).click()
@@ -200,7 +227,10 @@ test.describe('Content-Security-Policy', () => {
 })
 
 test.describe('a hostile authorization server', () => {
-  test('HTML, script, javascript:/data: URLs and __proto__ in discovery, JWKS, tokens, claims and headers are shown as text', async ({ page, context }) => {
+  test('HTML, script, javascript:/data: URLs and __proto__ in discovery, JWKS, tokens, claims and headers are shown as text', async ({
+    page,
+    context,
+  }) => {
     const g = await guard(page)
     let callbackUrl = ''
     page.on('framenavigated', (f) => {
@@ -276,7 +306,9 @@ test.describe('a hostile authorization server', () => {
   })
 
   for (const variant of ['js-authz', 'data-authz'] as const) {
-    test(`an authorization_endpoint with a ${variant === 'js-authz' ? 'javascript:' : 'data:'} URL never becomes a navigation (S03)`, async ({ page }) => {
+    test(`an authorization_endpoint with a ${variant === 'js-authz' ? 'javascript:' : 'data:'} URL never becomes a navigation (S03)`, async ({
+      page,
+    }) => {
       const g = await guard(page)
       const navigations: string[] = []
       page.on('framenavigated', (f) => {
@@ -304,7 +336,10 @@ test.describe('a hostile authorization server', () => {
     await discover(page)
     // The endpoints count as absent (and that is explained); nothing is built from the __proto__ member.
     await expect(
-      page.locator('#step-discovery [data-finding-id="metadata-missing-member"]').filter({ hasText: 'authorization_endpoint' }).first(),
+      page
+        .locator('#step-discovery [data-finding-id="metadata-missing-member"]')
+        .filter({ hasText: 'authorization_endpoint' })
+        .first(),
     ).toBeVisible()
     await expect(page.getByTestId('authorization-url')).toHaveCount(0)
     await expect(page.getByRole('button', { name: 'Start authorization' })).toHaveCount(0)
@@ -330,7 +365,9 @@ test.describe('a hostile authorization server', () => {
     await open(page, { issuer: H('deep'), client_id: CLIENT_IDS.public, scope: 'openid' })
     await discover(page)
     await expect(page.locator('#step-discovery .attempts')).toBeVisible()
-    await page.locator('#step-discovery details').evaluateAll((els) => els.forEach((e) => ((e as HTMLDetailsElement).open = true)))
+    await page
+      .locator('#step-discovery details')
+      .evaluateAll((els) => els.forEach((e) => ((e as HTMLDetailsElement).open = true)))
     await expect(page.getByTestId('authorization-url')).toContainText(`${H('deep')}/authorize?`)
     await assertUnharmed(page, g)
   })
@@ -438,7 +475,9 @@ test.describe('mix-up, share links and network reach', () => {
     await assertUnharmed(page, g)
   })
 
-  test('a share link naming a hostile issuer and private-network endpoints sends nothing before a click (S06, S07)', async ({ page }) => {
+  test('a share link naming a hostile issuer and private-network endpoints sends nothing before a click (S06, S07)', async ({
+    page,
+  }) => {
     const g = await guard(page)
     const requests: string[] = []
     page.on('request', (r) => {
@@ -472,11 +511,18 @@ test.describe('share links that set where secrets go (issue 10)', () => {
     return seen
   }
 
-  test('a link that sets the token endpoint elsewhere: shown with its origin, nothing is sent, "Run to the end" stops there', async ({ page }) => {
+  test('a link that sets the token endpoint elsewhere: shown with its origin, nothing is sent, "Run to the end" stops there', async ({
+    page,
+  }) => {
     const g = await guard(page)
     const sent = toAttacker(page)
     const before = hostile.stolen().length
-    await open(page, { issuer: AS_BASE, client_id: CLIENT_IDS.public, scope: 'openid offline_access', token_endpoint: hostile.stealUrl })
+    await open(page, {
+      issuer: AS_BASE,
+      client_id: CLIENT_IDS.public,
+      scope: 'openid offline_access',
+      token_endpoint: hostile.stealUrl,
+    })
     const notice = page.getByTestId('link-notice')
     await expect(notice).toBeVisible()
     const item = notice.locator('[data-link-field="token_endpoint"]')
@@ -508,9 +554,16 @@ test.describe('share links that set where secrets go (issue 10)', () => {
     await assertUnharmed(page, g)
   })
 
-  test('a confirmed link endpoint on another origin: an error finding named in the verdict, never C', async ({ page }) => {
+  test('a confirmed link endpoint on another origin: an error finding named in the verdict, never C', async ({
+    page,
+  }) => {
     const sent = toAttacker(page)
-    await open(page, { issuer: AS_BASE, client_id: CLIENT_IDS.public, scope: 'openid', token_endpoint: hostile.stealUrl })
+    await open(page, {
+      issuer: AS_BASE,
+      client_id: CLIENT_IDS.public,
+      scope: 'openid',
+      token_endpoint: hostile.stealUrl,
+    })
     await page.getByTestId('link-notice').getByRole('button', { name: 'Use these endpoints' }).click()
     await page.getByRole('button', { name: 'Run to the end' }).click()
     await loginAndConsent(page)
@@ -528,7 +581,9 @@ test.describe('share links that set where secrets go (issue 10)', () => {
     await expect(verdict).toContainText('endpoint-overridden')
   })
 
-  test('a link-chosen resource gets the access token only after a confirmation; a foreign redirect_uri is warned about', async ({ page }) => {
+  test('a link-chosen resource gets the access token only after a confirmation; a foreign redirect_uri is warned about', async ({
+    page,
+  }) => {
     const resource = `${hostile.url}/api/me`
     const withToken: string[] = []
     page.on('request', (r) => {
@@ -562,14 +617,20 @@ test.describe('share links that set where secrets go (issue 10)', () => {
     await expect(confirm).toHaveCount(0)
     expect(withToken).toEqual([])
     await form.getByRole('button', { name: 'Send request' }).click()
-    await page.getByTestId('resource-confirm').getByRole('button', { name: `Send the access token to ${hostile.url}` }).click()
+    await page
+      .getByTestId('resource-confirm')
+      .getByRole('button', { name: `Send the access token to ${hostile.url}` })
+      .click()
     await expect(page.locator('#after-resource')).toBeVisible()
     expect(withToken).toEqual([resource])
   })
 })
 
 test.describe('hostile token responses and the report (issue 10)', () => {
-  test('a verifier echoed with JSON escapes or base64url, a refresh token percent-encoded: none reaches the report', async ({ page, context }) => {
+  test('a verifier echoed with JSON escapes or base64url, a refresh token percent-encoded: none reaches the report', async ({
+    page,
+    context,
+  }) => {
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: APP_BASE })
     await open(page, { issuer: H('echo'), client_id: CLIENT_IDS.public, scope: 'openid' })
     await discover(page)
@@ -595,7 +656,10 @@ test.describe('hostile token responses and the report (issue 10)', () => {
     }
   })
 
-  test('server text in the copied Markdown report is inert: no link, image, markup or fake verdict', async ({ page, context }) => {
+  test('server text in the copied Markdown report is inert: no link, image, markup or fake verdict', async ({
+    page,
+    context,
+  }) => {
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: APP_BASE })
     await open(page, { issuer: H('phish-authz'), client_id: CLIENT_IDS.public, scope: 'openid' })
     await discover(page)

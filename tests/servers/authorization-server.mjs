@@ -67,7 +67,14 @@ function endpointOf(path) {
 }
 
 const HOP_BY_HOP = new Set([
-  'connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'content-length',
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'upgrade',
+  'te',
+  'trailer',
+  'content-length',
 ])
 
 /** @param {http.IncomingMessage} stream @returns {Promise<Buffer>} */
@@ -180,7 +187,13 @@ export async function startAuthorizationServer({ port, playgroundOrigins, host =
     const fault = faultId ? FAULTS[faultId] : undefined
     /** @type {Record<string, any>} */
     let config = providerConfiguration({
-      issuer, mountPath, faultId, origins, redirectUris, signingKey, cookieKeys,
+      issuer,
+      mountPath,
+      faultId,
+      origins,
+      redirectUris,
+      signingKey,
+      cookieKeys,
     })
     if (fault?.providerConfig) config = fault.providerConfig(config)
     const provider = new Provider(issuer, config)
@@ -224,9 +237,16 @@ export async function startAuthorizationServer({ port, playgroundOrigins, host =
       mountPath = `/faults/${m[1]}`
     } else if (path === '/faults' || path === '/faults/') {
       await readBody(req)
-      return sendJson(res, 200, Object.fromEntries(
-        Object.entries(FAULTS).map(([id, f]) => [id, { issuer: `${base}/faults/${id}`, description: f.description, spec: f.spec }]),
-      ))
+      return sendJson(
+        res,
+        200,
+        Object.fromEntries(
+          Object.entries(FAULTS).map(([id, f]) => [
+            id,
+            { issuer: `${base}/faults/${id}`, description: f.description, spec: f.spec },
+          ]),
+        ),
+      )
     }
 
     const inst = instances.get(mountPath) ?? createInstance(mountPath, faultId)
@@ -255,8 +275,10 @@ export async function startAuthorizationServer({ port, playgroundOrigins, host =
 
     // oidc-provider sends no CORS headers on the registration endpoint: allow the playground's origins,
     // so that a browser client can register itself (RFC 7591) the way MCP clients do.
-    const regOrigin = ctx.endpoint === 'registration' && typeof req.headers.origin === 'string' && origins.includes(req.headers.origin)
-      ? req.headers.origin : undefined
+    const regOrigin =
+      ctx.endpoint === 'registration' && typeof req.headers.origin === 'string' && origins.includes(req.headers.origin)
+        ? req.headers.origin
+        : undefined
     if (regOrigin && ctx.preflight) {
       ctx.response = {
         status: 204,
@@ -279,32 +301,33 @@ export async function startAuthorizationServer({ port, playgroundOrigins, host =
       if (ctx.request.body.length > 0 || !['GET', 'HEAD', 'OPTIONS'].includes(ctx.request.method)) {
         headers['content-length'] = String(ctx.request.body.length)
       }
-      const forward = (/** @type {boolean} */ retry) => new Promise((resolve, reject) => {
-        const up = http.request(
-          {
-            host: '127.0.0.1',
-            port: internalPort,
-            method: ctx.request.method,
-            path: ctx.request.url.pathname + ctx.request.url.search,
-            headers,
-            agent,
-          },
-          (upRes) => {
-            readBody(upRes).then(
-              (body) => resolve({ status: upRes.statusCode ?? 502, headers: copyHeaders(upRes.headers), body }),
-              reject,
-            )
-          },
-        )
-        up.on('error', (err) => {
-          // A kept-alive connection closed by the other side just as it was reused: the request never
-          // reached the server, so sending it once more on a new connection is safe (Node's advice).
-          if (retry && up.reusedSocket && /** @type {NodeJS.ErrnoException} */ (err).code === 'ECONNRESET') {
-            forward(false).then(resolve, reject)
-          } else reject(err)
+      const forward = (/** @type {boolean} */ retry) =>
+        new Promise((resolve, reject) => {
+          const up = http.request(
+            {
+              host: '127.0.0.1',
+              port: internalPort,
+              method: ctx.request.method,
+              path: ctx.request.url.pathname + ctx.request.url.search,
+              headers,
+              agent,
+            },
+            (upRes) => {
+              readBody(upRes).then(
+                (body) => resolve({ status: upRes.statusCode ?? 502, headers: copyHeaders(upRes.headers), body }),
+                reject,
+              )
+            },
+          )
+          up.on('error', (err) => {
+            // A kept-alive connection closed by the other side just as it was reused: the request never
+            // reached the server, so sending it once more on a new connection is safe (Node's advice).
+            if (retry && up.reusedSocket && /** @type {NodeJS.ErrnoException} */ (err).code === 'ECONNRESET') {
+              forward(false).then(resolve, reject)
+            } else reject(err)
+          })
+          up.end(ctx.request.body)
         })
-        up.end(ctx.request.body)
-      })
       ctx.response = await forward(true)
       if (fault?.onResponse) await fault.onResponse(ctx)
     }
@@ -328,10 +351,15 @@ export async function startAuthorizationServer({ port, playgroundOrigins, host =
     port: publicPort,
     async close() {
       agent.destroy()
-      await Promise.all([...fronts, internal].map((s) => new Promise((resolve) => {
-        s.close(() => resolve(undefined))
-        s.closeAllConnections()
-      })))
+      await Promise.all(
+        [...fronts, internal].map(
+          (s) =>
+            new Promise((resolve) => {
+              s.close(() => resolve(undefined))
+              s.closeAllConnections()
+            }),
+        ),
+      )
     },
   }
 }
@@ -460,10 +488,14 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   })
   const port = Number(values.port ?? process.env.AS_PORT ?? 9000)
   const origins = (values.origins ?? process.env.PLAYGROUND_ORIGINS ?? 'http://localhost:5173,http://127.0.0.1:5173')
-    .split(',').map((s) => s.trim()).filter(Boolean)
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
   const server = await startAuthorizationServer({ port, playgroundOrigins: origins, host: values.host ?? 'localhost' })
   console.log(`AS listening on ${server.url}`)
-  console.log(`  clients: ${Object.values(CLIENTS).join(', ')}; redirect_uris: ${origins.map((o) => `${o}/`).join(' ')}`)
+  console.log(
+    `  clients: ${Object.values(CLIENTS).join(', ')}; redirect_uris: ${origins.map((o) => `${o}/`).join(' ')}`,
+  )
   console.log(`  faults:  ${server.url}/faults/<id> for ${Object.keys(FAULTS).join(', ')}`)
   const stop = () => server.close().then(() => process.exit(0))
   process.on('SIGINT', stop)

@@ -278,7 +278,11 @@ const authorizeError = (error, description, edit) => ({
     edit?.(p, ctx)
     const location = new URL(redirectUri)
     location.search = p.toString()
-    ctx.response = { status: 303, headers: { location: location.href, 'cache-control': 'no-store' }, body: Buffer.alloc(0) }
+    ctx.response = {
+      status: 303,
+      headers: { location: location.href, 'cache-control': 'no-store' },
+      body: Buffer.alloc(0),
+    }
   },
 })
 
@@ -296,8 +300,14 @@ function combine(...parts) {
   const out = {}
   const reqs = parts.map((p) => p.onRequest).filter(Boolean)
   const resps = parts.map((p) => p.onResponse).filter(Boolean)
-  if (reqs.length) out.onRequest = async (ctx) => { for (const h of reqs) await h?.(ctx) }
-  if (resps.length) out.onResponse = async (ctx) => { for (const h of resps) await h?.(ctx) }
+  if (reqs.length)
+    out.onRequest = async (ctx) => {
+      for (const h of reqs) await h?.(ctx)
+    }
+  if (resps.length)
+    out.onResponse = async (ctx) => {
+      for (const h of resps) await h?.(ctx)
+    }
   return out
 }
 
@@ -357,9 +367,10 @@ export function decodeJws(jwt) {
 export function signJws(header, payload, key) {
   const input = `${b64json(JSON.stringify(header))}.${b64json(JSON.stringify(payload))}`
   if (header.alg === 'none' || !key) return `${input}.`
-  const sig = key.alg === 'ES256'
-    ? cryptoSign('sha256', Buffer.from(input), { key: key.privateKey, dsaEncoding: 'ieee-p1363' })
-    : cryptoSign('sha256', Buffer.from(input), key.privateKey)
+  const sig =
+    key.alg === 'ES256'
+      ? cryptoSign('sha256', Buffer.from(input), { key: key.privateKey, dsaEncoding: 'ieee-p1363' })
+      : cryptoSign('sha256', Buffer.from(input), key.privateKey)
   return `${input}.${sig.toString('base64url')}`
 }
 
@@ -375,7 +386,11 @@ const resigned = (kind, edit, o = {}) => {
   const key = o.key ?? LAYER_KEYS.rs256
   const publish = o.publish ?? [key]
   return combine(
-    publish.length ? jwks((set) => { set.keys.push(...publish.map(publicJwk)) }) : {},
+    publish.length
+      ? jwks((set) => {
+          set.keys.push(...publish.map(publicJwk))
+        })
+      : {},
     tokenBody((body) => {
       if (typeof body[kind] !== 'string') return
       const { header: original, payload } = decodeJws(body[kind])
@@ -395,11 +410,14 @@ function tamperSignature(jwt) {
   return `${h}.${p}.${sig.toString('base64url')}`
 }
 
-const NOT_FOUND_HTML = '<!DOCTYPE html>\n<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1></body></html>\n'
-const BAD_REQUEST_HTML = '<!DOCTYPE html>\n<html><head><title>400 Bad Request</title></head><body><h1>Bad Request</h1><p>Your browser sent a request that this server could not understand.</p></body></html>\n'
+const NOT_FOUND_HTML =
+  '<!DOCTYPE html>\n<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1></body></html>\n'
+const BAD_REQUEST_HTML =
+  '<!DOCTYPE html>\n<html><head><title>400 Bad Request</title></head><body><h1>Bad Request</h1><p>Your browser sent a request that this server could not understand.</p></body></html>\n'
 /** A string that runs script if any part of the page renders server text as HTML (S01). */
 export const XSS = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=1</script><b>bold</b>'
-const PHISHING = 'Your account has been locked for security reasons. Call Acme support NOW at +1-800-555-0199 ' +
+const PHISHING =
+  'Your account has been locked for security reasons. Call Acme support NOW at +1-800-555-0199 ' +
   'and give them your password and the code from this page to unlock it: https://acme-support.example/unlock'
 
 // ---------------------------------------------------------------------------------------------------
@@ -530,7 +548,7 @@ export const FAULTS = {
 
   'code-replay-accepted': {
     description:
-      'An authorization code can be redeemed more than once. The layer remembers the provider\'s 200 answer to every ' +
+      "An authorization code can be redeemed more than once. The layer remembers the provider's 200 answer to every " +
       'authorization_code token request (by code) and answers any later request for the same code with that stored ' +
       'answer, without forwarding it: the provider never sees the replay, so it neither refuses it nor revokes the grant.',
     spec: 'RFC 6749 §4.1.2, §10.5: codes are single use; a second use MUST be denied and SHOULD revoke the tokens issued for it.',
@@ -539,14 +557,19 @@ export const FAULTS = {
       const form = getForm(ctx)
       if (form.get('grant_type') !== 'authorization_code') return
       const stored = /** @type {FaultResponse | undefined} */ (ctx.memory.get(`code:${form.get('code')}`))
-      if (stored) ctx.response = { status: stored.status, headers: { ...stored.headers }, body: Buffer.from(stored.body) }
+      if (stored)
+        ctx.response = { status: stored.status, headers: { ...stored.headers }, body: Buffer.from(stored.body) }
     },
     onResponse(ctx) {
       if (!isTokenSuccess(ctx) || !ctx.response) return
       const form = getForm(ctx)
       const code = form.get('code')
       if (form.get('grant_type') !== 'authorization_code' || !code) return
-      ctx.memory.set(`code:${code}`, { status: ctx.response.status, headers: { ...ctx.response.headers }, body: Buffer.from(ctx.response.body) })
+      ctx.memory.set(`code:${code}`, {
+        status: ctx.response.status,
+        headers: { ...ctx.response.headers },
+        body: Buffer.from(ctx.response.body),
+      })
     },
   },
 
@@ -577,7 +600,11 @@ export const FAULTS = {
     spec: 'RFC 7636 §4.4.1: an unsupported code_challenge_method must be refused (invalid_request); RFC 8414 §2; RFC 9700 §2.1.1.',
     onRequest(ctx) {
       if (ctx.preflight) return
-      if (ctx.endpoint !== 'authorization' && !(ctx.endpoint === 'pushed_authorization_request' && ctx.request.method === 'POST')) return
+      if (
+        ctx.endpoint !== 'authorization' &&
+        !(ctx.endpoint === 'pushed_authorization_request' && ctx.request.method === 'POST')
+      )
+        return
       const params = getAuthorizationParams(ctx)
       const challenge = params.get('code_challenge')
       if (params.get('code_challenge_method') !== 'plain' || !challenge) return
@@ -586,19 +613,26 @@ export const FAULTS = {
       setAuthorizationParams(ctx, params)
     },
     // The provider's own metadata already says ["S256"]; pin it, in case the defaults ever change.
-    ...metadata((md) => { md.code_challenge_methods_supported = ['S256'] }),
+    ...metadata((md) => {
+      md.code_challenge_methods_supported = ['S256']
+    }),
   },
 
   // ===== Discovery (D) ==============================================================================
 
   'metadata-wrong-well-known': {
-    description: 'D01: the metadata is served only at {issuer}/.well-known/oauth-authorization-server (the RFC 8414 suffix APPENDED to the path issuer, a common mistake); the RFC 8414 inserted form and the OIDC forms answer 404.',
+    description:
+      'D01: the metadata is served only at {issuer}/.well-known/oauth-authorization-server (the RFC 8414 suffix APPENDED to the path issuer, a common mistake); the RFC 8414 inserted form and the OIDC forms answer 404.',
     spec: 'RFC 8414 §3.1 (well-known inserted between host and path); OpenID Connect Discovery 1.0 §4.1 (appended).',
     onRequest(ctx) {
       if (ctx.path === '/.well-known/oauth-authorization-server' && ctx.request.method === 'GET') {
         ctx.request.url.pathname = `${ctx.mountPath}/.well-known/openid-configuration`
       } else if (ctx.endpoint === 'discovery' && !ctx.preflight) {
-        ctx.response = { status: 404, headers: { 'content-type': 'text/html; charset=utf-8', 'access-control-allow-origin': '*' }, body: Buffer.from(NOT_FOUND_HTML) }
+        ctx.response = {
+          status: 404,
+          headers: { 'content-type': 'text/html; charset=utf-8', 'access-control-allow-origin': '*' },
+          body: Buffer.from(NOT_FOUND_HTML),
+        }
       }
     },
   },
@@ -612,62 +646,90 @@ export const FAULTS = {
   'discovery-issuer-trailing-slash': {
     description: 'D04: the metadata says issuer = "<issuer>/" (trailing slash) while it is fetched for "<issuer>".',
     spec: 'RFC 8414 §3.3; OpenID Connect Discovery 1.0 §4.3: the issuer MUST be identical to the one used to build the URL.',
-    ...metadata((md, ctx) => { md.issuer = `${ctx.issuer}/` }),
+    ...metadata((md, ctx) => {
+      md.issuer = `${ctx.issuer}/`
+    }),
   },
   'metadata-token-endpoint-missing': {
     description: 'D07: token_endpoint is absent from the metadata.',
     spec: 'RFC 8414 §2: token_endpoint is REQUIRED unless only the implicit grant is supported.',
-    ...metadata((md) => { delete md.token_endpoint }),
+    ...metadata((md) => {
+      delete md.token_endpoint
+    }),
   },
   'metadata-token-endpoint-relative': {
     description: 'D07: token_endpoint is a relative URL ("/token").',
     spec: 'RFC 8414 §2: endpoint values are URLs (absolute, https).',
-    ...metadata((md) => { md.token_endpoint = '/token' }),
+    ...metadata((md) => {
+      md.token_endpoint = '/token'
+    }),
   },
   'metadata-jwks-uri-null': {
     description: 'D07: jwks_uri is null in the metadata (the ID token signature cannot be checked).',
     spec: 'OpenID Connect Discovery 1.0 §3: jwks_uri is REQUIRED; RFC 8414 §3.2: members without a value are omitted, not null.',
-    ...metadata((md) => { md.jwks_uri = null }),
+    ...metadata((md) => {
+      md.jwks_uri = null
+    }),
   },
   'metadata-token-endpoint-http': {
-    description: 'D08: token_endpoint is http://example.invalid/token (plain http, not loopback). Nothing listens there.',
+    description:
+      'D08: token_endpoint is http://example.invalid/token (plain http, not loopback). Nothing listens there.',
     spec: 'RFC 6749 §3.2 / RFC 8414 §2: the token endpoint requires TLS.',
-    ...metadata((md) => { md.token_endpoint = 'http://example.invalid/token' }),
+    ...metadata((md) => {
+      md.token_endpoint = 'http://example.invalid/token'
+    }),
   },
   'token-endpoint-unreachable': {
-    description: 'B12/D07: token_endpoint points to http://127.0.0.1:9/token, where nothing listens (server down, wrong host or port, TLS refused).',
+    description:
+      'B12/D07: token_endpoint points to http://127.0.0.1:9/token, where nothing listens (server down, wrong host or port, TLS refused).',
     spec: 'RFC 8414 §2.',
-    ...metadata((md) => { md.token_endpoint = 'http://127.0.0.1:9/token' }),
+    ...metadata((md) => {
+      md.token_endpoint = 'http://127.0.0.1:9/token'
+    }),
   },
   'pkce-methods-absent': {
-    description: 'D09: code_challenge_methods_supported is removed from the metadata (the provider still enforces S256).',
+    description:
+      'D09: code_challenge_methods_supported is removed from the metadata (the provider still enforces S256).',
     spec: 'RFC 8414 §2: omitted means the server does not support PKCE; RFC 9700 §2.1.1.',
-    ...metadata((md) => { delete md.code_challenge_methods_supported }),
+    ...metadata((md) => {
+      delete md.code_challenge_methods_supported
+    }),
   },
   'pkce-plain-only': {
     description: 'D10: code_challenge_methods_supported is ["plain"] (the provider still accepts S256).',
     spec: 'RFC 7636 §4.2: S256 is mandatory to implement; RFC 9700 §2.1.1.',
-    ...metadata((md) => { md.code_challenge_methods_supported = ['plain'] }),
+    ...metadata((md) => {
+      md.code_challenge_methods_supported = ['plain']
+    }),
   },
   'auth-methods-without-none': {
-    description: 'D11: token_endpoint_auth_methods_supported lists client_secret_basic and client_secret_post but not "none" (the provider still accepts the public client).',
+    description:
+      'D11: token_endpoint_auth_methods_supported lists client_secret_basic and client_secret_post but not "none" (the provider still accepts the public client).',
     spec: 'RFC 8414 §2; draft-ietf-oauth-browser-based-apps §6.3.3.1.',
-    ...metadata((md) => { md.token_endpoint_auth_methods_supported = ['client_secret_basic', 'client_secret_post'] }),
+    ...metadata((md) => {
+      md.token_endpoint_auth_methods_supported = ['client_secret_basic', 'client_secret_post']
+    }),
   },
   'auth-methods-absent': {
     description: 'D11: token_endpoint_auth_methods_supported is omitted (which defaults to client_secret_basic).',
     spec: 'RFC 8414 §2: default client_secret_basic when omitted.',
-    ...metadata((md) => { delete md.token_endpoint_auth_methods_supported }),
+    ...metadata((md) => {
+      delete md.token_endpoint_auth_methods_supported
+    }),
   },
   'id-token-algs-without-rs256': {
     description: 'D12: id_token_signing_alg_values_supported is ["ES256"], but the ID tokens are signed with RS256.',
     spec: 'OpenID Connect Discovery 1.0 §3: RS256 MUST be included; Core §3.1.3.7.',
-    ...metadata((md) => { md.id_token_signing_alg_values_supported = ['ES256'] }),
+    ...metadata((md) => {
+      md.id_token_signing_alg_values_supported = ['ES256']
+    }),
   },
   'jwks-private-key': {
     description: 'D14: the JWKS also publishes a private RSA key (members d, p, q, dp, dq, qi).',
     spec: 'RFC 7517 §9.2: private keys must never be published.',
-    ...jwks((set) => { set.keys.push(privateJwk(LAYER_KEYS.leaked)) }),
+    ...jwks((set) => {
+      set.keys.push(privateJwk(LAYER_KEYS.leaked))
+    }),
   },
   'discovery-no-cors': {
     description: 'X08: the discovery document (every well-known form) has no Access-Control-Allow-Origin.',
@@ -680,12 +742,17 @@ export const FAULTS = {
   // ===== Authorization endpoint (A) =================================================================
 
   'pkce-method-rejected': {
-    description: 'A06: the authorization endpoint answers (without login) error=invalid_request "code_challenge_method not supported".',
+    description:
+      'A06: the authorization endpoint answers (without login) error=invalid_request "code_challenge_method not supported".',
     spec: 'RFC 7636 §4.4.1.',
-    ...authorizeError('invalid_request', 'code_challenge_method S256 is not supported; transform algorithm not supported'),
+    ...authorizeError(
+      'invalid_request',
+      'code_challenge_method S256 is not supported; transform algorithm not supported',
+    ),
   },
   'resource-rejected': {
-    description: 'A08: the authorization endpoint answers (without login) error=invalid_target for the resource parameter.',
+    description:
+      'A08: the authorization endpoint answers (without login) error=invalid_target for the resource parameter.',
     spec: 'RFC 8707 §2: invalid_target.',
     ...authorizeError('invalid_target', 'the requested resource is not recognised by this authorization server'),
   },
@@ -693,9 +760,12 @@ export const FAULTS = {
   // ===== Callback (C) ===============================================================================
 
   'iss-wrong': {
-    description: 'C04: the authorization response carries iss = the ROOT issuer (another authorization server), not this fault issuer: a mix-up.',
+    description:
+      'C04: the authorization response carries iss = the ROOT issuer (another authorization server), not this fault issuer: a mix-up.',
     spec: 'RFC 9207 §2.4: the client MUST reject a response whose iss differs from the expected issuer.',
-    ...callback((p, ctx) => { if (p.has('iss')) p.set('iss', new URL(ctx.issuer).origin) }),
+    ...callback((p, ctx) => {
+      if (p.has('iss')) p.set('iss', new URL(ctx.issuer).origin)
+    }),
   },
   'authorize-error-invalid-scope': {
     description: 'C07: the authorization endpoint answers error=invalid_scope (with state and iss).',
@@ -713,7 +783,8 @@ export const FAULTS = {
     ...authorizeError('login_required', 'End-user authentication is required.'),
   },
   'response-in-fragment': {
-    description: 'C08: the authorization response (code, state, iss) is delivered in the URL fragment instead of the query.',
+    description:
+      'C08: the authorization response (code, state, iss) is delivered in the URL fragment instead of the query.',
     spec: 'RFC 6749 §4.1.2: the code flow response is in the query component.',
     onResponse(ctx) {
       const url = clientRedirect(ctx)
@@ -728,85 +799,124 @@ export const FAULTS = {
     spec: 'RFC 9700 §2.1.2; OpenID Connect Core 1.0 §3.1.2.5 (code flow: code only).',
     ...callback((p, ctx) => {
       const now = Math.floor(Date.now() / 1000)
-      p.set('id_token', signJws({ alg: 'RS256', kid: LAYER_KEYS.rs256.kid }, { iss: ctx.issuer, sub: 'alice', aud: 'pkce-playground', iat: now, exp: now + 600 }, LAYER_KEYS.rs256))
+      p.set(
+        'id_token',
+        signJws(
+          { alg: 'RS256', kid: LAYER_KEYS.rs256.kid },
+          { iss: ctx.issuer, sub: 'alice', aud: 'pkce-playground', iat: now, exp: now + 600 },
+          LAYER_KEYS.rs256,
+        ),
+      )
     }),
   },
   'jarm-response': {
-    description: 'C11: the authorization response is a JARM "response" JWT (only response=... in the query), though JARM was not requested.',
+    description:
+      'C11: the authorization response is a JARM "response" JWT (only response=... in the query), though JARM was not requested.',
     spec: 'JARM (FAPI) §4: only when response_mode=jwt/query.jwt was requested.',
     ...callback((p, ctx) => {
       const now = Math.floor(Date.now() / 1000)
       const claims = Object.fromEntries(p)
       for (const k of [...p.keys()]) p.delete(k)
-      p.set('response', signJws({ alg: 'RS256', kid: LAYER_KEYS.rs256.kid }, { ...claims, iss: ctx.issuer, aud: 'pkce-playground', exp: now + 600 }, LAYER_KEYS.rs256))
+      p.set(
+        'response',
+        signJws(
+          { alg: 'RS256', kid: LAYER_KEYS.rs256.kid },
+          { ...claims, iss: ctx.issuer, aud: 'pkce-playground', exp: now + 600 },
+          LAYER_KEYS.rs256,
+        ),
+      )
     }),
   },
   'callback-no-code': {
     description: 'C12: the authorization response carries state and iss but neither code nor error.',
     spec: 'RFC 6749 §4.1.2.',
-    ...callback((p) => { p.delete('code') }),
+    ...callback((p) => {
+      p.delete('code')
+    }),
   },
   'error-response-wrong-state': {
     description: 'C15: the authorization endpoint answers error=access_denied with a state that is not the one sent.',
     spec: 'RFC 6749 §4.1.2.1; RFC 9207 §2.4: an error response must be checked like a success.',
-    ...authorizeError('access_denied', 'The resource owner denied the request.', (p) => { p.set('state', `forged-${p.get('state') ?? ''}`) }),
+    ...authorizeError('access_denied', 'The resource owner denied the request.', (p) => {
+      p.set('state', `forged-${p.get('state') ?? ''}`)
+    }),
   },
 
   // ===== Token endpoint (T) =========================================================================
 
   'token-error-html-400': {
-    description: 'T02: the token endpoint answers 400 with Content-Type text/html and an Apache-style page (CORS kept).',
+    description:
+      'T02: the token endpoint answers 400 with Content-Type text/html and an Apache-style page (CORS kept).',
     spec: 'RFC 6749 §5.2: error responses are application/json with an error code.',
     ...tokenAnswer(400, 'text/html; charset=utf-8', BAD_REQUEST_HTML),
   },
   'token-invalid-json': {
-    description: 'T03: successful token responses are truncated: 200, application/json, but the body is not valid JSON.',
+    description:
+      'T03: successful token responses are truncated: 200, application/json, but the body is not valid JSON.',
     spec: 'RFC 6749 §5.1.',
     onResponse(ctx) {
-      if (isTokenSuccess(ctx) && ctx.response) ctx.response.body = ctx.response.body.subarray(0, Math.floor(ctx.response.body.length / 2))
+      if (isTokenSuccess(ctx) && ctx.response)
+        ctx.response.body = ctx.response.body.subarray(0, Math.floor(ctx.response.body.length / 2))
     },
   },
   'token-json-as-html': {
     description: 'T03: successful token responses are valid JSON but served with Content-Type text/html.',
     spec: 'RFC 6749 §5.1: application/json.',
     onResponse(ctx) {
-      if (isTokenSuccess(ctx) && ctx.response) setHeader(ctx.response.headers, 'content-type', 'text/html; charset=utf-8')
+      if (isTokenSuccess(ctx) && ctx.response)
+        setHeader(ctx.response.headers, 'content-type', 'text/html; charset=utf-8')
     },
   },
   'token-access-token-missing': {
     description: 'T05: successful token responses lack access_token.',
     spec: 'RFC 6749 §5.1: access_token is REQUIRED.',
-    ...tokenBody((b) => { delete b.access_token }),
+    ...tokenBody((b) => {
+      delete b.access_token
+    }),
   },
   'token-type-missing': {
     description: 'T06: successful token responses lack token_type.',
     spec: 'RFC 6749 §5.1: token_type is REQUIRED.',
-    ...tokenBody((b) => { delete b.token_type }),
+    ...tokenBody((b) => {
+      delete b.token_type
+    }),
   },
   'token-type-jwt': {
     description: 'T08: successful token responses say token_type "JWT".',
     spec: 'RFC 6749 §7.1: the client MUST NOT use a token whose type it does not understand; OIDC Core §3.1.3.3: Bearer.',
-    ...tokenBody((b) => { b.token_type = 'JWT' }),
+    ...tokenBody((b) => {
+      b.token_type = 'JWT'
+    }),
   },
   'token-expires-in-missing': {
     description: 'T09: successful token responses have no expires_in (allowed: RECOMMENDED only).',
     spec: 'RFC 6749 §5.1: expires_in is RECOMMENDED.',
-    ...tokenBody((b) => { delete b.expires_in }),
+    ...tokenBody((b) => {
+      delete b.expires_in
+    }),
   },
   'token-expires-in-string': {
     description: 'T10: expires_in is the string "3600" instead of a JSON number.',
     spec: 'RFC 6749 §5.1 and Appendix A.14: expires_in is a number of seconds (JSON number).',
-    ...tokenBody((b) => { b.expires_in = String(b.expires_in ?? 3600) }),
+    ...tokenBody((b) => {
+      b.expires_in = String(b.expires_in ?? 3600)
+    }),
   },
   'token-extra-members': {
     description: 'T12: successful token responses carry extra, unknown members (allowed).',
     spec: 'RFC 6749 §5.1: the client MUST ignore unrecognized value names.',
-    ...tokenBody((b) => { b.x_tenant = 'acme'; b.not_before_policy = 0; b.session_state = 'a1b2c3' }),
+    ...tokenBody((b) => {
+      b.x_tenant = 'acme'
+      b.not_before_policy = 0
+      b.session_state = 'a1b2c3'
+    }),
   },
   'token-scope-omitted': {
     description: 'T13: successful token responses omit scope (allowed when it equals the requested scope).',
     spec: 'RFC 6749 §5.1: scope OPTIONAL if identical to the requested scope.',
-    ...tokenBody((b) => { delete b.scope }),
+    ...tokenBody((b) => {
+      delete b.scope
+    }),
   },
   'token-no-cache-control': {
     description: 'T14: successful token responses have no Cache-Control: no-store (and no Pragma).',
@@ -819,64 +929,99 @@ export const FAULTS = {
     },
   },
   'token-code-invalid': {
-    description: 'T16: the layer replaces the code in the token request by an unknown one: the provider answers invalid_grant (as for an expired code).',
+    description:
+      'T16: the layer replaces the code in the token request by an unknown one: the provider answers invalid_grant (as for an expired code).',
     spec: 'RFC 6749 §5.2: invalid_grant.',
     onRequest(ctx) {
       if (!isTokenPost(ctx)) return
       const form = getForm(ctx)
-      if (form.get('grant_type') === 'authorization_code') { form.set('code', `expired-${form.get('code')}`); setForm(ctx, form) }
+      if (form.get('grant_type') === 'authorization_code') {
+        form.set('code', `expired-${form.get('code')}`)
+        setForm(ctx, form)
+      }
     },
   },
   'token-redirect-uri-altered': {
-    description: 'T17: the layer changes redirect_uri in the token request (appends "callback"): the provider answers invalid_grant.',
+    description:
+      'T17: the layer changes redirect_uri in the token request (appends "callback"): the provider answers invalid_grant.',
     spec: 'RFC 6749 §4.1.3: redirect_uri must be identical to the authorization request.',
     onRequest(ctx) {
       if (!isTokenPost(ctx)) return
       const form = getForm(ctx)
-      if (form.get('redirect_uri')) { form.set('redirect_uri', `${form.get('redirect_uri')}callback`); setForm(ctx, form) }
+      if (form.get('redirect_uri')) {
+        form.set('redirect_uri', `${form.get('redirect_uri')}callback`)
+        setForm(ctx, form)
+      }
     },
   },
   'token-code-reused': {
-    description: 'T18: the provider redeems the code, but the answer is replaced by 400 invalid_grant "authorization code already used" (as when a relay retried the request).',
+    description:
+      'T18: the provider redeems the code, but the answer is replaced by 400 invalid_grant "authorization code already used" (as when a relay retried the request).',
     spec: 'RFC 6749 §4.1.2, §10.5: codes are single use.',
-    ...tokenAnswer(400, 'application/json; charset=utf-8', { error: 'invalid_grant', error_description: 'grant request is invalid: authorization code has already been used' }),
+    ...tokenAnswer(400, 'application/json; charset=utf-8', {
+      error: 'invalid_grant',
+      error_description: 'grant request is invalid: authorization code has already been used',
+    }),
   },
   'token-requires-client-auth': {
-    description: 'T19: the provider registers the playground client as client_secret_basic: the public client\'s token request gets 401 invalid_client.',
+    description:
+      "T19: the provider registers the playground client as client_secret_basic: the public client's token request gets 401 invalid_client.",
     spec: 'draft-ietf-oauth-browser-based-apps §6.3.3.1; RFC 6749 §5.2.',
     providerConfig(cfg) {
       return {
         ...cfg,
-        clients: cfg.clients.map((/** @type {any} */ c) => (c.client_id === 'pkce-playground'
-          ? { ...c, token_endpoint_auth_method: 'client_secret_basic', client_secret: 'a-secret-the-browser-does-not-have' }
-          : c)),
+        clients: cfg.clients.map((/** @type {any} */ c) =>
+          c.client_id === 'pkce-playground'
+            ? {
+                ...c,
+                token_endpoint_auth_method: 'client_secret_basic',
+                client_secret: 'a-secret-the-browser-does-not-have',
+              }
+            : c,
+        ),
       }
     },
   },
   'token-invalid-client-400': {
-    description: 'T22: a token request with an Authorization header is answered 400 invalid_client without WWW-Authenticate.',
+    description:
+      'T22: a token request with an Authorization header is answered 400 invalid_client without WWW-Authenticate.',
     spec: 'RFC 6749 §5.2: invalid_client after Authorization-header authentication MUST be 401 with WWW-Authenticate.',
-    ...tokenAnswer(400, 'application/json; charset=utf-8', { error: 'invalid_client', error_description: 'client authentication failed' }, {
-      headers: { 'www-authenticate': undefined },
-      when: (ctx) => Boolean(getHeader(ctx.request.headers, 'authorization')),
-    }),
+    ...tokenAnswer(
+      400,
+      'application/json; charset=utf-8',
+      { error: 'invalid_client', error_description: 'client authentication failed' },
+      {
+        headers: { 'www-authenticate': undefined },
+        when: (ctx) => Boolean(getHeader(ctx.request.headers, 'authorization')),
+      },
+    ),
   },
   'token-id-token-missing': {
     description: 'T24: successful token responses lack id_token although openid was requested.',
     spec: 'OpenID Connect Core 1.0 §3.1.3.3: the id_token is included.',
-    ...tokenBody((b) => { delete b.id_token }),
+    ...tokenBody((b) => {
+      delete b.id_token
+    }),
   },
   'token-server-error-503': {
     description: 'T25: the token endpoint answers 503 with a JSON {"error":"server_error"} body (CORS kept).',
     spec: 'RFC 6749 §5.2: error responses use 400; server_error is an authorization-endpoint code.',
-    ...tokenAnswer(503, 'application/json; charset=utf-8', { error: 'server_error', error_description: 'upstream timeout' }),
+    ...tokenAnswer(503, 'application/json; charset=utf-8', {
+      error: 'server_error',
+      error_description: 'upstream timeout',
+    }),
   },
   'token-resource-rejected': {
     description: 'T29: a token request that carries resource is answered 400 invalid_target.',
     spec: 'RFC 8707 §2.2.',
-    ...tokenAnswer(400, 'application/json; charset=utf-8', { error: 'invalid_target', error_description: 'resource parameter not allowed at the token endpoint' }, {
-      when: (ctx) => getForm(ctx).has('resource'),
-    }),
+    ...tokenAnswer(
+      400,
+      'application/json; charset=utf-8',
+      { error: 'invalid_target', error_description: 'resource parameter not allowed at the token endpoint' },
+      {
+        when: (ctx) => getForm(ctx).has('resource'),
+      },
+    ),
   },
 
   // ===== JWT (J) ====================================================================================
@@ -884,52 +1029,80 @@ export const FAULTS = {
   'id-token-sub-missing': {
     description: 'J01: the ID token has no sub claim (re-signed with the layer key, published in the JWKS).',
     spec: 'OpenID Connect Core 1.0 §2: sub is REQUIRED.',
-    ...resigned('id_token', ({ payload }) => { delete payload.sub }),
+    ...resigned('id_token', ({ payload }) => {
+      delete payload.sub
+    }),
   },
   'id-token-exp-missing': {
     description: 'J01: the ID token has no exp claim (re-signed with the layer key, published in the JWKS).',
     spec: 'OpenID Connect Core 1.0 §2: exp is REQUIRED.',
-    ...resigned('id_token', ({ payload }) => { delete payload.exp }),
+    ...resigned('id_token', ({ payload }) => {
+      delete payload.exp
+    }),
   },
   'id-token-iss-wrong': {
     description: 'J02: the ID token iss has a trailing slash ("<issuer>/").',
     spec: 'OpenID Connect Core 1.0 §3.1.3.7: iss MUST exactly match the issuer.',
-    ...resigned('id_token', ({ payload }) => { payload.iss = `${payload.iss}/` }),
+    ...resigned('id_token', ({ payload }) => {
+      payload.iss = `${payload.iss}/`
+    }),
   },
   'id-token-aud-wrong': {
     description: 'J03: the ID token aud is an API URL instead of the client_id.',
     spec: 'OpenID Connect Core 1.0 §3.1.3.7: aud MUST contain the client_id.',
-    ...resigned('id_token', ({ payload }) => { payload.aud = 'https://api.example.com/' }),
+    ...resigned('id_token', ({ payload }) => {
+      payload.aud = 'https://api.example.com/'
+    }),
   },
   'id-token-expired': {
     description: 'J05: the ID token expired an hour ago (iat two hours ago).',
     spec: 'OpenID Connect Core 1.0 §3.1.3.7: the current time MUST be before exp.',
-    ...resigned('id_token', ({ payload, now }) => { payload.iat = now - 7200; payload.exp = now - 3600; if (payload.auth_time) payload.auth_time = now - 7200 }),
+    ...resigned('id_token', ({ payload, now }) => {
+      payload.iat = now - 7200
+      payload.exp = now - 3600
+      if (payload.auth_time) payload.auth_time = now - 7200
+    }),
   },
   'id-token-iat-future': {
     description: 'J07: the ID token iat is one hour in the future (server clock ahead).',
     spec: 'OpenID Connect Core 1.0 §3.1.3.7 (iat).',
-    ...resigned('id_token', ({ payload, now }) => { payload.iat = now + 3600; payload.exp = now + 7200 }),
+    ...resigned('id_token', ({ payload, now }) => {
+      payload.iat = now + 3600
+      payload.exp = now + 7200
+    }),
   },
   'id-token-nonce-wrong': {
     description: 'J08: the ID token nonce differs from the one sent.',
     spec: 'OpenID Connect Core 1.0 §3.1.3.7 item 11.',
-    ...resigned('id_token', ({ payload }) => { payload.nonce = 'not-the-nonce-you-sent' }),
+    ...resigned('id_token', ({ payload }) => {
+      payload.nonce = 'not-the-nonce-you-sent'
+    }),
   },
   'id-token-es256': {
-    description: 'J09: the ID token is signed with ES256 (key published in the JWKS) while the metadata advertises RS256 only.',
+    description:
+      'J09: the ID token is signed with ES256 (key published in the JWKS) while the metadata advertises RS256 only.',
     spec: 'OpenID Connect Core 1.0 §3.1.3.7 item 7; Discovery §3 id_token_signing_alg_values_supported.',
     ...resigned('id_token', () => {}, { key: LAYER_KEYS.es256 }),
   },
   'id-token-alg-none': {
     description: 'J10: the ID token is unsigned (alg "none", empty signature).',
     spec: 'OpenID Connect Core 1.0 §3.1.3.7; RFC 7518 §3.6.',
-    ...resigned('id_token', ({ header }) => { header.alg = 'none'; delete header.kid }, { publish: [] }),
+    ...resigned(
+      'id_token',
+      ({ header }) => {
+        header.alg = 'none'
+        delete header.kid
+      },
+      { publish: [] },
+    ),
   },
   'id-token-bad-signature': {
-    description: 'J11: one byte of the ID token signature is flipped (the provider\'s key, header and claims unchanged).',
+    description:
+      "J11: one byte of the ID token signature is flipped (the provider's key, header and claims unchanged).",
     spec: 'RFC 7515 §5.2; OpenID Connect Core 1.0 §3.1.3.7.',
-    ...tokenBody((b) => { if (typeof b.id_token === 'string') b.id_token = tamperSignature(b.id_token) }),
+    ...tokenBody((b) => {
+      if (typeof b.id_token === 'string') b.id_token = tamperSignature(b.id_token)
+    }),
   },
   'id-token-unknown-kid': {
     description: 'J13: the ID token is signed with a key (kid "rotated-away-2024") that the JWKS does not publish.',
@@ -946,7 +1119,9 @@ export const FAULTS = {
   'jwks-unreachable': {
     description: 'J15: the metadata jwks_uri points to http://127.0.0.1:9/jwks, where nothing listens.',
     spec: 'RFC 8414 §2 (jwks_uri).',
-    ...metadata((md) => { md.jwks_uri = 'http://127.0.0.1:9/jwks' }),
+    ...metadata((md) => {
+      md.jwks_uri = 'http://127.0.0.1:9/jwks'
+    }),
   },
   'jwks-no-cors': {
     description: 'X08/J15: the JWKS is served without Access-Control-Allow-Origin.',
@@ -959,7 +1134,10 @@ export const FAULTS = {
     description: 'J16: the JWKS "keys" member is an object instead of an array.',
     spec: 'RFC 7517 §5: keys is an array of JWKs.',
     onResponse(ctx) {
-      if (isJwks(ctx)) editJson(ctx, (set) => { set.keys = set.keys?.[0] ?? {} })
+      if (isJwks(ctx))
+        editJson(ctx, (set) => {
+          set.keys = set.keys?.[0] ?? {}
+        })
     },
   },
   'jwks-rsa-1024': {
@@ -970,30 +1148,41 @@ export const FAULTS = {
   'id-token-not-jwt': {
     description: 'J18: the id_token is not a JWT (two segments).',
     spec: 'OpenID Connect Core 1.0 §2: the ID Token is a JWT.',
-    ...tokenBody((b) => { if (b.id_token) b.id_token = 'eyJhbGciOiJSUzI1NiJ9.not-a-jwt' }),
+    ...tokenBody((b) => {
+      if (b.id_token) b.id_token = 'eyJhbGciOiJSUzI1NiJ9.not-a-jwt'
+    }),
   },
   'id-token-jwe': {
-    description: 'J20: the id_token is an encrypted JWE (five segments, RSA-OAEP-256 / A256GCM) the public client cannot decrypt.',
+    description:
+      'J20: the id_token is an encrypted JWE (five segments, RSA-OAEP-256 / A256GCM) the public client cannot decrypt.',
     spec: 'OpenID Connect Core 1.0 §10.2; RFC 7516.',
     ...tokenBody((b) => {
       if (!b.id_token) return
       const h = b64json(JSON.stringify({ alg: 'RSA-OAEP-256', enc: 'A256GCM', kid: 'client-enc-key', cty: 'JWT' }))
       b.id_token = [h, randomBytes(256), randomBytes(12), randomBytes(300), randomBytes(16)]
-        .map((x) => (typeof x === 'string' ? x : x.toString('base64url'))).join('.')
+        .map((x) => (typeof x === 'string' ? x : x.toString('base64url')))
+        .join('.')
     }),
   },
   'access-token-no-typ': {
-    description: 'J23: the JWT access token has no typ "at+jwt" header and no jti claim (re-signed with the layer key).',
+    description:
+      'J23: the JWT access token has no typ "at+jwt" header and no jti claim (re-signed with the layer key).',
     spec: 'RFC 9068 §2.1 (typ at+jwt), §2.2 (jti REQUIRED).',
-    ...resigned('access_token', ({ header, payload }) => { delete header.typ; delete payload.jti }),
+    ...resigned('access_token', ({ header, payload }) => {
+      delete header.typ
+      delete payload.jti
+    }),
   },
   'access-token-aud-client': {
     description: 'J24: the JWT access token aud is the client_id instead of the requested resource.',
     spec: 'RFC 9068 §3; RFC 8707 §2.',
-    ...resigned('access_token', ({ payload }) => { payload.aud = payload.client_id ?? 'pkce-playground' }),
+    ...resigned('access_token', ({ payload }) => {
+      payload.aud = payload.client_id ?? 'pkce-playground'
+    }),
   },
   'access-token-opaque': {
-    description: 'The provider issues opaque (reference) access tokens instead of JWTs (accessTokenFormat "opaque"). Allowed.',
+    description:
+      'The provider issues opaque (reference) access tokens instead of JWTs (accessTokenFormat "opaque"). Allowed.',
     spec: 'RFC 6749 §1.4; RFC 9068 §6: the client must not depend on the access token format.',
     providerConfig(cfg) {
       const ri = cfg.features.resourceIndicators
@@ -1019,7 +1208,8 @@ export const FAULTS = {
     description: 'X03: token responses carry Access-Control-Allow-Origin: http://evil.example (another origin).',
     spec: 'Fetch standard CORS check: ACAO must equal the request origin (or *).',
     onResponse(ctx) {
-      if (isTokenPost(ctx) && ctx.response) setHeader(ctx.response.headers, 'access-control-allow-origin', 'http://evil.example')
+      if (isTokenPost(ctx) && ctx.response)
+        setHeader(ctx.response.headers, 'access-control-allow-origin', 'http://evil.example')
     },
   },
   'token-preflight-404': {
@@ -1027,19 +1217,26 @@ export const FAULTS = {
     spec: 'Fetch standard CORS-preflight; draft-ietf-oauth-browser-based-apps §6.3.3.4.',
     onRequest(ctx) {
       if (ctx.endpoint === 'token' && ctx.preflight) {
-        ctx.response = { status: 404, headers: { 'content-type': 'text/html; charset=utf-8' }, body: Buffer.from(NOT_FOUND_HTML) }
+        ctx.response = {
+          status: 404,
+          headers: { 'content-type': 'text/html; charset=utf-8' },
+          body: Buffer.from(NOT_FOUND_HTML),
+        }
       }
     },
   },
   'token-preflight-no-authorization': {
-    description: 'X05: the token endpoint preflight answers Access-Control-Allow-Headers: content-type (without authorization).',
+    description:
+      'X05: the token endpoint preflight answers Access-Control-Allow-Headers: content-type (without authorization).',
     spec: 'Fetch standard: Authorization must be listed explicitly in Access-Control-Allow-Headers.',
     onResponse(ctx) {
-      if (ctx.endpoint === 'token' && ctx.preflight && ctx.response) setHeader(ctx.response.headers, 'access-control-allow-headers', 'content-type')
+      if (ctx.endpoint === 'token' && ctx.preflight && ctx.response)
+        setHeader(ctx.response.headers, 'access-control-allow-headers', 'content-type')
     },
   },
   'userinfo-www-authenticate-hidden': {
-    description: 'X07: userinfo answers 401 with WWW-Authenticate but without Access-Control-Expose-Headers, so a page cannot read the challenge.',
+    description:
+      'X07: userinfo answers 401 with WWW-Authenticate but without Access-Control-Expose-Headers, so a page cannot read the challenge.',
     spec: 'RFC 6750 §3; Fetch standard (Access-Control-Expose-Headers).',
     onResponse(ctx) {
       if (ctx.endpoint !== 'userinfo' || ctx.preflight || !ctx.response) return
@@ -1050,24 +1247,34 @@ export const FAULTS = {
     },
   },
   'token-actual-refused': {
-    description: 'X09: the preflight of the token endpoint succeeds, but the POST is answered 403 without Access-Control-Allow-Origin (per-client origin allow-list).',
+    description:
+      'X09: the preflight of the token endpoint succeeds, but the POST is answered 403 without Access-Control-Allow-Origin (per-client origin allow-list).',
     spec: 'Fetch standard CORS check; draft-ietf-oauth-browser-based-apps §6.3.3.4.',
-    ...tokenAnswer(403, 'application/json; charset=utf-8', { error: 'invalid_request', error_description: 'origin not allowed for this client' }, {
-      headers: { 'access-control-allow-origin': undefined, 'access-control-expose-headers': undefined },
-    }),
+    ...tokenAnswer(
+      403,
+      'application/json; charset=utf-8',
+      { error: 'invalid_request', error_description: 'origin not allowed for this client' },
+      {
+        headers: { 'access-control-allow-origin': undefined, 'access-control-expose-headers': undefined },
+      },
+    ),
   },
 
   // ===== Browser (B) ================================================================================
 
   'token-redirect': {
-    description: 'B14: the token endpoint answers 307 to <issuer>/oauth/token (the request never reaches the provider).',
+    description:
+      'B14: the token endpoint answers 307 to <issuer>/oauth/token (the request never reaches the provider).',
     spec: 'RFC 8414 §2: endpoints are served at the advertised URL; clients use redirect: "manual".',
     onRequest(ctx) {
       if (!isTokenPost(ctx)) return
       const origin = allowedOrigin(ctx)
       ctx.response = {
         status: 307,
-        headers: { location: `${ctx.issuer}/oauth/token`, ...(origin ? { 'access-control-allow-origin': origin } : {}) },
+        headers: {
+          location: `${ctx.issuer}/oauth/token`,
+          ...(origin ? { 'access-control-allow-origin': origin } : {}),
+        },
         body: Buffer.alloc(0),
       }
     },
@@ -1080,22 +1287,28 @@ export const FAULTS = {
   // ===== Playground security (S) ====================================================================
 
   'error-description-html': {
-    description: 'S01: the authorization endpoint answers error=invalid_request whose error_description is HTML with script.',
+    description:
+      'S01: the authorization endpoint answers error=invalid_request whose error_description is HTML with script.',
     spec: 'Playground security: server text is rendered as text only.',
     ...authorizeError('invalid_request', XSS),
   },
   'id-token-claims-html': {
     description: 'S01: the ID token name claim is HTML with script (re-signed with the layer key, published).',
     spec: 'Playground security: claims are rendered as text only.',
-    ...resigned('id_token', ({ payload }) => { payload.name = XSS }),
+    ...resigned('id_token', ({ payload }) => {
+      payload.name = XSS
+    }),
   },
   'authorization-endpoint-javascript': {
     description: 'S03: the metadata authorization_endpoint is "javascript:window.__pwned=1//".',
     spec: 'RFC 8414 §2 (https); playground security: validate the scheme before navigating.',
-    ...metadata((md) => { md.authorization_endpoint = 'javascript:window.__pwned=1//' }),
+    ...metadata((md) => {
+      md.authorization_endpoint = 'javascript:window.__pwned=1//'
+    }),
   },
   'error-description-phishing': {
-    description: 'S04: the authorization endpoint answers error=access_denied with a phishing error_description ("call support at ...").',
+    description:
+      'S04: the authorization endpoint answers error=access_denied with a phishing error_description ("call support at ...").',
     spec: 'RFC 6749 §4.1.2.1; playground security: label server-supplied text.',
     ...authorizeError('access_denied', PHISHING),
   },

@@ -202,7 +202,14 @@ export async function startHostileServer({ port, playgroundOrigins, host = 'loca
     )
     if (variant === 'echo' || variant === 'big-token') {
       const refresh = randomBytes(24).toString('base64url') + '/+='
-      const honest = { access_token: accessToken, token_type: 'Bearer', expires_in: 600, scope: 'openid', id_token: idToken, refresh_token: refresh }
+      const honest = {
+        access_token: accessToken,
+        token_type: 'Bearer',
+        expires_in: 600,
+        scope: 'openid',
+        id_token: idToken,
+        refresh_token: refresh,
+      }
       if (variant === 'big-token') return JSON.stringify({ ...honest, x_padding: 'A'.repeat(300 * 1024) })
       const v = grant.verifier ?? ''
       // The verifier with every character \u-escaped: the same JSON string, not the same text.
@@ -270,7 +277,12 @@ export async function startHostileServer({ port, playgroundOrigins, host = 'loca
         headers: { 'content-type': 'application/x-www-form-urlencoded', origin: req.headers.origin ?? '' },
         body: form,
       })
-      return send(res, upstream.status, upstream.headers.get('content-type') ?? 'application/json', await upstream.text())
+      return send(
+        res,
+        upstream.status,
+        upstream.headers.get('content-type') ?? 'application/json',
+        await upstream.text(),
+      )
     }
     // /h/<variant>/<rest>, /.well-known/<kind>/h/<variant>
     let m = /^\/\.well-known\/(?:oauth-authorization-server|openid-configuration)\/h\/([a-z-]+)$/.exec(url.pathname)
@@ -344,12 +356,22 @@ export async function startHostileServer({ port, playgroundOrigins, host = 'loca
     const grant = codes.get(code)
     codes.delete(code)
     if (!grant || grant.variant !== variant) {
-      return send(res, 400, 'application/json', JSON.stringify({ error: 'invalid_grant', error_description: 'unknown code' }))
+      return send(
+        res,
+        400,
+        'application/json',
+        JSON.stringify({ error: 'invalid_grant', error_description: 'unknown code' }),
+      )
     }
     const verifier = form.get('code_verifier') ?? ''
     grant.verifier = verifier
     if (grant.challenge && createHash('sha256').update(verifier).digest('base64url') !== grant.challenge) {
-      return send(res, 400, 'application/json', JSON.stringify({ error: 'invalid_grant', error_description: 'PKCE verification failed' }))
+      return send(
+        res,
+        400,
+        'application/json',
+        JSON.stringify({ error: 'invalid_grant', error_description: 'PKCE verification failed' }),
+      )
     }
     return send(res, 200, 'application/json', await tokenResponse(variant, grant))
   }

@@ -29,15 +29,18 @@ import { isInitializeRequest, ListToolsRequestSchema } from '@modelcontextprotoc
 /** Broken variants, served under /v/<id>/mcp. */
 export const VARIANTS = Object.freeze({
   'no-prm': 'No protected resource metadata: the challenge URL and the path-inserted well-known URL answer 404 (D16).',
-  'no-challenge-metadata': '401 challenge without resource_metadata; PRM only at the path-inserted well-known URL (client must fall back).',
+  'no-challenge-metadata':
+    '401 challenge without resource_metadata; PRM only at the path-inserted well-known URL (client must fall back).',
   'prm-resource-mismatch': 'PRM "resource" is the bare origin instead of the MCP URL (D17).',
-  'prm-resource-not-exact': 'PRM "resource" differs only in host case: equal after URL normalisation, not as a string (D17).',
+  'prm-resource-not-exact':
+    'PRM "resource" differs only in host case: equal after URL normalisation, not as a string (D17).',
   'prm-no-authorization-servers': 'PRM has no authorization_servers (D18).',
   'no-expose': 'CORS allowed but WWW-Authenticate is not in Access-Control-Expose-Headers (X10).',
   'no-cors': 'No CORS headers at all, not even on the preflight (X10).',
   'json-response': 'Compliant, but answers POSTs with application/json instead of an SSE stream.',
   'duplicate-tools': 'Compliant, but tools/list names the tool "echo" twice (a hostile or buggy server).',
-  'as-no-pkce': 'PRM names the fault issuer <issuer>/faults/pkce-methods-absent, whose metadata has no code_challenge_methods_supported (MCP clients MUST stop).',
+  'as-no-pkce':
+    'PRM names the fault issuer <issuer>/faults/pkce-methods-absent, whose metadata has no code_challenge_methods_supported (MCP clients MUST stop).',
 })
 
 /** Variants whose PRM names another authorization server: variant → path appended to the issuer. */
@@ -78,11 +81,9 @@ function createMcp(variant, text) {
     { description: 'Echoes the text it is given.', inputSchema: { text: z.string() } },
     async ({ text: t }) => ({ content: [{ type: 'text', text: t }] }),
   )
-  server.registerTool(
-    'time',
-    { description: `Tells the server's current time (ISO 8601). ${text}` },
-    async () => ({ content: [{ type: 'text', text: new Date().toISOString() }] }),
-  )
+  server.registerTool('time', { description: `Tells the server's current time (ISO 8601). ${text}` }, async () => ({
+    content: [{ type: 'text', text: new Date().toISOString() }],
+  }))
   if (variant === 'duplicate-tools') {
     // McpServer refuses to register a name twice; the low-level handler answers what a buggy server would.
     server.server.setRequestHandler(ListToolsRequestSchema, async () => ({
@@ -194,7 +195,12 @@ export async function startMcpServer({ port, issuer, playgroundOrigins, resource
       path = m[2] ?? '/'
       if (!Object.hasOwn(VARIANTS, variant)) {
         await readBody(req)
-        return sendJson(res, 404, { error: 'unknown_variant', variants: Object.keys(VARIANTS) }, { 'access-control-allow-origin': '*' })
+        return sendJson(
+          res,
+          404,
+          { error: 'unknown_variant', variants: Object.keys(VARIANTS) },
+          { 'access-control-allow-origin': '*' },
+        )
       }
     }
     const corsHeaders = cors(req, variant)
@@ -205,7 +211,8 @@ export async function startMcpServer({ port, issuer, playgroundOrigins, resource
       const h = { ...corsHeaders }
       if (h['access-control-allow-origin']) {
         h['access-control-allow-methods'] = 'GET, POST, DELETE, OPTIONS'
-        h['access-control-allow-headers'] = 'authorization, content-type, mcp-protocol-version, mcp-session-id, last-event-id'
+        h['access-control-allow-headers'] =
+          'authorization, content-type, mcp-protocol-version, mcp-session-id, last-event-id'
         h['access-control-max-age'] = '600'
       }
       res.writeHead(204, h)
@@ -309,10 +316,15 @@ export async function startMcpServer({ port, issuer, playgroundOrigins, resource
         await server.close().catch(() => {})
       }
       sessions.clear()
-      await Promise.all(servers.map((s) => new Promise((resolve) => {
-        s.close(() => resolve(undefined))
-        s.closeAllConnections()
-      })))
+      await Promise.all(
+        servers.map(
+          (s) =>
+            new Promise((resolve) => {
+              s.close(() => resolve(undefined))
+              s.closeAllConnections()
+            }),
+        ),
+      )
     },
   }
 }
@@ -330,7 +342,9 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const port = Number(values.port ?? process.env.MCP_PORT ?? 9500)
   const issuer = values.issuer ?? process.env.AS_ISSUER ?? 'http://localhost:9000'
   const origins = (values.origins ?? process.env.PLAYGROUND_ORIGINS ?? 'http://localhost:5173,http://127.0.0.1:5173')
-    .split(',').map((s) => s.trim()).filter(Boolean)
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
   const server = await startMcpServer({ port, issuer, playgroundOrigins: origins, host: values.host ?? 'localhost' })
   console.log(`MCP server at ${server.url} (issuer ${issuer}, origins ${origins.join(' ')})`)
   console.log(`  variants: ${server.base}/v/<id>/mcp for ${Object.keys(VARIANTS).join(', ')}`)
