@@ -11,8 +11,8 @@ import type {
   RecordedRequest,
   StepId,
   StepStatus,
-} from '../lib/types'
-import { STEP_IDS, stepIndex, stepsFor } from '../lib/steps'
+} from '../lib/model/types'
+import { STEP_IDS, stepIndex, stepsFor } from '../lib/model/steps'
 import {
   buildShareFragment,
   defaultConfig,
@@ -24,24 +24,24 @@ import {
   validateConfig,
   type Defaults,
   type LinkSetting,
-} from '../lib/config'
-import { isCallbackUrl } from '../lib/callback-url'
-import { Recorder, nextExchangeId, type FetchLike } from '../lib/http'
-import { classifyFailure, makeNoCorsProbe } from '../lib/cors'
-import { effectiveMetadata } from '../lib/config'
-import { validateVerifier } from '../lib/verifier'
-import { isSafeNavigationTarget } from '../lib/navigation'
-import type { TokenView } from '../lib/tokens'
-import type { Verdict } from '../lib/report'
-import type { McpChallenge, McpSessionResult, PrmResult, RegistrationResult, ScopeChoice } from '../lib/mcp'
-import type { ReadinessItem } from '../lib/readiness'
-import type { ProbeId } from '../lib/probes'
+} from '../lib/protocol/config'
+import { isCallbackUrl } from '../lib/platform/callback-url'
+import { Recorder, nextExchangeId, type FetchLike } from '../lib/platform/recorder'
+import { classifyFailure, makeNoCorsProbe } from '../lib/platform/network'
+import { effectiveMetadata } from '../lib/protocol/config'
+import { validateVerifier } from '../lib/protocol/verifier'
+import { isSafeNavigationTarget } from '../lib/protocol/navigation'
+import type { TokenView } from '../lib/protocol/token-inspection'
+import type { Verdict } from '../lib/diagnosis/report'
+import type { McpChallenge, McpSessionResult, PrmResult, RegistrationResult, ScopeChoice } from '../lib/mcp/mcp'
+import type { ReadinessItem } from '../lib/mcp/readiness'
+import type { ProbeId } from '../lib/checks/probes'
 
 /** A server probe waiting for its authorization round trip (kept in snapshot.side.probe). */
 export interface PendingProbe {
   id: ProbeId
-  pkce: import('../lib/types').PkceState
-  authorization: import('../lib/types').AuthorizationRequest
+  pkce: import('../lib/model/types').PkceState
+  authorization: import('../lib/model/types').AuthorizationRequest
 }
 
 /** One line per probe run, for the probes panel (snapshot.side.probeResults). */
@@ -69,9 +69,9 @@ import {
   loadSnapshot,
   saveSnapshot,
   type KeyValueStore,
-} from '../lib/persist'
+} from '../lib/platform/persist'
 
-type Engine = typeof import('../lib/engine')
+type Engine = typeof import('../lib/flow/engine')
 
 /** A promise with its resolve function outside (Promise.withResolvers is ES2024). */
 function deferred(): { promise: Promise<void>; resolve: () => void } {
@@ -94,7 +94,7 @@ let enginePromise: Promise<Engine> | undefined
 /** The protocol and crypto code, loaded on first use (keeps the first view small). */
 export function loadEngine(): Promise<Engine> {
   // A failed load is not remembered: the next call tries again.
-  enginePromise ??= import('../lib/engine').catch((err: unknown) => {
+  enginePromise ??= import('../lib/flow/engine').catch((err: unknown) => {
     enginePromise = undefined
     throw new EngineLoadError(err)
   })

@@ -1,0 +1,63 @@
+/**
+ * The one place the flow survives the full-page redirect: a plain-JSON snapshot in sessionStorage
+ * (per tab and per origin), removed when the flow is reset. Storage is injected so this stays pure.
+ */
+import type { FlowSnapshot } from '../model/types'
+
+export const SNAPSHOT_KEY = 'pkce-playground:flow'
+
+/** The subset of the Web Storage API the playground needs. */
+export interface KeyValueStore {
+  getItem(key: string): string | null
+  setItem(key: string, value: string): void
+  removeItem(key: string): void
+}
+
+/** What replaces a secret that is no longer needed in storage. */
+export const REMOVED_AFTER_USE = '(removed after use)'
+
+/**
+ * The snapshot as it may be stored: once the code has been sent, the code and the code_verifier are
+ * of no further use and are not written again (they stay in this page's memory only).
+ */
+export function storableSnapshot(snapshot: FlowSnapshot): FlowSnapshot {
+  if (!snapshot.codeUsed) return snapshot
+  const { code: _code, ...rest } = snapshot
+  return {
+    ...rest,
+    ...(snapshot.pkce ? { pkce: { ...snapshot.pkce, code_verifier: REMOVED_AFTER_USE } } : {}),
+    ...(snapshot.callback
+      ? {
+          callback: {
+            ...snapshot.callback,
+            params: snapshot.callback.params.map(([k, v]) => [k, k === 'code' ? REMOVED_AFTER_USE : v]),
+          },
+        }
+      : {}),
+  }
+}
+
+/** Saves the snapshot (and the client secret, which lives only here and in memory). */
+export function saveSnapshot(store: KeyValueStore, snapshot: FlowSnapshot, secret = ''): void {
+  store.setItem(SNAPSHOT_KEY, JSON.stringify({ snapshot: storableSnapshot(snapshot), secret }))
+}
+
+/** Restores a snapshot, or undefined when there is none or it is not one of ours. */
+export function loadSnapshot(store: KeyValueStore): { snapshot: FlowSnapshot; secret: string } | undefined {
+  const raw = store.getItem(SNAPSHOT_KEY)
+  if (!raw) return undefined
+  try {
+    const parsed: unknown = JSON.parse(raw)
+    if (!parsed || typeof parsed !== 'object') return undefined
+    const { snapshot, secret } = parsed as { snapshot?: FlowSnapshot; secret?: unknown }
+    if (!snapshot || snapshot.version !== 1 || typeof snapshot.runId !== 'string') return undefined
+    if (!Array.isArray(snapshot.exchanges) || !Array.isArray(snapshot.findings)) return undefined
+    return { snapshot, secret: typeof secret === 'string' ? secret : '' }
+  } catch {
+    return undefined
+  }
+}
+
+export function clearSnapshot(store: KeyValueStore): void {
+  store.removeItem(SNAPSHOT_KEY)
+}

@@ -1,0 +1,232 @@
+/**
+ * Token request step: the exact request oauth4webapi builds (shown before it is sent, with a curl
+ * equivalent), the exchange itself, and the processing of the raw response.
+ * @see https://www.rfc-editor.org/rfc/rfc6749.html#section-4.1.3
+ * @see https://www.rfc-editor.org/rfc/rfc7636.html#section-4.5
+ */
+import * as oauth from 'oauth4webapi'
+import type { Finding, FlowSnapshot, RecordedRequest } from '../model/types'
+import { Recorder, browserAddedHeaders, type FetchLike } from '../platform/recorder'
+import { asAuthorizationServer } from './authorization-response'
+import { explainError } from '../diagnosis/explain'
+import { isLoopbackHost } from '../platform/network'
+
+export { toCurl } from '../platform/curl'
+
+export function clientAuthFor(method: FlowSnapshot['config']['client_auth'], secret: string): oauth.ClientAuth {
+  switch (method) {
+    case 'client_secret_basic':
+      return oauth.ClientSecretBasic(secret)
+    case 'client_secret_post':
+      return oauth.ClientSecretPost(secret)
+    default:
+      return oauth.None()
+  }
+}
+
+function insecureAllowed(url: string | undefined, snapshot: FlowSnapshot): boolean {
+  if (!url) return false
+  try {
+    const u = new URL(url)
+    return u.protocol === 'http:' && isLoopbackHost(u.hostname) && snapshot.config.allow_insecure_loopback
+  } catch {
+    return false
+  }
+}
+
+class PreviewOnly extends Error {
+  constructor(readonly request: RecordedRequest) {
+    super('preview only')
+  }
+}
+
+/** Extra token request parameters: resource (RFC 8707 §2.2) when configured. */
+function additionalParameters(snapshot: FlowSnapshot): Record<string, string> {
+  return snapshot.config.resource ? { resource: snapshot.config.resource } : {}
+}
+
+/**
+ * The request oauth4webapi would send, captured without sending anything: a customFetch that
+ * records the call and stops. This is what "the exact HTTP request" shows.
+ */
+export async function previewTokenRequest(
+  snapshot: FlowSnapshot,
+  validated: URLSearchParams,
+  secret: string,
+  pageOrigin: string,
+): Promise<RecordedRequest> {
+  const md = snapshot.metadata
+  if (!md?.token_endpoint) throw new Error('No token endpoint: discover it or enter it by hand.')
+  if (!snapshot.pkce) throw new Error('No PKCE verifier in this flow.')
+  const capture: FetchLike = async (url, init = {}) => {
+    const headers: Array<[string, string]> = []
+    new Headers(init.headers).forEach((v, k) => headers.push([k, v]))
+    const body = init.body instanceof URLSearchParams ? init.body.toString() : String(init.body ?? '')
+    throw new PreviewOnly({
+      method: init.method ?? 'POST',
+      url,
+      headers,
+      browserAdded: browserAddedHeaders(init.method ?? 'POST', url, pageOrigin),
+      body,
+    })
+  }
+  try {
+    await oauth.authorizationCodeGrantRequest(
+      asAuthorizationServer(md),
+      { client_id: snapshot.config.client_id },
+      clientAuthFor(snapshot.config.client_auth, secret),
+      validated,
+      snapshot.config.redirect_uri,
+      snapshot.pkce.code_verifier,
+      {
+        [oauth.customFetch]: capture,
+        [oauth.allowInsecureRequests]: insecureAllowed(md.token_endpoint, snapshot),
+        additionalParameters: additionalParameters(snapshot),
+      },
+    )
+  } catch (err) {
+    if (err instanceof PreviewOnly) return err.request
+    throw err
+  }
+  throw new Error('oauth4webapi did not call fetch')
+}
+
+/** Does this request trigger a CORS preflight? (client_secret_basic adds Authorization.) */
+export function tokenRequestNeedsPreflight(snapshot: FlowSnapshot): boolean {
+  return snapshot.config.client_auth === 'client_secret_basic'
+}
+
+export interface TokenOutcome {
+  /** HTTP status, 0 when the browser could not read the response. */
+  status: number
+  body?: Record<string, unknown>
+  /** oauth4webapi accepted the response (its own, lenient checks). */
+  processed: boolean
+  findings: Finding[]
+}
+
+function parseJsonObject(text: string | undefined): Record<string, unknown> | undefined {
+  if (!text) return undefined
+  try {
+    const v: unknown = JSON.parse(text)
+    if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>
+  } catch {
+    return undefined
+  }
+  return undefined
+}
+
+/**
+ * Sends the token request through `recorder` and processes the raw response with oauth4webapi.
+ * The caller must mark the code as used *before* calling (a code is never sent twice).
+ */
+export async function exchangeCode(
+  snapshot: FlowSnapshot,
+  validated: URLSearchParams,
+  secret: string,
+  recorder: Recorder,
+): Promise<TokenOutcome> {
+  const md = snapshot.metadata
+  const findings: Finding[] = []
+  if (!md?.token_endpoint || !snapshot.pkce) {
+    return {
+      status: 0,
+      processed: false,
+      findings: [
+        {
+          id: 'metadata-missing-endpoint',
+          severity: 'error',
+          step: 'token',
+          title: 'No token endpoint',
+          detail: 'The metadata has no token_endpoint and none was entered by hand.',
+          fix: 'Publish token_endpoint in the metadata (RFC 8414 §2) or enter it in the Configure step.',
+          spec: 'RFC 8414 §2',
+        },
+      ],
+    }
+  }
+  const as = asAuthorizationServer(md)
+  const client: oauth.Client = { client_id: snapshot.config.client_id }
+  recorder.label = 'Token request (authorization_code grant)'
+  let response: Response
+  try {
+    response = await oauth.authorizationCodeGrantRequest(
+      as,
+      client,
+      clientAuthFor(snapshot.config.client_auth, secret),
+      validated,
+      snapshot.config.redirect_uri,
+      snapshot.pkce.code_verifier,
+      {
+        [oauth.customFetch]: recorder.fetch,
+        [oauth.allowInsecureRequests]: insecureAllowed(md.token_endpoint, snapshot),
+        additionalParameters: additionalParameters(snapshot),
+      },
+    )
+  } catch (err) {
+    const ex = recorder.exchanges.at(-1)
+    findings.push(tokenNetworkFinding(err, ex?.cors, ex?.corsDetail, md.token_endpoint, snapshot))
+    return { status: 0, processed: false, findings }
+  }
+  const ex = recorder.exchanges.at(-1)
+  const body = parseJsonObject(ex?.response?.body)
+  try {
+    await oauth.processAuthorizationCodeResponse(as, client, response, {
+      ...(snapshot.authorization?.nonce ? { expectedNonce: snapshot.authorization.nonce } : {}),
+    })
+    return { status: response.status, ...(body ? { body } : {}), processed: true, findings }
+  } catch (err) {
+    const f = explainError(err, { step: 'token', operation: 'token', url: md.token_endpoint })
+    if (response.status >= 400) {
+      f.id = 'token-request-rejected'
+      f.data = {
+        ...(f.data ?? {}),
+        status: response.status,
+        error: typeof body?.error === 'string' ? body.error : null,
+      }
+    }
+    findings.push(f)
+    return { status: response.status, ...(body ? { body } : {}), processed: false, findings }
+  }
+}
+
+function tokenNetworkFinding(
+  err: unknown,
+  verdict: string | undefined,
+  corsDetail: string | undefined,
+  endpoint: string,
+  snapshot: FlowSnapshot,
+): Finding {
+  if (!(err instanceof TypeError) || !verdict || verdict === 'not-checked') {
+    return explainError(err, { step: 'token', operation: 'token', url: endpoint })
+  }
+  const simple = !tokenRequestNeedsPreflight(snapshot)
+  const serverSide =
+    'Server-side clients (ChatGPT and Claude connectors exchange the code from their servers) are not subject to CORS at all, so this result does not predict their behaviour — but they can be blocked by WAF, bot or IP rules that no browser test can see.'
+  if (verdict === 'unreachable' || verdict === 'mixed-content' || verdict === 'local-network') {
+    return {
+      id: 'endpoint-unreachable',
+      severity: 'error',
+      step: 'token',
+      title: 'The token endpoint could not be reached from this browser',
+      detail: corsDetail ?? '',
+      fix: 'Check the token endpoint URL, that the server runs, and its TLS certificate.',
+      spec: 'RFC 6749 §3.2',
+      data: { endpoint, verdict },
+    }
+  }
+  return {
+    id: 'cors-blocked',
+    severity: 'error',
+    step: 'token',
+    title: 'Blocked by CORS: the token endpoint is reachable, but the browser hid its answer',
+    detail: `${corsDetail ?? ''} ${
+      simple
+        ? 'Because a public client’s token request is a CORS "simple" request (a form POST without an Authorization header), the browser sent it without a preflight: the server most probably processed it and may have consumed the authorization code. Check the server logs for the real outcome.'
+        : 'This request needed a preflight (client_secret_basic adds an Authorization header); if the preflight failed, the token request was never sent and the code is unused.'
+    } ${serverSide}`.trim(),
+    fix: `Make the token endpoint send Access-Control-Allow-Origin for this origin (on success and error responses). Per-client CORS settings (e.g. "allowed web origins") are common: add the playground's origin to this client. Meanwhile, run the curl command shown here and paste the response back.`,
+    spec: 'draft-ietf-oauth-browser-based-apps §6.3.3.4; RFC 9700 §2.6',
+    data: { endpoint: 'token', url: endpoint, verdict, codeMayBeConsumed: simple },
+  }
+}
