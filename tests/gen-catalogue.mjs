@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 /**
- * Regenerates the "Finding catalogue" table of README.md from src/lib/diagnosis/catalogue.ts.
+ * Regenerates the "Finding catalogue" table of README.md from src/lib/model/catalogue.ts.
  *
  * Node 20 cannot import the TypeScript catalogue directly, so the rendering lives in the unit test
- * (src/lib/diagnosis/catalogue.test.ts), which rewrites the README section when UPDATE_CATALOGUE=1 and
+ * (src/lib/model/catalogue.test.ts), which rewrites the README section when UPDATE_CATALOGUE=1 and
  * otherwise fails when the README is out of date. This script only runs that test in update mode.
  *
  *   node tests/gen-catalogue.mjs            # rewrite README.md
@@ -19,7 +19,7 @@ const env = { ...process.env }
 if (check) delete env.UPDATE_CATALOGUE
 else env.UPDATE_CATALOGUE = '1'
 
-const result = spawnSync('npx', ['vitest', 'run', 'src/lib/diagnosis/catalogue.test.ts'], {
+const result = spawnSync('npx', ['vitest', 'run', 'src/lib/model/catalogue.test.ts'], {
   cwd: root,
   env,
   stdio: 'inherit',

@@ -9,7 +9,9 @@ import type {
   HttpExchange,
   PkceMethod,
   RecordedRequest,
+  SideStepId,
   StepId,
+  StepRef,
   StepStatus,
 } from '../lib/model/types'
 import { STEP_IDS, stepIndex, stepsFor } from '../lib/model/steps'
@@ -338,7 +340,7 @@ export class FlowSession {
 
   /** Replaces the results of a step outside the main flow (cors, refresh, userinfo, mcp-…). */
   commitExtra(
-    step: string,
+    step: SideStepId,
     exchanges: HttpExchange[],
     findings: Finding[],
     side?: Record<string, unknown>,
@@ -358,7 +360,7 @@ export class FlowSession {
 
   /** Busy flag for the side operations (one at a time). */
   async #side<T>(
-    step: string,
+    step: SideStepId,
     work: (recorder: Recorder) => Promise<T & { findings: Finding[] }>,
     side?: (r: T) => Record<string, unknown>,
   ): Promise<T | undefined> {
@@ -563,7 +565,11 @@ export class FlowSession {
         findings.push(...cb.findings)
       }
     }
-    const tagged = findings.map((f) => ({ ...f, step: 'probes', data: { ...(f.data ?? {}), probe: probe.id } }))
+    const tagged = findings.map((f) => ({
+      ...f,
+      step: 'probes' as const,
+      data: { ...(f.data ?? {}), probe: probe.id },
+    }))
     const failed = tagged.some((f) => f.severity === 'error' || f.severity === 'warning') || accepted
     const inconclusive = tagged.some((f) => f.id === 'probe-inconclusive')
     const result: ProbeResult = {
@@ -697,7 +703,7 @@ export class FlowSession {
     return true
   }
 
-  #recorder(step: string, onFetch?: () => void): Recorder {
+  #recorder(step: StepRef, onFetch?: () => void): Recorder {
     const pageUrl = this.#env.href()
     const probe = makeNoCorsProbe(this.#env.fetch)
     const fetch: FetchLike = onFetch

@@ -9,6 +9,7 @@
  * @see https://fetch.spec.whatwg.org/#http-cors-protocol
  * @see https://datatracker.ietf.org/doc/html/draft-ietf-oauth-browser-based-apps#section-6.3.3.4
  */
+import { finding } from '../diagnosis/finding'
 import type { CorsVerdict, Finding, FlowConfig, HttpExchange, ServerMetadata, Severity } from '../model/types'
 import type { Recorder } from '../platform/recorder'
 import { classifyFailure, isLoopbackHost, staticCheck, type Probe } from '../platform/network'
@@ -565,7 +566,7 @@ function findingsFor(r: CorsProbeResult, origin: string): Finding[] {
   const out: Finding[] = []
   const name = LABELS[r.endpoint]
   const sev = severityOf(r.endpoint)
-  const base = { step: 'cors', spec: specOf(r.endpoint) }
+  const base = { spec: specOf(r.endpoint) }
   const must = r.mustSend.join('; ')
   const data = { endpoint: r.endpoint, url: r.url, verdict: r.verdict }
   const errorHint =
@@ -577,106 +578,106 @@ function findingsFor(r: CorsProbeResult, origin: string): Finding[] {
     case 'readable':
       break
     case 'blocked-by-cors':
-      out.push({
-        ...base,
-        id: 'cors-blocked',
-        severity: sev,
-        title: `Blocked by CORS: the ${name} is reachable, but not readable from ${origin}`,
-        detail: `${r.summary}${errorHint} ${SERVER_SIDE}`,
-        fix: `Make the ${name} send ${must} — on error responses (4xx/5xx) too. Servers with per-client CORS settings ("allowed web origins") need this origin added to the client.`,
-        data,
-      })
+      out.push(
+        finding('cors-blocked', sev, 'cors', {
+          ...base,
+          title: `Blocked by CORS: the ${name} is reachable, but not readable from ${origin}`,
+          detail: `${r.summary}${errorHint} ${SERVER_SIDE}`,
+          fix: `Make the ${name} send ${must} — on error responses (4xx/5xx) too. Servers with per-client CORS settings ("allowed web origins") need this origin added to the client.`,
+          data,
+        }),
+      )
       break
     case 'preflight-failed':
-      out.push({
-        ...base,
-        id: 'cors-preflight-failed',
-        severity: sev,
-        title: `CORS preflight failed at the ${name}`,
-        detail: `${r.summary} ${
-          r.endpoint === 'token'
-            ? 'client_secret_basic puts the client credentials in an Authorization header, which is not CORS-safelisted, so the browser first sends OPTIONS; if that fails, the token request is never sent (no code is consumed). '
-            : r.endpoint === 'registration'
-              ? 'A JSON body (Content-Type: application/json) is not CORS-safelisted, so the browser first sends OPTIONS; if that fails, the registration is never sent. '
-              : 'The Authorization header is not CORS-safelisted, so the browser first sends OPTIONS; if that fails, the request is never sent. '
-        }The page cannot tell whether the OPTIONS request or the real response was refused (the browser console says which). ${SERVER_SIDE}`,
-        fix: `Answer OPTIONS ${safePath(r.url)} with 2xx and ${must} (Access-Control-Allow-Headers: * does not cover authorization: list it by name), and send ${acaoOnly(r)} on the real response too.`,
-        data: { ...data, preflight: r.preflight },
-      })
+      out.push(
+        finding('cors-preflight-failed', sev, 'cors', {
+          ...base,
+          title: `CORS preflight failed at the ${name}`,
+          detail: `${r.summary} ${
+            r.endpoint === 'token'
+              ? 'client_secret_basic puts the client credentials in an Authorization header, which is not CORS-safelisted, so the browser first sends OPTIONS; if that fails, the token request is never sent (no code is consumed). '
+              : r.endpoint === 'registration'
+                ? 'A JSON body (Content-Type: application/json) is not CORS-safelisted, so the browser first sends OPTIONS; if that fails, the registration is never sent. '
+                : 'The Authorization header is not CORS-safelisted, so the browser first sends OPTIONS; if that fails, the request is never sent. '
+          }The page cannot tell whether the OPTIONS request or the real response was refused (the browser console says which). ${SERVER_SIDE}`,
+          fix: `Answer OPTIONS ${safePath(r.url)} with 2xx and ${must} (Access-Control-Allow-Headers: * does not cover authorization: list it by name), and send ${acaoOnly(r)} on the real response too.`,
+          data: { ...data, preflight: r.preflight },
+        }),
+      )
       break
     case 'redirected':
-      out.push({
-        ...base,
-        id: 'endpoint-redirected',
-        severity: sev,
-        title: `The ${name} answered with a redirect`,
-        detail: `${r.summary} Common causes: an http→https upgrade, a trailing-slash rewrite, or a login page in front of the endpoint. OAuth clients (oauth4webapi, jose) never follow redirects from these endpoints. ${SERVER_SIDE}`,
-        fix: `Serve the ${name} directly at the advertised URL ${r.url}, or advertise the final URL in the metadata.`,
-        spec: `${specOf(r.endpoint)}; RFC 8414 §2`,
-        data,
-      })
+      out.push(
+        finding('endpoint-redirected', sev, 'cors', {
+          ...base,
+          title: `The ${name} answered with a redirect`,
+          detail: `${r.summary} Common causes: an http→https upgrade, a trailing-slash rewrite, or a login page in front of the endpoint. OAuth clients (oauth4webapi, jose) never follow redirects from these endpoints. ${SERVER_SIDE}`,
+          fix: `Serve the ${name} directly at the advertised URL ${r.url}, or advertise the final URL in the metadata.`,
+          spec: `${specOf(r.endpoint)}; RFC 8414 §2`,
+          data,
+        }),
+      )
       break
     case 'unreachable':
     case 'mixed-content':
     case 'local-network':
-      out.push({
-        ...base,
-        id: 'endpoint-unreachable',
-        severity: sev,
-        title:
-          r.verdict === 'mixed-content'
-            ? `The ${name} uses plain http: blocked as mixed content on this https page`
-            : r.verdict === 'local-network'
-              ? `The ${name} is on a local address: the browser refused local network access from this public page`
-              : `The ${name} could not be reached from this browser`,
-        detail: `${r.summary} ${detailOfExchange(r)}`.trim(),
-        fix:
-          r.verdict === 'mixed-content'
-            ? `Serve the ${name} over https.`
-            : r.verdict === 'local-network'
-              ? 'Allow the browser’s local network access prompt, or run the playground itself locally (npm start) so that both sides are local.'
-              : `Check the ${name} URL (${r.url}), that the server runs, and that this browser trusts its TLS certificate (open the URL in a new tab to see the browser’s own error).`,
-        spec: r.verdict === 'mixed-content' ? 'W3C Mixed Content; RFC 6749 §3.1, §3.2' : `${specOf(r.endpoint)}`,
-        data,
-      })
+      out.push(
+        finding('endpoint-unreachable', sev, 'cors', {
+          ...base,
+          title:
+            r.verdict === 'mixed-content'
+              ? `The ${name} uses plain http: blocked as mixed content on this https page`
+              : r.verdict === 'local-network'
+                ? `The ${name} is on a local address: the browser refused local network access from this public page`
+                : `The ${name} could not be reached from this browser`,
+          detail: `${r.summary} ${detailOfExchange(r)}`.trim(),
+          fix:
+            r.verdict === 'mixed-content'
+              ? `Serve the ${name} over https.`
+              : r.verdict === 'local-network'
+                ? 'Allow the browser’s local network access prompt, or run the playground itself locally (npm start) so that both sides are local.'
+                : `Check the ${name} URL (${r.url}), that the server runs, and that this browser trusts its TLS certificate (open the URL in a new tab to see the browser’s own error).`,
+          spec: r.verdict === 'mixed-content' ? 'W3C Mixed Content; RFC 6749 §3.1, §3.2' : `${specOf(r.endpoint)}`,
+          data,
+        }),
+      )
       break
     case 'not-checked':
-      out.push({
-        ...base,
-        id: 'cors-check-skipped',
-        severity: 'info',
-        title: `The ${name} was not probed`,
-        detail: r.summary,
-        fix: `Serve the ${name} over https (or, on loopback, allow http in the Configure step).`,
-        spec: 'RFC 6749 §3.1, §3.2',
-        data,
-      })
+      out.push(
+        finding('cors-check-skipped', 'info', 'cors', {
+          ...base,
+          title: `The ${name} was not probed`,
+          detail: r.summary,
+          fix: `Serve the ${name} over https (or, on loopback, allow http in the Configure step).`,
+          spec: 'RFC 6749 §3.1, §3.2',
+          data,
+        }),
+      )
       break
   }
 
   if (r.errorResponsesCarryCors === false && r.verdict === 'readable') {
-    out.push({
-      ...base,
-      id: 'cors-error-responses-without-cors',
-      severity: 'warning',
-      title: `The ${name} sends CORS headers on successful answers only`,
-      detail: `${r.summary} Success may work from the browser, but every OAuth error (invalid_request, invalid_client, …) from this endpoint will look like a network failure ("Failed to fetch"), with no way for the page to show what went wrong. ${SERVER_SIDE}`,
-      fix: `Send ${acaoOnly(r)} on every response of the ${name}, errors included (put the CORS middleware before the error and authentication handlers).`,
-      data,
-    })
+    out.push(
+      finding('cors-error-responses-without-cors', 'warning', 'cors', {
+        ...base,
+        title: `The ${name} sends CORS headers on successful answers only`,
+        detail: `${r.summary} Success may work from the browser, but every OAuth error (invalid_request, invalid_client, …) from this endpoint will look like a network failure ("Failed to fetch"), with no way for the page to show what went wrong. ${SERVER_SIDE}`,
+        fix: `Send ${acaoOnly(r)} on every response of the ${name}, errors included (put the CORS middleware before the error and authentication handlers).`,
+        data,
+      }),
+    )
   }
 
   if (challengeHidden(r)) {
-    out.push({
-      ...base,
-      id: 'www-authenticate-not-exposed',
-      severity: 'info',
-      title: 'The WWW-Authenticate challenge is not exposed to the page',
-      detail: `The ${name} answered HTTP ${r.status} to a fake Bearer token, and no WWW-Authenticate header was readable. Cross-origin, a page can only read CORS-safelisted response headers and those listed in Access-Control-Expose-Headers, so the challenge (RFC 6750 §3: a 401 must carry one) may exist but be hidden. Browser clients then cannot see error="invalid_token" or a resource_metadata URL. ${SERVER_SIDE}`,
-      fix: `Send Access-Control-Expose-Headers: WWW-Authenticate (and DPoP-Nonce when DPoP is used) on the ${name}'s responses.`,
-      spec: 'Fetch standard, CORS protocol (Access-Control-Expose-Headers); RFC 6750 §3; RFC 9728 §5.1',
-      data: { endpoint: r.endpoint, url: r.url, status: r.status ?? null },
-    })
+    out.push(
+      finding('www-authenticate-not-exposed', 'info', 'cors', {
+        ...base,
+        title: 'The WWW-Authenticate challenge is not exposed to the page',
+        detail: `The ${name} answered HTTP ${r.status} to a fake Bearer token, and no WWW-Authenticate header was readable. Cross-origin, a page can only read CORS-safelisted response headers and those listed in Access-Control-Expose-Headers, so the challenge (RFC 6750 §3: a 401 must carry one) may exist but be hidden. Browser clients then cannot see error="invalid_token" or a resource_metadata URL. ${SERVER_SIDE}`,
+        fix: `Send Access-Control-Expose-Headers: WWW-Authenticate (and DPoP-Nonce when DPoP is used) on the ${name}'s responses.`,
+        spec: 'Fetch standard, CORS protocol (Access-Control-Expose-Headers); RFC 6750 §3; RFC 9728 §5.1',
+        data: { endpoint: r.endpoint, url: r.url, status: r.status ?? null },
+      }),
+    )
   }
   return out
 }

@@ -18,7 +18,7 @@ import {
   runProbeExchange,
   type ProbeId,
 } from './probes'
-import { asAuthorizationServer } from '../protocol/authorization-response'
+import { asAuthorizationServer } from '../platform/o4w'
 import { defaultConfig } from '../protocol/config'
 import { Recorder, type FetchLike } from '../platform/recorder'
 import type { ClientAuthMethod, Finding, FlowSnapshot, ServerMetadata } from '../model/types'

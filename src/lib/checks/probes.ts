@@ -12,12 +12,13 @@
  * @see https://www.rfc-editor.org/rfc/rfc9700.html#section-2.1.1
  * @see https://www.rfc-editor.org/rfc/rfc6749.html#section-4.1.2
  */
+import { finding } from '../diagnosis/finding'
 import * as oauth from 'oauth4webapi'
-import type { Finding, FlowSnapshot, ServerMetadata, Severity } from '../model/types'
+import type { Finding, FindingId, FlowSnapshot, ServerMetadata, Severity, SideStepId } from '../model/types'
 import type { Recorder } from '../platform/recorder'
-import { asAuthorizationServer } from '../protocol/authorization-response'
-import { clientAuthFor } from '../protocol/token-exchange'
-import { exchangeSince, failureFinding, insecureAllowed, introspect, parseJsonObject } from '../protocol/after-token'
+import { asAuthorizationServer, clientAuthFor, insecureAllowed } from '../platform/o4w'
+import { clip, parseJsonObject } from '../platform/text'
+import { exchangeSince, failureFinding, introspect } from '../protocol/after-token'
 
 export type ProbeId =
   | 'wrong-verifier'
@@ -113,19 +114,15 @@ export interface CallbackJudgement {
   findings: Finding[]
 }
 
-const STEP = 'probes'
+const STEP: SideStepId = 'probes'
 
 function pf(
-  id: string,
+  id: FindingId,
   severity: Severity,
   probe: ProbeId,
   parts: { title: string; detail: string; fix: string; spec: string; data?: Finding['data'] },
 ): Finding {
-  return { id, severity, step: STEP, ...parts, data: { probe, ...(parts.data ?? {}) } }
-}
-
-function clip(text: string, max = 200): string {
-  return text.length > max ? `${text.slice(0, max)}…` : text
+  return finding(id, severity, STEP, { ...parts, data: { probe, ...(parts.data ?? {}) } })
 }
 
 function definition(probe: ProbeId): ProbeDefinition | undefined {
@@ -354,15 +351,12 @@ async function tokenRequest(
   if (!md?.token_endpoint) {
     return {
       status: 0,
-      failure: {
-        id: 'metadata-missing-endpoint',
-        severity: 'error',
-        step: STEP,
+      failure: finding('metadata-missing-endpoint', 'error', STEP, {
         title: 'No token endpoint',
         detail: 'The metadata has no token_endpoint and none was entered by hand, so no probe can run.',
         fix: 'Publish token_endpoint in the metadata (RFC 8414 §2) or enter it in the Configure step.',
         spec: 'RFC 8414 §2',
-      },
+      }),
     }
   }
   const as = asAuthorizationServer(md)
@@ -380,7 +374,7 @@ async function tokenRequest(
       verifier,
       {
         [oauth.customFetch]: recorder.fetch,
-        [oauth.allowInsecureRequests]: insecureAllowed(md.token_endpoint, snapshot),
+        [oauth.allowInsecureRequests]: insecureAllowed(md.token_endpoint, snapshot.config.allow_insecure_loopback),
         ...(snapshot.config.resource ? { additionalParameters: { resource: snapshot.config.resource } } : {}),
       },
     )

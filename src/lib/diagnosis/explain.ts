@@ -28,11 +28,15 @@ import {
   WWW_AUTHENTICATE_CHALLENGE,
 } from 'oauth4webapi'
 import type { errors as joseErrors } from 'jose'
-import type { Finding, Severity, StepId } from '../model/types'
+import type { Finding, FindingId, StepRef } from '../model/types'
+import { readChallenges } from '../platform/o4w'
+import { clip } from '../platform/text'
+import { finding } from './finding'
+import { isStepRef } from '../model/steps'
 
 /** Where the error happened; used for the finding's `step` and in its wording. */
 export interface ExplainContext {
-  step: StepId | string
+  step: StepRef
   /**
    * Which endpoint/operation failed, used in wording: 'discovery' | 'token' | 'jwks' | 'callback' |
    * 'userinfo' | 'registration' | 'resource' | 'revocation' | 'introspection' | 'par' | 'id-token'…
@@ -42,208 +46,6 @@ export interface ExplainContext {
   /** The endpoint URL involved, if any (shown in text). */
   url?: string
 }
-
-/**
- * Every finding id that {@link explainError} can emit, with a one-line meaning. The findings
- * catalogue is generated from this list.
- */
-export const EXPLAIN_FINDING_IDS = [
-  {
-    id: 'authorization-error',
-    meaning: 'The authorization server redirected back with error= instead of a code.',
-  },
-  {
-    id: 'state-mismatch',
-    meaning: 'The callback state differs from the one this run sent (CSRF protection).',
-  },
-  { id: 'state-missing', meaning: 'The callback carries no state although one was sent.' },
-  { id: 'state-unexpected', meaning: 'The callback carries a state although none was sent.' },
-  {
-    id: 'issuer-mismatch',
-    meaning: 'Metadata issuer differs from the expected issuer, or RFC 9207 iss differs from the issuer.',
-  },
-  {
-    id: 'iss-missing',
-    meaning: 'The AS advertises RFC 9207 iss support but the callback has no iss parameter.',
-  },
-  {
-    id: 'duplicate-parameter',
-    meaning: 'A callback parameter (code, state, iss, …) appears more than once.',
-  },
-  { id: 'code-missing', meaning: 'The callback carries neither a code nor an error.' },
-  {
-    id: 'jarm-response-unexpected',
-    meaning: 'The callback is a JARM (response=) JWT although plain query parameters were requested.',
-  },
-  {
-    id: 'implicit-response-unexpected',
-    meaning: 'The callback carries id_token/token (implicit or hybrid flow) instead of only a code.',
-  },
-  {
-    id: 'token-request-rejected',
-    meaning: 'The token endpoint answered with an HTTP error (OAuth error code or crash).',
-  },
-  {
-    id: 'registration-rejected',
-    meaning: 'The dynamic client registration endpoint answered with an OAuth error.',
-  },
-  {
-    id: 'oauth-error-response',
-    meaning: 'An endpoint other than the token endpoint answered with an OAuth error body.',
-  },
-  {
-    id: 'dpop-nonce-required',
-    meaning: 'The server asks for a DPoP proof carrying its nonce (use_dpop_nonce).',
-  },
-  {
-    id: 'www-authenticate-challenge',
-    meaning: 'The server answered with a WWW-Authenticate challenge instead of the expected response.',
-  },
-  {
-    id: 'endpoint-unreachable',
-    meaning: 'The endpoint could not be reached at all (DNS, refused connection, TLS, offline).',
-  },
-  {
-    id: 'cors-blocked',
-    meaning: 'fetch() failed with an opaque TypeError: CORS or network; a probe refines this.',
-  },
-  {
-    id: 'endpoint-redirected',
-    meaning: 'The endpoint answered with a redirect; OAuth endpoints must be served at the advertised URL.',
-  },
-  { id: 'invalid-url', meaning: 'A URL (configured or sent by the server) could not be parsed.' },
-  {
-    id: 'response-not-json',
-    meaning: 'The response is not JSON (often an HTML error, login or WAF page).',
-  },
-  { id: 'response-status', meaning: 'The endpoint answered with an unexpected HTTP status code.' },
-  {
-    id: 'response-status-5xx',
-    meaning: 'The endpoint answered with a 5xx: the server crashed instead of answering per spec.',
-  },
-  { id: 'response-parse-error', meaning: 'The response claims to be JSON but does not parse.' },
-  {
-    id: 'invalid-response',
-    meaning: 'The response parsed but a member is missing or has the wrong type.',
-  },
-  {
-    id: 'metadata-missing-endpoint',
-    meaning: 'The server metadata lacks an endpoint the flow needs.',
-  },
-  {
-    id: 'metadata-invalid-endpoint',
-    meaning: 'A server metadata endpoint member is not a valid URL string.',
-  },
-  { id: 'insecure-endpoint', meaning: 'An endpoint uses http:// where TLS is required.' },
-  { id: 'bad-endpoint-scheme', meaning: 'An endpoint uses a scheme other than http/https.' },
-  {
-    id: 'resource-mismatch',
-    meaning: 'Protected resource metadata "resource" differs from the resource it was fetched for (RFC 9728).',
-  },
-  { id: 'userinfo-sub-mismatch', meaning: 'UserInfo sub differs from the ID Token sub.' },
-  {
-    id: 'userinfo-jwt-expected',
-    meaning: 'A signed (JWT) UserInfo response was expected but plain JSON came back.',
-  },
-  {
-    id: 'jwt-signature-invalid',
-    meaning: 'A JWT signature does not verify with the key the server published.',
-  },
-  { id: 'jwt-claim-missing', meaning: 'A required JWT claim is absent.' },
-  { id: 'jwt-claim-invalid', meaning: 'A JWT claim has the wrong type or an unacceptable value.' },
-  { id: 'jwt-expired', meaning: 'The JWT exp time has passed (or the clocks disagree).' },
-  {
-    id: 'jwt-not-yet-valid',
-    meaning: 'The JWT nbf time is in the future (or the clocks disagree).',
-  },
-  { id: 'jwt-iat-invalid', meaning: 'The JWT iat is in the future or too far in the past.' },
-  { id: 'jwt-auth-time-too-old', meaning: 'auth_time is older than the requested max_age allows.' },
-  {
-    id: 'jwt-audience-mismatch',
-    meaning: 'The JWT aud does not contain the expected client_id/audience.',
-  },
-  { id: 'jwt-azp-missing', meaning: 'The ID Token has several audiences but no azp claim.' },
-  { id: 'jwt-azp-mismatch', meaning: 'The ID Token azp differs from the client_id.' },
-  { id: 'jwt-issuer-mismatch', meaning: 'The JWT iss differs from the issuer identifier.' },
-  { id: 'jwt-subject-mismatch', meaning: 'The JWT sub differs from the expected subject.' },
-  {
-    id: 'jwt-nonce-mismatch',
-    meaning: 'The ID Token nonce differs from the one sent (or is unexpected).',
-  },
-  {
-    id: 'jwt-hash-mismatch',
-    meaning: 'The ID Token c_hash / s_hash does not match the code / state.',
-  },
-  { id: 'jwt-typ-mismatch', meaning: 'The JWT typ header is not the expected type.' },
-  {
-    id: 'jwt-alg-not-allowed',
-    meaning: 'The JWT is signed with an alg the client did not expect or the server did not advertise.',
-  },
-  {
-    id: 'jwt-alg-unsupported',
-    meaning: 'The JWT alg (or key type/curve) is not supported (e.g. none).',
-  },
-  {
-    id: 'jwt-alg-config-missing',
-    meaning: 'No alg is configured or advertised to verify this JWT against.',
-  },
-  {
-    id: 'jwt-crit-unsupported',
-    meaning: 'The JWT uses a crit header extension the client cannot process.',
-  },
-  { id: 'jwt-malformed', meaning: 'The value is not a well-formed compact JWS/JWT.' },
-  {
-    id: 'jwe-not-supported',
-    meaning: 'The token is encrypted (JWE) and the playground does not decrypt.',
-  },
-  { id: 'jwe-invalid', meaning: 'An encrypted token (JWE) is malformed.' },
-  { id: 'jwe-decryption-failed', meaning: 'An encrypted token (JWE) could not be decrypted.' },
-  { id: 'jwk-invalid', meaning: 'A JSON Web Key is malformed.' },
-  {
-    id: 'jwks-no-matching-key',
-    meaning: 'No key in the JWKS matches the JWT header (kid/alg/kty/use).',
-  },
-  {
-    id: 'jwks-multiple-keys',
-    meaning: 'Several JWKS keys match and the JWT has no kid to pick one.',
-  },
-  {
-    id: 'jwks-invalid',
-    meaning: 'The JWKS document is malformed or contains private/symmetric keys.',
-  },
-  {
-    id: 'jwks-weak-key',
-    meaning: 'A JWKS key is too weak to be used (e.g. RSA shorter than 2048 bits).',
-  },
-  { id: 'jwks-timeout', meaning: 'The jwks_uri did not answer in time.' },
-  {
-    id: 'jwks-fetch-failed',
-    meaning: 'The jwks_uri answered with a non-200 status or non-JSON body.',
-  },
-  { id: 'token-type-unsupported', meaning: 'token_type is neither Bearer nor DPoP.' },
-  {
-    id: 'dpop-proof-mismatch',
-    meaning: 'A DPoP proof claim (htm/htu/ath/cnf) does not match the request.',
-  },
-  {
-    id: 'resource-server-check-failed',
-    meaning: 'A resource-server-side request check failed (not part of the client flow).',
-  },
-  {
-    id: 'unsupported-operation',
-    meaning: 'The server response needs a feature oauth4webapi does not support.',
-  },
-  {
-    id: 'playground-bug',
-    meaning: 'The playground called a library wrongly: a bug in the playground, not the server.',
-  },
-  { id: 'aborted', meaning: 'The request was cancelled before it finished.' },
-  { id: 'request-timeout', meaning: 'The request took longer than the playground waits.' },
-  { id: 'unknown-error', meaning: 'Something failed that the playground does not recognise.' },
-] as const
-
-/** A finding id that {@link explainError} can emit. */
-export type ExplainFindingId = (typeof EXPLAIN_FINDING_IDS)[number]['id']
 
 /** Explanation of one standard OAuth error code. */
 export interface OAuthErrorCodeInfo {
@@ -453,10 +255,6 @@ function isInstance(value: unknown, ctor: unknown): boolean {
   }
 }
 
-function clip(text: string, max = DATA_MAX): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text
-}
-
 /** Any value as short plain text (JSON for objects), never throwing. */
 function show(value: unknown, max = DATA_MAX): string {
   try {
@@ -502,14 +300,15 @@ function data(entries: Record<string, unknown>): Data {
 }
 
 interface Ctx {
-  step: string
+  step: StepRef
   op: string
   url: string | undefined
 }
 
 /** Reads the caller's context once, defensively. */
 function readContext(ctx: unknown): Ctx {
-  const step = getString(ctx, 'step') ?? 'unknown'
+  const given = getString(ctx, 'step')
+  const step: StepRef = given !== undefined && isStepRef(given) ? given : 'configure'
   const url = getString(ctx, 'url')
   const op = getString(ctx, 'operation') ?? STEP_TO_OPERATION[step] ?? step
   return { step, op, url: url === undefined ? undefined : clip(url) }
@@ -557,28 +356,6 @@ function isTokenOp(c: Ctx): boolean {
 
 function isRegistrationOp(c: Ctx): boolean {
   return c.op === 'registration' || c.op === 'dcr'
-}
-
-interface Parts {
-  title: string
-  detail: string
-  fix: string
-  spec: string
-  data?: Data
-}
-
-function finding(id: ExplainFindingId, severity: Severity, c: Ctx, parts: Parts): Finding {
-  const f: Finding = {
-    id,
-    severity,
-    step: c.step,
-    title: parts.title,
-    detail: parts.detail.trim(),
-    fix: parts.fix,
-    spec: parts.spec,
-  }
-  if (parts.data && Object.keys(parts.data).length) f.data = parts.data
-  return f
 }
 
 function lookupOAuthError(code: string | undefined): OAuthErrorCodeInfo | undefined {
@@ -694,7 +471,7 @@ function explainResponseBodyError(err: unknown, c: Ctx): Finding {
   })
 
   if (error === 'use_dpop_nonce') {
-    return finding('dpop-nonce-required', 'warning', c, {
+    return finding('dpop-nonce-required', 'warning', c.step, {
       title: `${capitalise(endpointLabel(c, false))} asks for a DPoP nonce`,
       detail: `${capitalise(where)} answered ${statusText} with error "use_dpop_nonce". ${meaning}${quoteDescription(description)}`,
       fix: info?.fix ?? '',
@@ -703,7 +480,7 @@ function explainResponseBodyError(err: unknown, c: Ctx): Finding {
     })
   }
 
-  const id: ExplainFindingId = isTokenOp(c)
+  const id: FindingId = isTokenOp(c)
     ? 'token-request-rejected'
     : isRegistrationOp(c)
       ? 'registration-rejected'
@@ -717,7 +494,7 @@ function explainResponseBodyError(err: unknown, c: Ctx): Finding {
   if (isTokenOp(c) && error === 'invalid_grant')
     extra =
       ' The same code can never be exchanged twice: retrying needs a new authorization. A correct server also rejects a wrong code_verifier with invalid_grant, which is how PKCE protects a stolen code.'
-  return finding(id, 'error', c, {
+  return finding(id, 'error', c.step, {
     title,
     detail: `${capitalise(where)} answered ${statusText} with the OAuth error "${clip(error, 80)}". ${meaning}${quoteDescription(description)}${statusNote}${uriNote}${extra}`,
     fix:
@@ -755,45 +532,13 @@ function explainAuthorizationResponseError(err: unknown, c: Ctx): Finding {
   const meaning = info
     ? info.meaning
     : `"${clip(error, 80)}" is not a standard OAuth error code; its meaning is defined by the server's own documentation.`
-  return finding('authorization-error', soft.includes(error) ? 'warning' : 'error', c, {
+  return finding('authorization-error', soft.includes(error) ? 'warning' : 'error', c.step, {
     title: `The authorization server returned an error instead of a code: ${clip(error, 60)}`,
     detail: `The redirect back to the playground carries error="${clip(error, 80)}" instead of a code. ${meaning}${quoteDescription(description)}${errorUri ? ` More information, per the server: ${clip(errorUri)} (error_uri).` : ''} The state (and iss, if any) of this response were checked before the error was read, so it belongs to this run; even so an error response should not be trusted further than that (RFC 9207 §2.4).`,
     fix: info?.fix ?? "Check the authorization server's logs and documentation for this error code.",
     spec: info ? info.spec : 'RFC 6749 §4.1.2.1',
     data: data({ error, error_description: description, error_uri: errorUri }),
   })
-}
-
-interface Challenge {
-  scheme: string
-  parameters: Record<string, string>
-}
-
-function readChallenges(value: unknown): Challenge[] {
-  const out: Challenge[] = []
-  if (!Array.isArray(value)) return out
-  for (const item of value.slice(0, 10)) {
-    const scheme = getString(item, 'scheme')
-    if (scheme === undefined) continue
-    const params: Record<string, string> = {}
-    const raw = get(item, 'parameters')
-    if (raw && typeof raw === 'object') {
-      for (const key of safeKeys(raw).slice(0, 20)) {
-        const v = get(raw, key)
-        if (typeof v === 'string') params[key] = v
-      }
-    }
-    out.push({ scheme, parameters: params })
-  }
-  return out
-}
-
-function safeKeys(obj: object): string[] {
-  try {
-    return Object.keys(obj)
-  } catch {
-    return []
-  }
 }
 
 function explainChallenge(err: unknown, c: Ctx): Finding {
@@ -818,7 +563,7 @@ function explainChallenge(err: unknown, c: Ctx): Finding {
     url: c.url,
   })
   if (error === 'use_dpop_nonce') {
-    return finding('dpop-nonce-required', 'warning', c, {
+    return finding('dpop-nonce-required', 'warning', c.step, {
       title: `${capitalise(endpointLabel(c, false))} asks for a DPoP nonce`,
       detail: `${capitalise(where)} answered HTTP ${status ?? '?'} with a WWW-Authenticate: DPoP challenge, error "use_dpop_nonce". ${OAUTH_ERROR_CODES['use_dpop_nonce']?.meaning ?? ''}`,
       fix: OAUTH_ERROR_CODES['use_dpop_nonce']?.fix ?? '',
@@ -836,7 +581,7 @@ function explainChallenge(err: unknown, c: Ctx): Finding {
     detail += ` The challenge names protected resource metadata at ${clip(resourceMetadata)} (RFC 9728 §5.1), which is how MCP clients discover the authorization server.`
   detail +=
     ' (The playground could only see this header because the server exposes it with Access-Control-Expose-Headers.)'
-  return finding('www-authenticate-challenge', 'error', c, {
+  return finding('www-authenticate-challenge', 'error', c.step, {
     title: `${capitalise(endpointLabel(c, false))} answered with an authentication challenge${error ? `: ${clip(error, 60)}` : ''}`,
     detail,
     fix:
@@ -877,7 +622,7 @@ function explainNotConform(err: unknown, c: Ctx, message: string, code: string):
     (res.type === 'opaqueredirect' || status === 0 || (status !== undefined && status >= 300 && status < 400))
   if (res && redirected) {
     const loc = res.location ? ` It points to ${clip(res.location)}.` : ''
-    return finding('endpoint-redirected', 'error', c, {
+    return finding('endpoint-redirected', 'error', c.step, {
       title: `${capitalise(endpointLabel(c, false))} redirected instead of answering`,
       detail: `${capitalise(where)} answered with a redirect${status ? ` (HTTP ${status})` : ''}.${loc} OAuth clients fetch endpoints with redirects turned off (redirect: "manual"), and browsers then hide the redirect target and status from JavaScript (an "opaqueredirect" response with status 0). Common causes: http→https upgrade, a trailing-slash rewrite (/token → /token/), or a login page in front of the endpoint. oauth4webapi and jose never follow such redirects; other clients may not either, so do not rely on them.${lib}`,
       fix: 'Serve the endpoint directly at the exact URL advertised in the metadata (same scheme, host, path and trailing slash), without any redirect.',
@@ -889,7 +634,7 @@ function explainNotConform(err: unknown, c: Ctx, message: string, code: string):
   if (status !== undefined && status >= 500) {
     const detail = `${capitalise(where)} answered HTTP ${status}: the server crashed or a proxy in front of it failed, instead of answering per spec. OAuth errors must be JSON bodies with an "error" code and HTTP 400 (401 for invalid_client), not a 5xx; a 5xx body is not parsed by OAuth clients, so whatever it says is lost to them. ${STRICT_CLIENTS} give up on a 5xx; ChatGPT typically surfaces it only as a generic error at its own callback. The body, if readable, is shown in the HTTP log.${lib}`
     if (isTokenOp(c)) {
-      return finding('token-request-rejected', 'error', c, {
+      return finding('token-request-rejected', 'error', c.step, {
         title: `The token endpoint crashed (HTTP ${status})`,
         detail,
         fix: 'Look at the authorization server logs for the exception. Make every failure path of the token endpoint answer 400 with application/json {"error": "…"} (RFC 6749 §5.2).',
@@ -897,7 +642,7 @@ function explainNotConform(err: unknown, c: Ctx, message: string, code: string):
         data: data({ ...base, error: '' }),
       })
     }
-    return finding('response-status-5xx', 'error', c, {
+    return finding('response-status-5xx', 'error', c.step, {
       title: `${capitalise(endpointLabel(c, false))} crashed (HTTP ${status})`,
       detail,
       fix: 'Look at the server logs for the exception; the endpoint must answer its documented status with a JSON body.',
@@ -907,7 +652,7 @@ function explainNotConform(err: unknown, c: Ctx, message: string, code: string):
   }
 
   if (isTokenOp(c)) {
-    return finding('token-request-rejected', 'error', c, {
+    return finding('token-request-rejected', 'error', c.step, {
       title: `The token endpoint answered HTTP ${status ?? '?'} without an OAuth error code`,
       detail: `The token endpoint answered HTTP ${status ?? '?'} where a successful exchange is 200. ${status !== undefined && status >= 400 && status < 500 ? 'The body is JSON but has no non-empty "error" member, so no client can tell what went wrong.' : 'Only 200 (success) and 400/401 with a JSON error body are meaningful to an OAuth client.'}${lib}`,
       fix: 'Answer successful exchanges with 200 and failures with 400 (401 for invalid_client) and a JSON body {"error": "<code>", "error_description": "…"}.',
@@ -922,7 +667,7 @@ function explainNotConform(err: unknown, c: Ctx, message: string, code: string):
       ' No metadata document exists at this URL. For an issuer with a path, RFC 8414 inserts /.well-known/oauth-authorization-server between host and path, while OpenID Connect Discovery appends /.well-known/openid-configuration to the issuer; the playground tries both forms.'
   if (status === 401 || status === 403)
     hint = ` HTTP ${status} on ${where} suggests authentication middleware, a WAF or an IP allow-list in front of it; this endpoint must be publicly readable.`
-  return finding('response-status', 'error', c, {
+  return finding('response-status', 'error', c.step, {
     title: `${capitalise(endpointLabel(c, false))} answered HTTP ${status ?? '?'} instead of ${expected}`,
     detail: `${capitalise(where)} answered HTTP ${status ?? '?'} where the spec requires ${expected}.${hint} The body, if readable, is shown in the HTTP log.${lib}`,
     fix: `Make the endpoint answer ${expected} with the JSON document at the exact advertised URL.`,
@@ -944,7 +689,7 @@ function explainNotJson(err: unknown, c: Ctx, message: string, code: string): Fi
       ' That is almost always an HTML page: a framework error page, a login redirect target, a single-page-app catch-all route or a WAF/proxy block page intercepting the endpoint.'
   if (isError) detail += ' Error responses must be JSON too (RFC 6749 §5.2), otherwise the OAuth error code is lost.'
   detail += ` ${STRICT_CLIENTS} reject non-JSON metadata and token responses, including error responses.${libraryText(message, code)}`
-  return finding('response-not-json', 'error', c, {
+  return finding('response-not-json', 'error', c.step, {
     title: `${capitalise(endpointLabel(c, false))} did not answer with JSON`,
     detail,
     fix: 'Serve the endpoint with Content-Type: application/json (JWKS may also use application/jwk-set+json), for errors as well as success, and make sure no catch-all route or middleware answers in its place.',
@@ -963,7 +708,7 @@ function explainParseError(err: unknown, c: Ctx, message: string, code: string):
   const where = endpointLabel(c)
   const cause = get(err, 'cause')
   const causeMessage = getString(cause, 'message')
-  return finding('response-parse-error', 'error', c, {
+  return finding('response-parse-error', 'error', c.step, {
     title: `${capitalise(endpointLabel(c, false))} sent a body that is not valid JSON`,
     detail: `${capitalise(where)} labelled its body as JSON but it does not parse${causeMessage ? ` (parser: "${clip(causeMessage, 150)}")` : ''}. Typical causes: a truncated body, a BOM or trailing garbage, single quotes, or an HTML page sent with a JSON content type.${libraryText(message, code)}`,
     fix: 'Return a single well-formed JSON object (RFC 8259) — serialise it with a JSON library rather than by hand.',
@@ -973,7 +718,7 @@ function explainParseError(err: unknown, c: Ctx, message: string, code: string):
 }
 
 function jwtMalformed(c: Ctx, message: string, code: string): Finding {
-  return finding('jwt-malformed', 'error', c, {
+  return finding('jwt-malformed', 'error', c.step, {
     title: 'A token is not a well-formed JWT',
     detail: `The value received as a JWT is not three base64url segments whose header and payload are JSON objects (compact JWS). Servers sometimes send an opaque string, a JSON object or a padded/standard-base64 token where a JWT is required.${libraryText(message, code)}`,
     fix: 'Issue the ID Token (and any JWT response) as a compact JWS: BASE64URL(header).BASE64URL(payload).BASE64URL(signature), without padding, header and payload being JSON objects.',
@@ -1021,7 +766,7 @@ function explainInvalidResponse(err: unknown, c: Ctx, message: string, code: str
 
   // Authorization response (callback) checks: one code, told apart by message.
   if (message.includes('"iss" (issuer) missing')) {
-    return finding('iss-missing', 'error', c, {
+    return finding('iss-missing', 'error', c.step, {
       title: 'The callback has no iss parameter although the server promised one',
       detail: `The server metadata says authorization_response_iss_parameter_supported: true, so every authorization response (success or error) must carry iss, and a client must reject one without it. This one has none. The iss parameter defends against mix-up attacks when a client talks to several authorization servers. Strict clients enforce this: ChatGPT/Codex reject such a callback (Codex reports "Authorization server response missing required issuer").${lib}`,
       fix: 'Add iss=<issuer identifier, exactly as in the metadata> to every redirect back to the client, or stop advertising authorization_response_iss_parameter_supported.',
@@ -1032,7 +777,7 @@ function explainInvalidResponse(err: unknown, c: Ctx, message: string, code: str
   if (message.includes('"iss" (issuer) response parameter value')) {
     const expected = getString(cause, 'expected')
     const actual = param('iss')
-    return finding('issuer-mismatch', 'error', c, {
+    return finding('issuer-mismatch', 'error', c.step, {
       title: 'The callback iss differs from the issuer identifier',
       detail: `The authorization response says iss=${show(actual ?? '')} but the issuer in the server metadata is ${show(expected ?? '')}. RFC 9207 requires a simple string comparison — a trailing slash, http vs https or a different host spelling all count as different. A client must reject the response: it may come from a different authorization server (mix-up attack). Strict clients do (the MCP Python SDK reports "Authorization response iss mismatch").${lib}`,
       fix: 'Send iss exactly equal to the "issuer" value of the metadata (copy the string, do not rebuild it from the request URL).',
@@ -1041,7 +786,7 @@ function explainInvalidResponse(err: unknown, c: Ctx, message: string, code: str
     })
   }
   if (message.includes('"state" missing')) {
-    return finding('state-missing', 'error', c, {
+    return finding('state-missing', 'error', c.step, {
       title: 'The callback has no state parameter',
       detail: `The playground sent a state value and the authorization server must return it unchanged in the redirect, but the callback has none. Without it the client cannot tell this response belongs to the request it made (CSRF protection).${lib}`,
       fix: 'Echo the state parameter of the authorization request, byte for byte, in every redirect back to the client (also in error redirects).',
@@ -1052,7 +797,7 @@ function explainInvalidResponse(err: unknown, c: Ctx, message: string, code: str
   if (message.includes('"state" response parameter value')) {
     const expected = getString(cause, 'expected')
     const actual = param('state')
-    return finding('state-mismatch', 'error', c, {
+    return finding('state-mismatch', 'error', c.step, {
       title: 'The callback state does not match the request',
       detail: `The callback carries state=${show(actual ?? '')} but this run sent ${show(expected ?? '')}. Either the server altered it (decoded, re-encoded, truncated), or the callback belongs to another flow — another tab, an older attempt or a forged link. A client must reject it (CSRF protection).${lib}`,
       fix: 'Return state exactly as received. If you started several flows, finish the latest one in the tab that started it.',
@@ -1061,7 +806,7 @@ function explainInvalidResponse(err: unknown, c: Ctx, message: string, code: str
     })
   }
   if (message.includes('"state" response parameter encountered')) {
-    return finding('state-unexpected', 'error', c, {
+    return finding('state-unexpected', 'error', c.step, {
       title: 'The callback has a state the playground never sent',
       detail: `The callback carries state=${show(param('state') ?? '')} but this request was sent without state. The response cannot be matched to this request.${lib}`,
       fix: 'Only return state when the client sent one, and unchanged.',
@@ -1071,7 +816,7 @@ function explainInvalidResponse(err: unknown, c: Ctx, message: string, code: str
   }
   const dup = /^"([^"]{1,40})" parameter must be provided only once/.exec(message)
   if (dup) {
-    return finding('duplicate-parameter', 'error', c, {
+    return finding('duplicate-parameter', 'error', c.step, {
       title: `The ${dup[1]} parameter appears more than once`,
       detail: `The response carries "${dup[1]}" several times. Request and response parameters must not be included more than once; a server that appends its own parameters to a redirect_uri that already has them produces this.${lib}`,
       fix: 'Send each parameter once. When the redirect_uri has a query, keep it and add the response parameters without duplicating any.',
@@ -1080,7 +825,7 @@ function explainInvalidResponse(err: unknown, c: Ctx, message: string, code: str
     })
   }
   if (message.includes('JARM')) {
-    return finding('jarm-response-unexpected', 'error', c, {
+    return finding('jarm-response-unexpected', 'error', c.step, {
       title: 'The callback is a JARM response the playground did not ask for',
       detail: `The callback has a "response" parameter (a JWT-secured authorization response, JARM) although the request asked for plain query parameters.${lib}`,
       fix: 'Use the default response mode (query) for this client, or do not force JARM for it.',
@@ -1088,7 +833,7 @@ function explainInvalidResponse(err: unknown, c: Ctx, message: string, code: str
     })
   }
   if (/no authorization code|does not contain an Authorization Code/.test(message)) {
-    return finding('code-missing', 'error', c, {
+    return finding('code-missing', 'error', c.step, {
       title: 'The callback has no authorization code',
       detail: `The redirect back carries neither code nor error. Possibly the response was sent in the URL fragment (#code=…, implicit or fragment response mode) or as form_post, which a static page cannot receive.${lib}`,
       fix: 'Return code (and state, iss) in the query of the redirect_uri, as response_type=code with the default response_mode requires.',
@@ -1114,7 +859,7 @@ function explainInvalidResponse(err: unknown, c: Ctx, message: string, code: str
 
   // JWKS document shape
   if (message.includes('"keys"')) {
-    return finding('jwks-invalid', 'error', c, {
+    return finding('jwks-invalid', 'error', c.step, {
       title: 'The JWKS document is malformed',
       detail: `The document at jwks_uri must be a JSON object with a "keys" array of JWK objects; this one is not.${lib}`,
       fix: 'Serve {"keys": [ {public JWK}, … ]} at jwks_uri.',
@@ -1127,7 +872,7 @@ function explainInvalidResponse(err: unknown, c: Ctx, message: string, code: str
   const member = /^"response" body "([^"]+)" property/.exec(message)
   if (member) return invalidMember(c, member[1] ?? '', get(cause, 'body'), lib)
   if (message.includes('top level object')) {
-    return finding('invalid-response', 'error', c, {
+    return finding('invalid-response', 'error', c.step, {
       title: `${capitalise(endpointLabel(c, false))} did not return a JSON object`,
       detail: `The body parsed as JSON but is not an object at the top level (an array, string, number or null).${lib}`,
       fix: 'Return a single JSON object.',
@@ -1135,7 +880,7 @@ function explainInvalidResponse(err: unknown, c: Ctx, message: string, code: str
       data: data({ endpoint: c.op, url: c.url }),
     })
   }
-  return finding('invalid-response', 'error', c, {
+  return finding('invalid-response', 'error', c.step, {
     title: `${capitalise(endpointLabel(c, false))} sent a response that does not follow the spec`,
     detail: `The response was parsed but failed a validation check.${lib}`,
     fix: 'Compare the response in the HTTP log with the required members of the spec section below.',
@@ -1197,7 +942,7 @@ function invalidMember(c: Ctx, member: string, body: unknown, lib: string): Find
       spec = 'RFC 9728 §2'
       break
   }
-  return finding('invalid-response', 'error', c, {
+  return finding('invalid-response', 'error', c.step, {
     title: `${capitalise(endpointLabel(c, false))}: "${clip(member, 40)}" ${state}`,
     detail: `In the response from ${endpointLabel(c)}, "${clip(member, 40)}" ${state}.${why}${lib}`,
     fix,
@@ -1213,7 +958,7 @@ function jwtClaimMissing(c: Ctx, claim: string, claims: unknown, lib: string): F
       : claim === 'auth_time'
         ? ' auth_time is REQUIRED when max_age was requested or the client requires it.'
         : ''
-  return finding('jwt-claim-missing', 'error', c, {
+  return finding('jwt-claim-missing', 'error', c.step, {
     title: `The token lacks the required ${claimLabel(claim)} claim`,
     detail: `The JWT has no ${claimLabel(claim)} claim. An ID Token must contain iss, sub, aud, exp and iat.${nonceNote}${lib}`,
     fix: `Add the ${claimLabel(claim)} claim to the token.`,
@@ -1225,7 +970,7 @@ function jwtClaimMissing(c: Ctx, claim: string, claims: unknown, lib: string): F
 function jwtClaimInvalid(c: Ctx, claim: string, claims: unknown, lib: string, reason?: string): Finding {
   const value = get(claims, claim)
   const numeric = ['exp', 'iat', 'nbf', 'auth_time'].includes(claim)
-  return finding('jwt-claim-invalid', 'error', c, {
+  return finding('jwt-claim-invalid', 'error', c.step, {
     title: `The token's ${claimLabel(claim)} claim is invalid`,
     detail: `The JWT claim ${claimLabel(claim)} is ${value === undefined ? 'not acceptable' : `${show(value, 80)}`}, which ${numeric ? 'is not a JSON number of seconds since the epoch (NumericDate)' : 'does not have the type or value the spec requires'}${reason ? ` (${reason})` : ''}.${lib}`,
     fix: numeric
@@ -1237,7 +982,7 @@ function jwtClaimInvalid(c: Ctx, claim: string, claims: unknown, lib: string, re
 }
 
 function jwtSignatureInvalid(c: Ctx, lib: string): Finding {
-  return finding('jwt-signature-invalid', 'error', c, {
+  return finding('jwt-signature-invalid', 'error', c.step, {
     title: 'The JWT signature does not verify',
     detail: `The signature does not match the header and payload with the key the server publishes in its JWKS. The token was altered, signed with a different key (for example a key not yet or no longer published), or signed over different bytes than were sent.${lib}`,
     fix: 'Sign with a private key whose public half is in jwks_uri under the same kid, and send the token exactly as signed.',
@@ -1261,7 +1006,7 @@ function jwtAlgNotAllowed(
         : reason === 'default value'
           ? 'the default, RS256 (the metadata advertises no id_token_signing_alg_values_supported)'
           : 'the algorithms the client accepts'
-  return finding('jwt-alg-not-allowed', 'error', c, {
+  return finding('jwt-alg-not-allowed', 'error', c.step, {
     title: `The token is signed with an alg that was not expected${alg ? `: ${clip(alg, 20)}` : ''}`,
     detail: `The JWT header says alg=${show(alg ?? '')}, which is not in ${source}${expected !== undefined ? ` (${show(expected, 120)})` : ''}. Clients must only accept algorithms agreed in advance; accepting whatever the token says is how "alg confusion" attacks work.${lib}`,
     fix: 'Sign with an advertised algorithm (RS256 is the mandatory default for ID Tokens), or list the algorithm you use in id_token_signing_alg_values_supported.',
@@ -1271,7 +1016,7 @@ function jwtAlgNotAllowed(
 }
 
 function jwtTypMismatch(c: Ctx, typ: string | undefined, lib: string): Finding {
-  return finding('jwt-typ-mismatch', 'error', c, {
+  return finding('jwt-typ-mismatch', 'error', c.step, {
     title: 'The JWT typ header is not the expected type',
     detail: `The JWT header typ is ${show(typ ?? '(absent)')}, not the type this JWT must declare. Explicit typing keeps one kind of JWT from being accepted as another (e.g. an access token "at+jwt" as an ID Token).${lib}`,
     fix: 'Set the typ header the profile requires (e.g. "at+jwt" for RFC 9068 access tokens).',
@@ -1287,7 +1032,7 @@ function explainAttributeComparison(err: unknown, c: Ctx, message: string, code:
   const actual = get(get(cause, 'body'), attribute)
   const lib = libraryText(message, code)
   if (attribute === 'issuer') {
-    return finding('issuer-mismatch', 'error', c, {
+    return finding('issuer-mismatch', 'error', c.step, {
       title: 'The metadata issuer differs from the issuer it was fetched for',
       detail: `The metadata document says issuer=${show(actual)} but it was fetched for ${show(expected ?? '')}. The issuer in the document must be identical to the issuer used to build the well-known URL, otherwise the metadata must not be used (it could be another server's). Watch for a trailing slash, http vs https, or a tenant path. Every conforming client, strict MCP connectors included, must reject such metadata.${lib}`,
       fix: 'Make "issuer" in the metadata exactly the issuer identifier clients configure — and use that same string as iss in ID Tokens and RFC 9207 responses.',
@@ -1296,7 +1041,7 @@ function explainAttributeComparison(err: unknown, c: Ctx, message: string, code:
     })
   }
   if (attribute === 'resource') {
-    return finding('resource-mismatch', 'error', c, {
+    return finding('resource-mismatch', 'error', c.step, {
       title: 'The protected resource metadata names a different resource',
       detail: `The protected resource metadata says resource=${show(actual)} but it was fetched for ${show(expected ?? '')}. It must be identical, otherwise the metadata must not be used (impersonation risk). MCP clients use this value as the resource parameter, so a mismatch also breaks the token request (invalid_target).${lib}`,
       fix: 'Set "resource" to the exact URL clients use to reach the resource (the MCP server URL).',
@@ -1305,7 +1050,7 @@ function explainAttributeComparison(err: unknown, c: Ctx, message: string, code:
     })
   }
   if (attribute === 'sub') {
-    return finding('userinfo-sub-mismatch', 'error', c, {
+    return finding('userinfo-sub-mismatch', 'error', c.step, {
       title: 'UserInfo sub differs from the ID Token sub',
       detail: `The UserInfo response says sub=${show(actual)} but the ID Token says ${show(expected ?? '')}. The UserInfo response must not be used in that case: it may describe a different user.${lib}`,
       fix: 'Return the same subject identifier from the UserInfo endpoint as in the ID Token.',
@@ -1313,7 +1058,7 @@ function explainAttributeComparison(err: unknown, c: Ctx, message: string, code:
       data: data({ attribute, expected, actual }),
     })
   }
-  return finding('invalid-response', 'error', c, {
+  return finding('invalid-response', 'error', c.step, {
     title: `A response member does not match the expected value${attribute ? `: ${clip(attribute, 40)}` : ''}`,
     detail: `The response says ${clip(attribute || 'a member', 40)}=${show(actual)} but ${show(expected ?? '')} was expected (exact match required).${lib}`,
     fix: 'Return the expected value exactly.',
@@ -1335,7 +1080,7 @@ function explainClaimComparison(err: unknown, c: Ctx, message: string, code: str
       return jwtIssuerMismatch(c, actual, expected, lib)
     case 'aud':
       if (message.includes('untrusted audiences')) {
-        return finding('jwt-azp-missing', 'error', c, {
+        return finding('jwt-azp-missing', 'error', c.step, {
           title: 'The ID Token has several audiences but no azp',
           detail: `The ID Token aud is ${show(actual)}. With more than one audience the client must check azp (authorized party) equals its client_id, and must reject tokens with audiences it does not trust; this token has no azp.${lib}`,
           fix: 'Issue ID Tokens with aud = [client_id] only, or add azp = client_id.',
@@ -1345,7 +1090,7 @@ function explainClaimComparison(err: unknown, c: Ctx, message: string, code: str
       }
       return jwtAudienceMismatch(c, actual, expected, lib)
     case 'azp':
-      return finding('jwt-azp-mismatch', 'error', c, {
+      return finding('jwt-azp-mismatch', 'error', c.step, {
         title: 'The ID Token azp is not this client',
         detail: `The ID Token azp (authorized party) is ${show(actual)} but this client is ${show(expected ?? '')}. The token was issued for another client.${lib}`,
         fix: 'Set azp to the client_id the token was issued to.',
@@ -1353,7 +1098,7 @@ function explainClaimComparison(err: unknown, c: Ctx, message: string, code: str
         data: d,
       })
     case 'nonce':
-      return finding('jwt-nonce-mismatch', 'error', c, {
+      return finding('jwt-nonce-mismatch', 'error', c.step, {
         title:
           expected === undefined
             ? 'The ID Token has a nonce although none was sent'
@@ -1368,7 +1113,7 @@ function explainClaimComparison(err: unknown, c: Ctx, message: string, code: str
       })
     case 'c_hash':
     case 's_hash':
-      return finding('jwt-hash-mismatch', 'error', c, {
+      return finding('jwt-hash-mismatch', 'error', c.step, {
         title: `The ID Token ${claim} does not match`,
         detail: `The ID Token ${claimLabel(claim)} is not the left half of the hash of the ${claim === 'c_hash' ? 'authorization code' : 'state'} it was issued with.${lib}`,
         fix: `Compute ${claim} as BASE64URL(left half of HASH(ASCII value)), HASH being the one of the ID Token alg (SHA-256 for RS256/ES256).`,
@@ -1379,7 +1124,7 @@ function explainClaimComparison(err: unknown, c: Ctx, message: string, code: str
     case 'htu':
     case 'ath':
     case 'cnf':
-      return finding('dpop-proof-mismatch', 'error', c, {
+      return finding('dpop-proof-mismatch', 'error', c.step, {
         title: `A DPoP proof ${claim} claim does not match`,
         detail: `The DPoP proof ${claim} is ${show(actual)}, expected ${show(expected ?? '')}.${lib}`,
         fix: 'Build each DPoP proof for the exact method, URL and access token of the request it accompanies.',
@@ -1387,7 +1132,7 @@ function explainClaimComparison(err: unknown, c: Ctx, message: string, code: str
         data: d,
       })
     default:
-      return finding('jwt-claim-invalid', 'error', c, {
+      return finding('jwt-claim-invalid', 'error', c.step, {
         title: `The token's ${claimLabel(claim)} claim has an unexpected value`,
         detail: `The JWT claim ${claimLabel(claim)} is ${show(actual)}, expected ${show(expected ?? '')}.${lib}`,
         fix: 'Issue the claim with the expected value.',
@@ -1398,7 +1143,7 @@ function explainClaimComparison(err: unknown, c: Ctx, message: string, code: str
 }
 
 function jwtIssuerMismatch(c: Ctx, actual: unknown, expected: unknown, lib: string): Finding {
-  return finding('jwt-issuer-mismatch', 'error', c, {
+  return finding('jwt-issuer-mismatch', 'error', c.step, {
     title: 'The token iss differs from the issuer identifier',
     detail: `The JWT says iss=${show(actual ?? '(absent)')}${expected !== undefined ? ` but the issuer is ${show(expected)}` : ', which is not the expected issuer'}. The comparison is an exact string match — a trailing slash or a different host spelling fails. Note that metadata discovery compares issuers after URL normalisation, so "https://as.example" vs "https://as.example/" can pass discovery and still fail here.${lib}`,
     fix: 'Use the metadata "issuer" string verbatim as the iss claim.',
@@ -1408,7 +1153,7 @@ function jwtIssuerMismatch(c: Ctx, actual: unknown, expected: unknown, lib: stri
 }
 
 function jwtAudienceMismatch(c: Ctx, actual: unknown, expected: unknown, lib: string): Finding {
-  return finding('jwt-audience-mismatch', 'error', c, {
+  return finding('jwt-audience-mismatch', 'error', c.step, {
     title: 'The token is not addressed to this client',
     detail: `The JWT aud is ${show(actual ?? '(absent)')}${expected !== undefined ? `, which does not contain ${show(expected)}` : ', which does not contain the expected audience'}. An ID Token's aud must contain the client_id it was issued to; tokens for another audience must be rejected.${lib}`,
     fix: 'Set aud to the client_id (a string, or an array containing it).',
@@ -1458,7 +1203,7 @@ function timestampFinding(
   })
   switch (claim) {
     case 'exp':
-      return finding('jwt-expired', 'error', c, {
+      return finding('jwt-expired', 'error', c.step, {
         title: 'The token has expired',
         detail: `The token's exp is ${describeTime(value, now)}: it is no longer valid. Either its lifetime is too short for the flow, or the server's or this computer's clock is wrong. ${clock}${lib}`,
         fix: 'Give tokens a lifetime of minutes, not seconds, and keep server clocks synchronised (NTP).',
@@ -1466,7 +1211,7 @@ function timestampFinding(
         data: d,
       })
     case 'nbf':
-      return finding('jwt-not-yet-valid', 'error', c, {
+      return finding('jwt-not-yet-valid', 'error', c.step, {
         title: 'The token is not valid yet',
         detail: `The token's nbf (not before) is ${describeTime(value, now)}, in the future: usually a clock difference between server and this computer. ${clock}${lib}`,
         fix: 'Synchronise the server clock (NTP); do not set nbf later than iat.',
@@ -1474,7 +1219,7 @@ function timestampFinding(
         data: d,
       })
     case 'auth_time':
-      return finding('jwt-auth-time-too-old', 'error', c, {
+      return finding('jwt-auth-time-too-old', 'error', c.step, {
         title: 'The user authenticated longer ago than max_age allows',
         detail: `The ID Token's auth_time is ${describeTime(value, now)}, older than the max_age the client asked for. The server should have made the user log in again.${lib}`,
         fix: 'Honour max_age: re-authenticate the user when the last authentication is older, and put the new time in auth_time.',
@@ -1482,7 +1227,7 @@ function timestampFinding(
         data: d,
       })
     case 'iat':
-      return finding('jwt-iat-invalid', 'error', c, {
+      return finding('jwt-iat-invalid', 'error', c.step, {
         title: 'The token issue time (iat) is not acceptable',
         detail: `The token's iat is ${describeTime(value, now)}: ${typeof value === 'number' && now !== undefined && value > now ? 'in the future' : 'too far in the past'}. ${clock}${lib}`,
         fix: 'Set iat to the time the token is issued, and keep the server clock synchronised (NTP).',
@@ -1490,7 +1235,7 @@ function timestampFinding(
         data: d,
       })
     default:
-      return finding('jwt-claim-invalid', 'error', c, {
+      return finding('jwt-claim-invalid', 'error', c.step, {
         title: `A time check on the token failed${claim ? ` (${clip(claim, 30)})` : ''}`,
         detail: `A NumericDate check on ${claimLabel(claim || 'unknown')} failed. ${clock}${lib}`,
         fix: 'Check the time claims and the server clock.',
@@ -1514,7 +1259,7 @@ function explainKeySelection(err: unknown, c: Ctx, message: string, code: string
 }
 
 function jwksNoMatch(c: Ctx, kid: string | undefined, alg: string | undefined, lib: string, jwksUri?: string): Finding {
-  return finding('jwks-no-matching-key', 'error', c, {
+  return finding('jwks-no-matching-key', 'error', c.step, {
     title: `The JWKS has no key for this token${kid ? ` (kid ${clip(kid, 40)})` : ''}`,
     detail: `No key in the JWKS fits the token header (${alg ? `alg ${clip(alg, 20)}` : 'alg unknown'}${kid ? `, kid ${show(kid, 60)}` : ', no kid'}). A key fits when its kty matches the alg, its kid equals the header kid, and its alg/use/key_ops (if present) allow verifying with this alg. The JWKS was re-fetched once in case the keys had rotated. Usual causes: the signing key was rotated but not published yet, the kid differs, or the key is published with use "enc".${lib}`,
     fix: 'Publish the public key of every key you sign with in jwks_uri, with the same kid as the JWT header and use "sig" (or no use).',
@@ -1524,7 +1269,7 @@ function jwksNoMatch(c: Ctx, kid: string | undefined, alg: string | undefined, l
 }
 
 function jwksMultiple(c: Ctx, kid: string | undefined, alg: string | undefined, lib: string): Finding {
-  return finding('jwks-multiple-keys', 'error', c, {
+  return finding('jwks-multiple-keys', 'error', c.step, {
     title: 'Several JWKS keys match and the token has no kid',
     detail: `More than one key in the JWKS fits the token header (alg ${show(alg ?? '?')}${kid ? `, kid ${show(kid, 60)}` : ', no kid'}), so the client cannot tell which one signed it. When a JWKS holds several keys, the JWT header must carry a kid.${lib}`,
     fix: "Give every key a unique kid in the JWKS and put the signing key's kid in the JWT header.",
@@ -1538,7 +1283,7 @@ function explainUnsupported(err: unknown, c: Ctx, message: string, code: string)
   const cause = get(err, 'cause')
   if (message.includes('token_type')) {
     const tokenType = getString(get(cause, 'body'), 'token_type')
-    return finding('token-type-unsupported', 'error', c, {
+    return finding('token-type-unsupported', 'error', c.step, {
       title: `The token_type ${tokenType ? `"${clip(tokenType, 30)}" ` : ''}is not one a client understands`,
       detail: `The token response has token_type ${show(tokenType ?? '?')}. A client must not use a token whose type it does not understand; the ones in use are Bearer and DPoP (compared case-insensitively, so "bearer" is fine).${lib}`,
       fix: 'Return token_type "Bearer" (or "DPoP" for DPoP-bound tokens).',
@@ -1547,7 +1292,7 @@ function explainUnsupported(err: unknown, c: Ctx, message: string, code: string)
     })
   }
   if (message.includes('implicit and hybrid')) {
-    return finding('implicit-response-unexpected', 'error', c, {
+    return finding('implicit-response-unexpected', 'error', c.step, {
       title: 'The callback carries tokens directly (implicit/hybrid flow)',
       detail: `The callback has an id_token or token parameter. The playground asked for response_type=code only; tokens in the redirect are the implicit/hybrid flows, which RFC 9700 says not to use (tokens leak through history and referrers).${lib}`,
       fix: 'Honour response_type=code: return only code, state (and iss) in the redirect.',
@@ -1555,7 +1300,7 @@ function explainUnsupported(err: unknown, c: Ctx, message: string, code: string)
     })
   }
   if (message.includes('JWE')) {
-    return finding('jwe-not-supported', 'error', c, {
+    return finding('jwe-not-supported', 'error', c.step, {
       title: 'The token is encrypted (JWE)',
       detail: `The token has five segments: it is an encrypted JWT (JWE). The playground, like most public clients, has no decryption key, so it cannot read it.${lib}`,
       fix: 'Do not encrypt ID Tokens for this client (no id_token_encrypted_response_alg), or use a client that registers an encryption key.',
@@ -1563,7 +1308,7 @@ function explainUnsupported(err: unknown, c: Ctx, message: string, code: string)
     })
   }
   if (message.includes('crit')) {
-    return finding('jwt-crit-unsupported', 'error', c, {
+    return finding('jwt-crit-unsupported', 'error', c.step, {
       title: 'The JWT uses a "crit" header extension',
       detail: `The JWT header lists critical extensions ("crit") the client does not implement, so it must reject the token.${lib}`,
       fix: 'Do not use "crit" header parameters in tokens for general-purpose clients.',
@@ -1571,7 +1316,7 @@ function explainUnsupported(err: unknown, c: Ctx, message: string, code: string)
     })
   }
   if (message.includes('modulusLength')) {
-    return finding('jwks-weak-key', 'error', c, {
+    return finding('jwks-weak-key', 'error', c.step, {
       title: 'The signing key is too short',
       detail: `The RSA key used to sign is shorter than 2048 bits, which is no longer acceptable.${lib}`,
       fix: 'Sign with RSA keys of at least 2048 bits (or use ES256).',
@@ -1582,7 +1327,7 @@ function explainUnsupported(err: unknown, c: Ctx, message: string, code: string)
     const alg = getString(cause, 'alg') ?? getString(get(cause, 'header'), 'alg')
     return jwtAlgUnsupported(c, alg, lib)
   }
-  return finding('unsupported-operation', 'error', c, {
+  return finding('unsupported-operation', 'error', c.step, {
     title: 'The server response needs a feature the client library does not support',
     detail: `oauth4webapi refused the response because it relies on a feature it does not implement.${lib}`,
     fix: 'Use the standard, widely supported variant of the feature (see the library message).',
@@ -1591,7 +1336,7 @@ function explainUnsupported(err: unknown, c: Ctx, message: string, code: string)
 }
 
 function jwtAlgUnsupported(c: Ctx, alg: string | undefined, lib: string): Finding {
-  return finding('jwt-alg-unsupported', 'error', c, {
+  return finding('jwt-alg-unsupported', 'error', c.step, {
     title: `The token alg${alg ? ` ${clip(alg, 20)}` : ''} is not supported`,
     detail: `The JWT is signed with ${alg ? `alg ${show(alg, 20)}` : 'an algorithm, key type or curve'} that the client cannot verify. "none" (unsigned) is never acceptable for an ID Token sent to the token endpoint of a browser client; symmetric HS* algorithms would need the client secret, which a public client does not have.${lib}`,
     fix: 'Sign with RS256 (the ID Token default), ES256 or PS256, and advertise it in id_token_signing_alg_values_supported.',
@@ -1610,7 +1355,7 @@ const JOSE_HANDLERS: Record<JoseCode, JoseHandler> = {
   ERR_JOSE_GENERIC: (err, c, message, code) => {
     const lib = libraryText(message, code)
     if (/JSON Web Key Set/.test(message)) {
-      return finding('jwks-fetch-failed', 'error', c, {
+      return finding('jwks-fetch-failed', 'error', c.step, {
         title: 'The JWKS endpoint did not return a key set',
         detail: `${capitalise(endpointLabel({ ...c, op: 'jwks' }))} did not answer 200 with a JSON document. jose fetches it without following redirects, so a redirect ends here too.${lib}`,
         fix: 'Serve the JWKS at jwks_uri with 200 and application/json (or application/jwk-set+json), without redirects.',
@@ -1625,7 +1370,7 @@ const JOSE_HANDLERS: Record<JoseCode, JoseHandler> = {
   ERR_JOSE_NOT_SUPPORTED: (err, c, message, code) => {
     const lib = libraryText(message, code)
     if (/Extension Header Parameter|crit/i.test(message)) {
-      return finding('jwt-crit-unsupported', 'error', c, {
+      return finding('jwt-crit-unsupported', 'error', c.step, {
         title: 'The JWT uses a "crit" header extension',
         detail: `The JWT header lists critical extensions ("crit") the verifier does not implement, so it must reject the token.${lib}`,
         fix: 'Do not use "crit" header parameters in tokens for general-purpose clients.',
@@ -1635,14 +1380,14 @@ const JOSE_HANDLERS: Record<JoseCode, JoseHandler> = {
     return jwtAlgUnsupported(c, undefined, lib)
   },
   ERR_JWE_DECRYPTION_FAILED: (err, c, message, code) =>
-    finding('jwe-decryption-failed', 'error', c, {
+    finding('jwe-decryption-failed', 'error', c.step, {
       title: 'The encrypted token could not be decrypted',
       detail: `The JWE did not decrypt with the available key: wrong key, wrong algorithm, or a tampered token.${libraryText(message, code)}`,
       fix: "Encrypt to the client's registered encryption key with the registered algorithms.",
       spec: 'RFC 7516 §5.2',
     }),
   ERR_JWE_INVALID: (err, c, message, code) =>
-    finding('jwe-invalid', 'error', c, {
+    finding('jwe-invalid', 'error', c.step, {
       title: 'The encrypted token (JWE) is malformed',
       detail: `The value looks like an encrypted JWT but is not a valid JWE.${libraryText(message, code)}`,
       fix: 'Produce a compact JWE with five base64url segments and a valid protected header.',
@@ -1651,7 +1396,7 @@ const JOSE_HANDLERS: Record<JoseCode, JoseHandler> = {
   ERR_JWS_INVALID: (err, c, message, code) => jwtMalformed(c, message, code),
   ERR_JWT_INVALID: (err, c, message, code) => jwtMalformed(c, message, code),
   ERR_JWK_INVALID: (err, c, message, code) =>
-    finding('jwk-invalid', 'error', c, {
+    finding('jwk-invalid', 'error', c.step, {
       title: 'A JSON Web Key is malformed',
       detail: `A key in the JWKS is missing a required member or has an invalid one.${libraryText(message, code)}`,
       fix: 'Publish complete public JWKs (kty plus n/e for RSA, crv/x/y for EC, crv/x for OKP).',
@@ -1659,7 +1404,7 @@ const JOSE_HANDLERS: Record<JoseCode, JoseHandler> = {
     }),
   ERR_JWKS_INVALID: (err, c, message, code) => {
     const privateKeys = /public keys/.test(message)
-    return finding('jwks-invalid', 'error', c, {
+    return finding('jwks-invalid', 'error', c.step, {
       title: privateKeys ? 'The JWKS publishes private or symmetric keys' : 'The JWKS document is malformed',
       detail: privateKeys
         ? `The JWKS contains key material that must never be published (private key members such as "d", or symmetric "oct" keys). Anyone can now sign tokens as this server: treat those keys as compromised.${libraryText(message, code)}`
@@ -1675,7 +1420,7 @@ const JOSE_HANDLERS: Record<JoseCode, JoseHandler> = {
   ERR_JWKS_MULTIPLE_MATCHING_KEYS: (err, c, message, code) =>
     jwksMultiple(c, undefined, undefined, libraryText(message, code)),
   ERR_JWKS_TIMEOUT: (err, c, message, code) =>
-    finding('jwks-timeout', 'error', c, {
+    finding('jwks-timeout', 'error', c.step, {
       title: 'The JWKS endpoint did not answer in time',
       detail: `${capitalise(endpointLabel({ ...c, op: 'jwks' }))} took longer than the verifier waits (5 s by default).${libraryText(message, code)}`,
       fix: 'Make jwks_uri fast and cacheable (a static document behind a CDN is typical).',
@@ -1703,7 +1448,7 @@ function joseClaimFailure(err: unknown, c: Ctx, message: string, code: string): 
     case 'aud':
       return jwtAudienceMismatch(c, get(payload, 'aud'), undefined, lib)
     case 'sub':
-      return finding('jwt-subject-mismatch', 'error', c, {
+      return finding('jwt-subject-mismatch', 'error', c.step, {
         title: 'The token sub differs from the expected subject',
         detail: `The JWT says sub=${show(get(payload, 'sub') ?? '(absent)')}, which is not the expected subject: it describes a different user.${lib}`,
         fix: 'Issue tokens with the same stable subject identifier for the same user.',
@@ -1757,7 +1502,7 @@ const OAUTH_HANDLERS: Record<OAuthCode, OAuthHandler> = {
   [KEY_SELECTION]: explainKeySelection,
   [MISSING_SERVER_METADATA]: (err, c, message, code) => {
     const attribute = metadataAttribute(err)
-    return finding('metadata-missing-endpoint', 'error', c, {
+    return finding('metadata-missing-endpoint', 'error', c.step, {
       title: `The server metadata has no ${clip(attribute, 60)}`,
       detail: `The flow needs ${clip(attribute, 60)}, but the metadata does not contain it${attribute === 'jwks_uri' ? ' (REQUIRED for OpenID Providers)' : attribute === 'token_endpoint' || attribute === 'authorization_endpoint' ? ' (REQUIRED unless only grants that do not use it are supported)' : ''}. You can also enter it by hand in the Configure step.${libraryText(message, code)}`,
       fix: `Add "${clip(attribute, 60)}" (an absolute https URL) to the metadata document.`,
@@ -1767,7 +1512,7 @@ const OAUTH_HANDLERS: Record<OAuthCode, OAuthHandler> = {
   },
   [INVALID_SERVER_METADATA]: (err, c, message, code) => {
     const attribute = metadataAttribute(err)
-    return finding('metadata-invalid-endpoint', 'error', c, {
+    return finding('metadata-invalid-endpoint', 'error', c.step, {
       title: `The server metadata ${clip(attribute, 60)} is not a valid URL`,
       detail: `The metadata member ${clip(attribute, 60)} is present but is not an absolute URL string (null, empty, relative, or not a string).${libraryText(message, code)}`,
       fix: `Set "${clip(attribute, 60)}" to an absolute https URL, or leave the member out if the endpoint does not exist (null is not the same as absent).`,
@@ -1777,7 +1522,7 @@ const OAUTH_HANDLERS: Record<OAuthCode, OAuthHandler> = {
   },
   [HTTP_REQUEST_FORBIDDEN]: (err, c, message, code) => {
     const url = show(get(err, 'cause'))
-    return finding('insecure-endpoint', 'error', c, {
+    return finding('insecure-endpoint', 'error', c.step, {
       title: 'An endpoint uses http:// where TLS is required',
       detail: `${url !== 'undefined' ? `${url} uses` : 'The endpoint uses'} plain http. OAuth endpoints must be served over TLS: codes, tokens and verifiers would otherwise travel in clear text. The playground only allows http:// for loopback hosts (localhost, 127.0.0.1, [::1]) when you enable that option.${libraryText(message, code)}`,
       fix: 'Serve the endpoint over https (and advertise the https URL in the metadata). For local testing on localhost, enable "allow insecure loopback" in Configure.',
@@ -1787,7 +1532,7 @@ const OAUTH_HANDLERS: Record<OAuthCode, OAuthHandler> = {
   },
   [REQUEST_PROTOCOL_FORBIDDEN]: (err, c, message, code) => {
     const url = show(get(err, 'cause'))
-    return finding('bad-endpoint-scheme', 'error', c, {
+    return finding('bad-endpoint-scheme', 'error', c.step, {
       title: 'An endpoint URL has a scheme other than https',
       detail: `${url !== 'undefined' ? `${url} is` : 'The endpoint is'} not an http(s) URL (e.g. javascript:, data: or file:). The playground refuses to fetch or navigate to it.${libraryText(message, code)}`,
       fix: 'Advertise endpoints as absolute https URLs.',
@@ -1796,14 +1541,14 @@ const OAUTH_HANDLERS: Record<OAuthCode, OAuthHandler> = {
     })
   },
   [INVALID_REQUEST]: (err, c, message, code) =>
-    finding('resource-server-check-failed', 'error', c, {
+    finding('resource-server-check-failed', 'error', c.step, {
       title: 'A resource-server request check failed',
       detail: `A check that a resource server makes on an incoming request (Authorization header, DPoP proof) failed. This is not part of the client flow the playground runs.${libraryText(message, code)}`,
       fix: 'Check the Authorization / DPoP headers of the request.',
       spec: 'RFC 6750 §2.1; RFC 9449 §7',
     }),
   [JWT_USERINFO_EXPECTED]: (err, c, message, code) =>
-    finding('userinfo-jwt-expected', 'error', c, {
+    finding('userinfo-jwt-expected', 'error', c.step, {
       title: 'UserInfo answered plain JSON where a signed JWT was expected',
       detail: `The client is registered for signed UserInfo responses (userinfo_signed_response_alg) but the endpoint returned application/json instead of application/jwt.${libraryText(message, code)}`,
       fix: 'Return the UserInfo response as a signed JWT (Content-Type application/jwt) for clients registered that way.',
@@ -1846,7 +1591,7 @@ function explainTypeError(err: unknown, c: Ctx, message: string): Finding {
 
   const causeCode = getString(get(err, 'cause'), 'code')
   if (causeCode !== undefined && Object.hasOwn(UNREACHABLE_CODES, causeCode)) {
-    return finding('endpoint-unreachable', 'error', c, {
+    return finding('endpoint-unreachable', 'error', c.step, {
       title: `${capitalise(endpointLabel(c, false))} could not be reached`,
       detail: `The request never got an HTTP answer: ${UNREACHABLE_CODES[causeCode]} (${causeCode}).${libraryText(message, undefined)}`,
       fix: 'Check the URL, that the server is running and reachable from this machine, and its TLS certificate (open the URL in a browser tab).',
@@ -1860,7 +1605,7 @@ function explainTypeError(err: unknown, c: Ctx, message: string): Finding {
   const tokenNote = isTokenOp(c)
     ? ' For the token request: a public-client POST without an Authorization header needs no preflight, so the request may well have reached the server and consumed the code even though the browser hid the answer — check the server logs before retrying, and start a new authorization either way.'
     : ''
-  return finding('cors-blocked', 'error', c, {
+  return finding('cors-blocked', 'error', c.step, {
     title: `The browser blocked or could not complete the request to ${endpointLabel(c, false)}`,
     detail: `fetch() failed with a TypeError${message ? ` ("${clip(message, 120)}")` : ''}. Browsers deliberately hide the reason from JavaScript: a missing or wrong Access-Control-Allow-Origin header, a failed preflight, CORS headers only on successful responses, DNS, TLS, mixed content or a blocked local-network request all look the same here (the browser console names the real cause). The playground follows up with a CORS check to tell "server reachable, CORS missing" from "server unreachable".${tokenNote} Connectors that call the token endpoint from their own servers (ChatGPT, Claude) are not subject to CORS, so a CORS failure here does not prove those clients fail.`,
     fix: `Allow the playground's origin on ${where}: send Access-Control-Allow-Origin (the exact origin, or *) on success AND error responses, answer OPTIONS preflights with 2xx plus Access-Control-Allow-Headers (authorization, content-type, dpop as needed), and expose WWW-Authenticate/DPoP-Nonce via Access-Control-Expose-Headers. If the URL does not open in a browser tab either, fix reachability or the certificate first.`,
@@ -1870,7 +1615,7 @@ function explainTypeError(err: unknown, c: Ctx, message: string): Finding {
 }
 
 function invalidUrl(c: Ctx, message: string, code: string | undefined): Finding {
-  return finding('invalid-url', 'error', c, {
+  return finding('invalid-url', 'error', c.step, {
     title: 'A URL could not be parsed',
     detail: `A URL involved in ${endpointLabel(c)} is not a valid absolute URL. It is either a value entered in Configure or one the server sent (for example an "issuer" or endpoint in the metadata that is relative or contains spaces).${libraryText(message, code)}`,
     fix: 'Use absolute URLs (https://host/path) everywhere: in the configuration and in every URL-valued metadata member.',
@@ -1880,7 +1625,7 @@ function invalidUrl(c: Ctx, message: string, code: string | undefined): Finding 
 }
 
 function playgroundBug(c: Ctx, message: string, code: string | undefined): Finding {
-  return finding('playground-bug', 'error', c, {
+  return finding('playground-bug', 'error', c.step, {
     title: 'A bug in the playground (not your server)',
     detail: `The playground passed an invalid argument to a library or hit a programming error while handling ${endpointLabel(c)}. This says nothing about the server.${libraryText(message, code)}`,
     fix: 'Please report it to the playground maintainers with the steps that led here; restarting the flow may work around it.',
@@ -1902,7 +1647,7 @@ function unknownFinding(err: unknown, c: Ctx, detail?: string): Finding {
     else if (message !== undefined) described = `${name ?? 'Error'}: "${clip(message)}".`
     else described = `A value without a message was thrown (${show(err, 120)}).`
   }
-  return finding('unknown-error', 'error', c, {
+  return finding('unknown-error', 'error', c.step, {
     title: `Something unexpected went wrong in ${endpointLabel(c, false)}`,
     detail: `${described} The playground does not recognise this failure, so it cannot tell whether the server or the playground is at fault. The HTTP log shows what was sent and received.`,
     fix: 'Check the HTTP log and the browser console. If the server response looks correct, report it to the playground maintainers.',
@@ -1924,7 +1669,7 @@ function explainInner(err: unknown, c: Ctx): Finding {
     return JOSE_HANDLERS[code as JoseCode](err, c, message, code)
 
   if (name === 'AbortError') {
-    return finding('aborted', 'info', c, {
+    return finding('aborted', 'info', c.step, {
       title: `The request to ${endpointLabel(c, false)} was cancelled`,
       detail:
         'The request was aborted before it finished — usually because you reset the flow, navigated away or started another attempt. Nothing is wrong with the server.',
@@ -1934,7 +1679,7 @@ function explainInner(err: unknown, c: Ctx): Finding {
     })
   }
   if (name === 'TimeoutError') {
-    return finding('request-timeout', 'warning', c, {
+    return finding('request-timeout', 'warning', c.step, {
       title: `${capitalise(endpointLabel(c, false))} did not answer in time`,
       detail:
         'The playground stopped waiting for an answer. The server is slow, overloaded or unreachable without a quick failure (e.g. a firewall dropping packets).',
@@ -1947,7 +1692,7 @@ function explainInner(err: unknown, c: Ctx): Finding {
   if (code === 'ERR_INVALID_URL') return invalidUrl(c, message, code)
   if (name === 'TypeError' || isInstance(err, TypeError)) return explainTypeError(err, c, message)
   if (name === 'SyntaxError' || isInstance(err, SyntaxError)) {
-    return finding('response-parse-error', 'error', c, {
+    return finding('response-parse-error', 'error', c.step, {
       title: `${capitalise(endpointLabel(c, false))} sent text that is not valid JSON`,
       detail: `Parsing the response failed ("${clip(message, 150)}").`,
       fix: 'Return a single well-formed JSON object (RFC 8259).',
@@ -1956,7 +1701,7 @@ function explainInner(err: unknown, c: Ctx): Finding {
     })
   }
   if (name === 'OperationProcessingError' && message.includes('"alg"')) {
-    return finding('jwt-alg-config-missing', 'error', c, {
+    return finding('jwt-alg-config-missing', 'error', c.step, {
       title: 'No signing algorithm is known to check this JWT against',
       detail: `The response is a JWT but neither the client registration nor the server metadata says which alg it should use (e.g. no userinfo_signing_alg_values_supported), so it cannot be accepted safely.${libraryText(message, code)}`,
       fix: 'Advertise the signing algorithms in the metadata (*_signing_alg_values_supported).',
@@ -1981,7 +1726,7 @@ function explainInner(err: unknown, c: Ctx): Finding {
  *   actual), each at most 300 characters.
  */
 export function explainError(err: unknown, ctx: ExplainContext): Finding {
-  let c: Ctx = { step: 'unknown', op: 'unknown', url: undefined }
+  let c: Ctx = { step: 'configure', op: 'unknown', url: undefined }
   try {
     c = readContext(ctx)
     return explainInner(err, c)
@@ -1989,15 +1734,12 @@ export function explainError(err: unknown, ctx: ExplainContext): Finding {
     try {
       return unknownFinding(err, c)
     } catch {
-      return {
-        id: 'unknown-error',
-        severity: 'error',
-        step: c.step,
+      return finding('unknown-error', 'error', c.step, {
         title: 'Something unexpected went wrong',
         detail: 'An error occurred that could not even be described. The HTTP log shows what was sent and received.',
         fix: 'Check the HTTP log and the browser console.',
         spec: '—',
-      }
+      })
     }
   }
 }

@@ -22,89 +22,11 @@
  */
 import { base64url } from 'jose'
 import { isLoopbackHost } from '../platform/network'
-import type { ClientAuthMethod, Finding, RecordedResponse, Severity } from '../model/types'
+import type { ClientAuthMethod, Finding, RecordedResponse, Severity, StepRef } from '../model/types'
 import { MAX_RECORDED_BODY } from '../platform/recorder'
-
-/** Every finding id this module can emit (the findings catalogue lists them all). */
-export type LintFindingId =
-  | 'token-response-status'
-  | 'token-response-not-json'
-  | 'token-response-content-type'
-  | 'token-response-not-object'
-  | 'token-response-error-with-200'
-  | 'token-response-access-token-missing'
-  | 'token-type-missing'
-  | 'token-type-not-bearer'
-  | 'expires-in-missing'
-  | 'expires-in-not-number'
-  | 'expires-in-invalid'
-  | 'token-response-member-type'
-  | 'token-response-id-token-missing'
-  | 'token-response-scope-differs'
-  | 'token-response-extra-members'
-  | 'token-response-cache-control'
-  | 'token-request-rejected'
-  | 'token-response-5xx'
-  | 'error-response-not-json'
-  | 'error-response-invalid'
-  | 'error-response-status'
-  | 'error-code-unknown'
-  | 'error-description-charset'
-  | 'www-authenticate-missing'
-  | 'metadata-not-object'
-  | 'metadata-content-type'
-  | 'metadata-missing-member'
-  | 'metadata-member-type'
-  | 'metadata-invalid-endpoint'
-  | 'metadata-endpoint-not-https'
-  | 'metadata-zero-element-array'
-  | 'metadata-unsafe-url'
-  | 'issuer-mismatch'
-  | 'issuer-invalid'
-  | 'pkce-s256-not-advertised'
-  | 'auth-method-none-not-advertised'
-  | 'auth-method-not-advertised'
-  | 'iss-parameter-not-advertised'
-  | 'id-token-rs256-not-advertised'
-  | 'response-type-code-not-supported'
-  | 'grant-type-code-not-supported'
-  | 'response-mode-query-not-supported'
-  | 'registration-endpoint-missing'
-  | 'jwks-invalid'
-  | 'jwks-empty'
-  | 'jwks-kty-missing'
-  | 'jwks-private-key-exposed'
-  | 'jwks-duplicate-kid'
-  | 'jwks-kid-missing'
-  | 'jwks-weak-key'
-  | 'jwks-key-not-for-signing'
-  | 'www-authenticate-not-exposed'
-  | 'dpop-nonce-not-exposed'
-  | 'response-too-large'
+import { finding } from './finding'
 
 type FindingData = NonNullable<Finding['data']>
-
-interface Parts {
-  title: string
-  detail: string
-  fix: string
-  spec: string
-  data?: FindingData
-}
-
-function finding(id: LintFindingId, severity: Severity, step: string, parts: Parts): Finding {
-  const f: Finding = {
-    id,
-    severity,
-    step,
-    title: parts.title,
-    detail: parts.detail.trim(),
-    fix: parts.fix,
-    spec: parts.spec,
-  }
-  if (parts.data && Object.keys(parts.data).length > 0) f.data = parts.data
-  return f
-}
 
 // ---------------------------------------------------------------------------------------------
 // Small, throw-proof helpers
@@ -224,7 +146,7 @@ const STRICT = 'Strict clients (for example the ChatGPT and Claude connectors an
 /** Context of {@link lintTokenResponse}. */
 export interface TokenLintContext {
   /** Step of the findings; default "token". */
-  step?: string
+  step?: StepRef
   /** The scope sent in the authorization request (space-separated), to compare with `scope`. */
   requestedScope?: string
   /** True when `openid` was requested: an `id_token` is then REQUIRED. */
@@ -312,7 +234,7 @@ function formatSize(bytes: number): string {
  * A response over the playground's size cap ({@link MAX_RECORDED_BODY}): what happened (its size,
  * the cap), its first bytes, and that the rest was not parsed — never reported as "not JSON".
  */
-export function responseTooLarge(res: RecordedResponse, step: string, what: string): Finding {
+export function responseTooLarge(res: RecordedResponse, step: StepRef, what: string): Finding {
   const size = typeof res.bodySize === 'number' ? res.bodySize : res.body.length
   return finding('response-too-large', 'error', step, {
     title: `${what} is ${formatSize(size)}, over the playground’s ${formatSize(MAX_RECORDED_BODY)} limit`,
@@ -327,7 +249,7 @@ function lintTokenSuccess(
   res: RecordedResponse,
   status: number,
   ctx: TokenLintContext,
-  step: string,
+  step: StepRef,
   out: Finding[],
 ): void {
   const contentType = header(res, 'content-type')
@@ -555,7 +477,7 @@ function lintTokenSuccess(
   lintCacheControl(res, step, out)
 }
 
-function lintCacheControl(res: RecordedResponse, step: string, out: Finding[]): void {
+function lintCacheControl(res: RecordedResponse, step: StepRef, out: Finding[]): void {
   const cacheControl = header(res, 'cache-control')
   const directives = (cacheControl ?? '')
     .toLowerCase()
@@ -576,7 +498,7 @@ function lintCacheControl(res: RecordedResponse, step: string, out: Finding[]): 
   )
 }
 
-function memberType(member: string, value: unknown, expected: string, step: string): Finding {
+function memberType(member: string, value: unknown, expected: string, step: StepRef): Finding {
   return finding('token-response-member-type', 'error', step, {
     title: `${member} is ${value === null ? 'null' : `not ${expected}`} (${jsonType(value)})`,
     detail: `The token response member ${member} is ${showJson(value)}; when present it MUST be ${expected}. ${value === null ? 'null is not the same as absent: leave the member out instead. ' : ''}oauth4webapi and schema-validating clients reject the whole response.`,
@@ -586,7 +508,7 @@ function memberType(member: string, value: unknown, expected: string, step: stri
   })
 }
 
-function expiresInvalid(value: unknown, why: string, step: string): Finding {
+function expiresInvalid(value: unknown, why: string, step: StepRef): Finding {
   return finding('expires-in-invalid', 'error', step, {
     title: `expires_in ${showJson(value, 40)} is not a lifetime in seconds`,
     detail: `expires_in is the lifetime of the access token in seconds, a non-negative JSON number; ${why}. oauth4webapi rejects the response.`,
@@ -596,7 +518,7 @@ function expiresInvalid(value: unknown, why: string, step: string): Finding {
   })
 }
 
-function notJson(parsed: ParsedBody, contentType: string | undefined, res: RecordedResponse, step: string): Finding {
+function notJson(parsed: ParsedBody, contentType: string | undefined, res: RecordedResponse, step: StepRef): Finding {
   const ct = contentType ? quote(contentType, 80) : 'no content-type'
   const data: FindingData = { format: parsed.format, contentType: contentType ? plain(contentType) : null }
   let title: string
@@ -641,7 +563,7 @@ function lintTokenError(
   res: RecordedResponse,
   status: number,
   ctx: TokenLintContext,
-  step: string,
+  step: StepRef,
   out: Finding[],
 ): void {
   const contentType = header(res, 'content-type')
@@ -813,7 +735,7 @@ export interface MetadataLintContext {
    */
   openid?: boolean
   /** Step of the findings; default "discovery". */
-  step?: string
+  step?: StepRef
 }
 
 const URL_ENDPOINT_MEMBERS = /(_endpoint|^jwks_uri)$/
@@ -841,7 +763,7 @@ export function lintMetadata(doc: Record<string, unknown>, ctx: MetadataLintCont
   return out
 }
 
-function lintMetadataInner(doc: unknown, ctx: MetadataLintContext, step: string, out: Finding[]): void {
+function lintMetadataInner(doc: unknown, ctx: MetadataLintContext, step: StepRef, out: Finding[]): void {
   const source = typeof ctx.source === 'string' ? ctx.source : ''
   const oidc =
     /\/\.well-known\/openid-configuration(\/|$|\?)/.test(source) ||
@@ -1144,7 +1066,7 @@ function lintMetadataInner(doc: unknown, ctx: MetadataLintContext, step: string,
   }
 }
 
-function issuerMismatch(actual: string, expected: string, oidc: boolean, step: string): Finding {
+function issuerMismatch(actual: string, expected: string, oidc: boolean, step: StepRef): Finding {
   const strip = (s: string): string => s.replace(/\/+$/, '')
   let difference = 'other'
   if (strip(actual) === strip(expected)) difference = 'trailing-slash'
@@ -1174,7 +1096,7 @@ function arrayOrType(
   member: string,
   value: unknown,
   expected: string,
-  step: string,
+  step: StepRef,
   spec: string,
   severity: Severity = 'warning',
 ): Finding {
@@ -1203,7 +1125,7 @@ export interface JwksLintContext {
   /** The jwks_uri the set was fetched from (shown in text). */
   url: string
   /** Step of the findings; default "tokens". */
-  step?: string
+  step?: StepRef
 }
 
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k', 'priv']
@@ -1227,7 +1149,7 @@ export function lintJwks(doc: unknown, ctx: JwksLintContext): Finding[] {
   return out
 }
 
-function lintJwksInner(doc: unknown, url: string, step: string, out: Finding[]): void {
+function lintJwksInner(doc: unknown, url: string, step: StepRef, out: Finding[]): void {
   const where = url ? ` at ${quote(url)}` : ''
   const keys = isRecord(doc) ? own(doc, 'keys') : undefined
   if (!Array.isArray(keys)) {
@@ -1424,10 +1346,10 @@ export interface CorsLintContext {
   /** The page origin, e.g. "https://playground.example". */
   pageOrigin: string
   /** Step of the findings; derived from endpoint by default. */
-  step?: string
+  step?: StepRef
 }
 
-const ENDPOINT_STEP: Record<string, string> = {
+const ENDPOINT_STEP: Record<string, StepRef> = {
   token: 'token',
   discovery: 'discovery',
   metadata: 'discovery',
@@ -1447,7 +1369,7 @@ export function lintCors(res: RecordedResponse, ctx: CorsLintContext): Finding[]
   const out: Finding[] = []
   try {
     const endpoint = typeof ctx?.endpoint === 'string' ? ctx.endpoint : 'unknown'
-    const step = typeof ctx?.step === 'string' && ctx.step ? ctx.step : (ENDPOINT_STEP[endpoint] ?? endpoint)
+    const step: StepRef = ctx?.step ?? ENDPOINT_STEP[endpoint] ?? 'token'
     if (!crossOrigin(res, ctx?.pageOrigin)) return out
     if (res.status === 401 && header(res, 'www-authenticate') === undefined) {
       out.push(

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { micromark } from 'micromark'
 import { gfm, gfmHtml } from 'micromark-extension-gfm'
 import { buildReport, redactText, reportToMarkdown } from './report'
-import type { Finding, FlowSnapshot, HttpExchange } from '../model/types'
+import type { Finding, FindingId, FlowSnapshot, HttpExchange, StepRef } from '../model/types'
 
 const ISSUER = 'https://as.example.com'
 const VERIFIER = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk'
@@ -42,7 +42,7 @@ function exchange(partial: Partial<HttpExchange> & Pick<HttpExchange, 'id' | 'st
   }
 }
 
-function finding(id: string, severity: Finding['severity'], step: string, detail: string): Finding {
+function finding(id: FindingId, severity: Finding['severity'], step: StepRef, detail: string): Finding {
   return { id, severity, step, title: `Server said: ${detail}`, detail, fix: `Fix ${detail}`, spec: 'RFC 6749 §5.2' }
 }
 

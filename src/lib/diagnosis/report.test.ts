@@ -15,7 +15,7 @@ import { stepsFor } from '../model/steps'
 
 // The plain OAuth flow (no MCP server URL in these snapshots).
 const STEPS = stepsFor(false)
-import type { Finding, FlowSnapshot, HttpExchange } from '../model/types'
+import type { Finding, FindingId, FlowSnapshot, HttpExchange, StepRef } from '../model/types'
 
 const b64url = (v: unknown): string => Buffer.from(JSON.stringify(v)).toString('base64url')
 
@@ -145,7 +145,7 @@ const userinfoExchange = exchange({
   },
 })
 
-function finding(id: string, severity: Finding['severity'], step: string, extra: Partial<Finding> = {}): Finding {
+function finding(id: FindingId, severity: Finding['severity'], step: StepRef, extra: Partial<Finding> = {}): Finding {
   return {
     id,
     severity,
@@ -213,8 +213,8 @@ function baseSnapshot(): FlowSnapshot {
     token: { status: 200, body: { ...TOKEN_BODY } },
     exchanges: [discoveryExchange, tokenExchange, userinfoExchange],
     findings: [
-      finding('token-type-case', 'info', 'token', { detail: 'token_type "bearer" is valid (case-insensitive).' }),
-      finding('access-token-jwt', 'info', 'tokens', {
+      finding('token-type-not-bearer', 'info', 'token', { detail: 'token_type "bearer" is valid (case-insensitive).' }),
+      finding('access-token-jwt-peek', 'info', 'tokens', {
         detail: `The access token ${ACCESS_TOKEN} is a JWT; the callback was https://playground.example/callback?code=${CODE}&state=${STATE}`,
         data: { token: ACCESS_TOKEN, code: CODE, claim: 'aud', values: [ID_TOKEN] },
       }),
@@ -268,8 +268,8 @@ describe('buildReport', () => {
       expect(text).toContain(ISSUER)
       expect(text).toContain('key-1')
       expect(text).toContain('jti-at-0001')
-      expect(text).toContain('token-type-case')
-      expect(text).toContain('access-token-jwt')
+      expect(text).toContain('token-type-not-bearer')
+      expect(text).toContain('access-token-jwt-peek')
       for (const s of STEPS) expect(text).toContain(s.id)
       expect(text).toContain('userinfo')
     }
@@ -315,7 +315,7 @@ describe('buildReport', () => {
   })
 
   it('redacts finding text and data', () => {
-    const f = report.findings.find((x) => x.id === 'access-token-jwt')
+    const f = report.findings.find((x) => x.id === 'access-token-jwt-peek')
     expect(f?.data?.code).toBe('[redacted]')
     expect(f?.data?.claim).toBe('aud')
     expect(f?.data?.token).toBe(`${b64url(AT_HEADER)}.${b64url(AT_CLAIMS)}.[signature redacted]`)
@@ -454,7 +454,7 @@ describe('redaction helpers', () => {
 
   it('redactFinding redacts text and secret-named data', () => {
     const f = redactFinding(
-      finding('x', 'error', 'token', {
+      finding('oauth-error-response', 'error', 'token', {
         detail: `curl --data-raw 'code=${CODE}&code_verifier=${VERIFIER}'`,
         data: { refresh_token: REFRESH, status: 400 },
       }),
@@ -519,13 +519,13 @@ describe('computeVerdict', () => {
     s.findings = [
       finding('token-response-content-type', 'warning', 'token'),
       finding('jwt-claim-missing', 'error', 'tokens'),
-      finding('token-type-case', 'info', 'token'),
+      finding('token-type-not-bearer', 'info', 'token'),
     ]
     const v = computeVerdict(s)
     expect(v.scenario).toBe('B')
     expect(v.findingIds).toEqual(['token-response-content-type', 'jwt-claim-missing'])
     expect(v.summary).toContain('jwt-claim-missing (“Title of jwt-claim-missing”)')
-    expect(v.summary).not.toContain('token-type-case')
+    expect(v.summary).not.toContain('token-type-not-bearer')
   })
 
   it('B: 200 without an access token', () => {

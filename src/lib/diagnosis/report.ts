@@ -14,9 +14,8 @@
 import { decodeToken, type DecodedToken, type TokenKind } from '../platform/jwt-decode'
 import { STEPS, stepsFor } from '../model/steps'
 import { containsLiteral, literalVariants, safeDecode } from '../platform/secrets'
+import { parseJsonObject } from '../platform/text'
 import type {
-  CorsVerdict,
-  ExchangeError,
   Finding,
   FlowConfig,
   FlowSnapshot,
@@ -43,19 +42,8 @@ export const MARKDOWN_BODY_LIMIT = 4096
 
 export type ReportStepStatus = 'ok' | 'warning' | 'error' | 'skipped'
 
-/** One recorded HTTP exchange, redacted. */
-export interface ReportExchange {
-  id: string
-  step: StepId | string
-  label: string
-  startedAt: number
-  durationMs: number
-  request: RecordedRequest
-  response?: RecordedResponse
-  error?: ExchangeError
-  cors: CorsVerdict
-  corsDetail?: string
-}
+/** One recorded HTTP exchange, redacted: the same shape as the recording. */
+export type ReportExchange = HttpExchange
 
 export interface ReportStep {
   id: StepId | string
@@ -542,17 +530,6 @@ function scrubStrings(value: unknown, literals: readonly string[], depth: number
     return out
   }
   return value
-}
-
-function parseJsonObject(text: string | undefined): Record<string, unknown> | undefined {
-  if (!text) return undefined
-  try {
-    const v: unknown = JSON.parse(text)
-    if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>
-  } catch {
-    return undefined
-  }
-  return undefined
 }
 
 const SECRET_BODY_MEMBERS = [

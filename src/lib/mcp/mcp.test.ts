@@ -12,7 +12,6 @@ import { startAuthorizationServer } from '../../../tests/servers/authorization-s
 import { startMcpServer } from '../../../tests/servers/mcp-server.mjs'
 import { Recorder, type FetchLike } from '../platform/recorder'
 import {
-  MCP_FINDING_IDS,
   canonicalMcpUrl,
   chooseScopes,
   crossChecks,
@@ -25,7 +24,7 @@ import {
   prmWellKnownUrls,
   registerClient,
 } from './mcp'
-import type { Finding, ServerMetadata } from '../model/types'
+import type { Finding, ServerMetadata, StepRef } from '../model/types'
 
 const ORIGIN = 'http://localhost:4173'
 const REDIRECT_URI = `${ORIGIN}/`
@@ -52,7 +51,7 @@ afterAll(async () => {
   await as?.close()
 })
 
-function recorder(step: string, fetchImpl: FetchLike = (u, i) => fetch(u, i)) {
+function recorder(step: StepRef, fetchImpl: FetchLike = (u, i) => fetch(u, i)) {
   return new Recorder({ fetch: fetchImpl, step, pageOrigin: ORIGIN })
 }
 
@@ -154,14 +153,6 @@ async function getToken(metadata: ServerMetadata, clientId: string, resource: st
 }
 
 // ---------------------------------------------------------------------------------------------
-
-describe('the finding ids', () => {
-  it('are kebab-case and unique', () => {
-    const list = MCP_FINDING_IDS.map((e) => e.id)
-    expect(new Set(list).size).toBe(list.length)
-    for (const id of list) expect(id).toMatch(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/)
-  })
-})
 
 describe('helpers', () => {
   it('canonicalMcpUrl lower-cases the host, drops the fragment, keeps the path', () => {

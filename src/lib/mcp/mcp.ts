@@ -14,16 +14,20 @@
  * 7. {@link crossChecks}: token audience against the resource, granted scopes against the challenge.
  *
  * Pure: no DOM, no storage. Every protocol step goes through oauth4webapi; findings have stable ids
- * (see {@link MCP_FINDING_IDS}).
+ * from the catalogue (model/catalogue.ts).
  */
 import * as oauth from 'oauth4webapi'
 import type { DiscoveryOutcome } from '../protocol/discovery'
 import { discover } from '../protocol/discovery'
 import { defaultConfig } from '../protocol/config'
 import { explainError } from '../diagnosis/explain'
-import { isLoopbackHost } from '../platform/network'
+import { finding } from '../diagnosis/finding'
+import { insecureAllowed, o4wOptions as options, parseChallenges, type Challenge } from '../platform/o4w'
+import { clip } from '../platform/text'
+
+export { parseChallenges }
 import type { Recorder } from '../platform/recorder'
-import type { Finding, FlowConfig, Severity, ServerMetadata } from '../model/types'
+import type { Finding, FlowConfig, ServerMetadata, StepRef } from '../model/types'
 
 /** Newest MCP protocol revision the playground speaks (the SDK's LATEST_PROTOCOL_VERSION). */
 export const MCP_PROTOCOL_VERSION = '2025-11-25'
@@ -33,121 +37,14 @@ export const MCP_CLIENT_INFO = { name: 'pkce-playground', version: '1.0.0' } as 
 export const MCP_STEPS = ['mcp-probe', 'mcp-discovery', 'registration', 'mcp-tools'] as const
 export type McpStepId = (typeof MCP_STEPS)[number]
 
-/**
- * Every finding id this module emits, with its severity and meaning (for the findings catalogue).
- * Kept as tuples so that the catalogue's source scanner does not read this list as emissions.
- */
-const FINDING_TABLE: ReadonlyArray<readonly [string, Severity | 'warning/error', string]> = [
-  ['mcp-url-invalid', 'error', 'The MCP server URL is not an absolute http(s) URL.'],
-  ['mcp-unreachable', 'error', 'The MCP endpoint could not be reached or the browser blocked the response (CORS).'],
-  ['mcp-no-auth-required', 'info', 'The MCP server answered initialize without a token.'],
-  ['mcp-probe-unexpected-status', 'error', 'The unauthenticated initialize got neither 401 nor 200.'],
-  ['www-authenticate-missing', 'error', 'The 401 carries no WWW-Authenticate header.'],
-  [
-    'mcp-www-authenticate-not-exposed',
-    'error',
-    'The browser hides the MCP server’s WWW-Authenticate: not in Access-Control-Expose-Headers (X10).',
-  ],
-  ['www-authenticate-unparseable', 'error', 'The WWW-Authenticate header is not a valid RFC 9110 challenge list.'],
-  ['mcp-challenge-not-bearer', 'error', 'The 401 challenge has no Bearer scheme.'],
-  [
-    'mcp-challenge-no-resource-metadata',
-    'warning',
-    'The Bearer challenge has no resource_metadata (RFC 9728 §5.1); clients must guess the well-known URL.',
-  ],
-  ['prm-missing', 'error', 'No protected resource metadata at any location (D16).'],
-  ['prm-challenge-url-failed', 'warning', 'The resource_metadata URL from the challenge did not give usable metadata.'],
-  [
-    'prm-resource-mismatch',
-    'warning/error',
-    'PRM "resource" is not the MCP URL (error) or equal only after URL normalisation (warning) (D17).',
-  ],
-  ['prm-no-authorization-servers', 'error', 'PRM lists no authorization server (D18).'],
-  ['prm-several-authorization-servers', 'info', 'PRM lists several authorization servers; the first is used.'],
-  [
-    'mcp-pkce-not-advertised',
-    'error',
-    'AS metadata lacks code_challenge_methods_supported with S256: MCP clients MUST refuse to proceed.',
-  ],
-  [
-    'mcp-issuer-not-identical',
-    'warning',
-    'Metadata issuer equals the PRM entry only after URL normalisation (MCP 2026-07-28 wants identical).',
-  ],
-  ['registration-pre-registered', 'info', 'A pre-registered client id is used (first in the MCP priority order).'],
-  ['registration-cimd', 'info', 'The playground identifies itself with its Client ID Metadata Document URL.'],
-  ['cimd-not-configured', 'info', 'The AS supports CIMD but this build publishes no HTTPS client metadata document.'],
-  ['registration-status-not-201', 'warning', 'DCR succeeded with a status other than 201 Created (D19).'],
-  ['registration-client-id-missing', 'error', 'The DCR response carries no client_id.'],
-  ['registration-changed-metadata', 'warning/error', 'The AS registered different metadata than requested (D21).'],
-  ['registration-rejected', 'error', 'The DCR endpoint refused the registration (D22).'],
-  ['registration-unavailable', 'error', 'No pre-registered id, no CIMD support, no registration_endpoint.'],
-  ['mcp-session-id-not-exposed', 'warning', 'No Mcp-Session-Id readable: not exposed by CORS, or a stateless server.'],
-  ['mcp-token-rejected', 'error', 'The MCP server refused the access token (401/403 challenge).'],
-  ['mcp-initialize-failed', 'error', 'initialize with the access token failed.'],
-  ['mcp-tools-list-failed', 'error', 'tools/list failed.'],
-  ['mcp-tool-names-duplicate', 'warning', 'tools/list names a tool more than once.'],
-  ['access-token-audience-mismatch', 'error', 'The access token aud is not the MCP URL (J24).'],
-  ['granted-scope-narrower', 'warning', 'The token was granted fewer scopes than the challenge asked for.'],
-]
-export const MCP_FINDING_IDS: ReadonlyArray<{ id: string; severity: Severity | 'warning/error'; meaning: string }> =
-  FINDING_TABLE.map(([id, severity, meaning]) => ({ id, severity, meaning }))
-
 // ---------------------------------------------------------------------------------------------
 // helpers
-
-type Data = NonNullable<Finding['data']>
-
-function finding(
-  id: string,
-  severity: Severity,
-  step: McpStepId | string,
-  parts: { title: string; detail: string; fix: string; spec: string; data?: Data },
-): Finding {
-  const out: Finding = {
-    id,
-    severity,
-    step,
-    title: parts.title,
-    detail: parts.detail,
-    fix: parts.fix,
-    spec: parts.spec,
-  }
-  if (parts.data) {
-    const clean: Data = {}
-    for (const [k, v] of Object.entries(parts.data)) if (v !== undefined) clean[k] = v
-    if (Object.keys(clean).length) out.data = clean
-  }
-  return out
-}
-
-function clip(text: string, max = 200): string {
-  return text.length > max ? `${text.slice(0, max)}…` : text
-}
 
 export interface McpOptions {
   /** Allow http:// on loopback hosts (localhost, 127.0.0.0/8, [::1]). */
   allowInsecureLoopback?: boolean
   /** MCP-Protocol-Version to offer (default {@link MCP_PROTOCOL_VERSION}). */
   protocolVersion?: string
-}
-
-function insecureAllowed(url: string, opts: McpOptions): boolean {
-  try {
-    const u = new URL(url)
-    return u.protocol === 'http:' && isLoopbackHost(u.hostname) && !!opts.allowInsecureLoopback
-  } catch {
-    return false
-  }
-}
-
-function o4wOptions(url: string, recorder: Recorder, opts: McpOptions) {
-  return {
-    // oauth4webapi types the init's body more widely than RequestInit; it only ever passes fetch bodies.
-    [oauth.customFetch]: (u: string, init: oauth.CustomFetchOptions<string, unknown>) =>
-      recorder.fetch(u, init as RequestInit),
-    [oauth.allowInsecureRequests]: insecureAllowed(url, opts),
-  }
 }
 
 /**
@@ -198,27 +95,7 @@ export interface McpProbeResult {
   exchangeId?: string
 }
 
-type ParsedChallenge = { scheme: string; parameters: Record<string, string>; token68?: string }
-
-/**
- * Parses WWW-Authenticate with oauth4webapi's RFC 9110 parser. oauth4webapi does not export the
- * parser itself; it runs it inside every `process*Response` for a non-success status and throws a
- * WWWAuthenticateChallengeError whose `cause` holds the parsed challenges. Handing a clone of the
- * 401 to `processDynamicClientRegistrationResponse` (which expects 201) is the smallest such call.
- * Returns undefined when the header is absent, unreadable or unparseable.
- */
-export async function parseChallenges(response: Response): Promise<ParsedChallenge[] | undefined> {
-  if (response.status >= 200 && response.status < 300) return undefined
-  if (!response.headers.get('www-authenticate')) return undefined
-  try {
-    await oauth.processDynamicClientRegistrationResponse(response.clone())
-  } catch (err) {
-    if (err instanceof oauth.WWWAuthenticateChallengeError) return err.cause as ParsedChallenge[]
-  }
-  return undefined
-}
-
-function toChallenge(parsed: ParsedChallenge[], raw: string): McpChallenge | undefined {
+function toChallenge(parsed: Challenge[], raw: string): McpChallenge | undefined {
   const bearer = parsed.find((c) => c.scheme === 'bearer')
   if (!bearer) return undefined
   const p = bearer.parameters
@@ -251,7 +128,7 @@ function mcpHeaders(protocolVersion: string, sessionId?: string): Record<string,
   return h
 }
 
-function unreachable(step: string, url: string, recorder: Recorder, before: number, err: unknown): Finding {
+function unreachable(step: StepRef, url: string, recorder: Recorder, before: number, err: unknown): Finding {
   const ex = recorder.exchanges[before]
   const detail = ex?.corsDetail ?? (err instanceof Error ? err.message : String(err))
   return finding('mcp-unreachable', 'error', step, {
@@ -275,7 +152,7 @@ export async function probeMcp(mcpUrl: string, recorder: Recorder, opts: McpOpti
   try {
     url = new URL(mcpUrl)
     if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new TypeError('not http(s)')
-    oauth.checkProtocol(url, !insecureAllowed(mcpUrl, opts))
+    oauth.checkProtocol(url, !insecureAllowed(mcpUrl, !!opts.allowInsecureLoopback))
   } catch (err) {
     findings.push(
       finding('mcp-url-invalid', 'error', step, {
@@ -503,7 +380,7 @@ export async function discoverProtectedResource(
     const before = recorder.exchanges.length
     let response: Response
     try {
-      const o = o4wOptions(c.url, recorder, opts)
+      const o = options(c.url, recorder, !!opts.allowInsecureLoopback)
       if (c.kind === 'path') {
         response = await oauth.resourceDiscoveryRequest(expected, o)
       } else {
@@ -909,7 +786,7 @@ export async function registerClient(metadata: ServerMetadata, opts: Registratio
     response = await oauth.dynamicClientRegistrationRequest(
       metadata as oauth.AuthorizationServer,
       requested,
-      o4wOptions(metadata.registration_endpoint, recorder, { allowInsecureLoopback: !!opts.allowInsecureLoopback }),
+      options(metadata.registration_endpoint, recorder, !!opts.allowInsecureLoopback),
     )
   } catch (err) {
     findings.push(explainError(err, { step, operation: 'registration', url: metadata.registration_endpoint }))
@@ -1069,7 +946,7 @@ async function rpc(
       new URL(url),
       new Headers(mcpHeaders(version, sessionId)),
       jsonRpc(id, method, params),
-      o4wOptions(url, recorder, opts),
+      options(url, recorder, !!opts.allowInsecureLoopback),
     )
   } catch (error) {
     const ex = recorder.exchanges[before]
@@ -1112,7 +989,7 @@ function rpcFailure(
 }
 
 function tokenRejected(err: oauth.WWWAuthenticateChallengeError, mcpUrl: string): Finding {
-  const challenges = err.cause as ParsedChallenge[]
+  const challenges = err.cause as Challenge[]
   const bearer = challenges.find((c) => c.scheme === 'bearer') ?? challenges[0]
   const error = bearer?.parameters['error']
   const description = bearer?.parameters['error_description']

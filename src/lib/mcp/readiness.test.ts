@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { HOST_SIDE_ITEM, connectorReadiness, type ReadinessFacts } from './readiness'
-import type { Finding, Severity } from '../model/types'
+import type { Finding, FindingId, Severity } from '../model/types'
 
-const f = (id: string, severity: Severity = 'error'): Finding => ({
+const f = (id: FindingId, severity: Severity = 'error'): Finding => ({
   id,
   severity,
   step: 'mcp-probe',

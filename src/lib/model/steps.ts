@@ -1,7 +1,7 @@
 /**
  * The order of the steps, defined once. The driver, the progress rail and the report all read it.
  */
-import type { StepId } from './types'
+import type { SideStepId, StepId, StepRef } from './types'
 
 export interface StepInfo {
   id: StepId
@@ -179,4 +179,32 @@ export function stepInfo(id: StepId): StepInfo {
   const info = STEPS.find((s) => s.id === id)
   if (!info) throw new Error(`unknown step ${id}`)
   return info
+}
+
+/** A step outside the main flow: its own panel, status and findings, run on demand. */
+export interface SideStepInfo {
+  id: SideStepId
+  title: string
+  spec: string
+}
+
+/**
+ * The side steps, in display order, defined once: the CORS check, the after-token actions and the
+ * server probes. The driver, the panels, the diagram and the report read it.
+ */
+export const SIDE_STEPS: readonly SideStepInfo[] = [
+  { id: 'cors', title: 'CORS check', spec: 'Fetch §3.2; draft-ietf-oauth-browser-based-apps §6.3.3.4' },
+  { id: 'refresh', title: 'Refresh', spec: 'RFC 6749 §6; OIDC Core §12.2' },
+  { id: 'userinfo', title: 'UserInfo', spec: 'OIDC Core §5.3' },
+  { id: 'introspection', title: 'Introspection', spec: 'RFC 7662' },
+  { id: 'revocation', title: 'Revocation', spec: 'RFC 7009' },
+  { id: 'resource', title: 'Protected resource', spec: 'RFC 6750 §2.1, §3' },
+  { id: 'probes', title: 'Server probes', spec: 'RFC 7636 §4.6; RFC 9700 §2.1.1' },
+]
+
+export const SIDE_STEP_IDS: readonly SideStepId[] = SIDE_STEPS.map((s) => s.id)
+
+/** Is this string a step or side step id? */
+export function isStepRef(value: string): value is StepRef {
+  return (STEP_IDS as readonly string[]).includes(value) || (SIDE_STEP_IDS as readonly string[]).includes(value)
 }

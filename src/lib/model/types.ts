@@ -1,3 +1,7 @@
+import type { FindingId } from './catalogue'
+
+export type { FindingId }
+
 /**
  * Shared data shapes of the pure core. Everything here is plain JSON (no URL, Error, Date or class
  * instances) so that one snapshot can be persisted across the authorization redirect as is.
@@ -17,6 +21,12 @@ export type StepId =
   | 'tokens'
   | 'mcp-tools'
 
+/** The steps outside the main flow (side panels), each with its own status and findings. */
+export type SideStepId = 'cors' | 'refresh' | 'userinfo' | 'introspection' | 'revocation' | 'resource' | 'probes'
+
+/** Where a finding or an exchange belongs: a step of the flow or a side step. */
+export type StepRef = StepId | SideStepId
+
 export type Severity = 'error' | 'warning' | 'info'
 
 /**
@@ -24,9 +34,9 @@ export type Severity = 'error' | 'warning' | 'info'
  * identifier listed in the findings catalogue; `spec` names the section that the rule comes from.
  */
 export interface Finding {
-  id: string
+  id: FindingId
   severity: Severity
-  step: StepId | string
+  step: StepRef
   title: string
   /** What was observed and why it matters. Plain text; server-provided text is quoted, never HTML. */
   detail: string
@@ -83,7 +93,7 @@ export interface ExchangeError {
 /** One HTTP request and what came back, recorded before any library processed it. */
 export interface HttpExchange {
   id: string
-  step: StepId | string
+  step: StepRef
   /** Short human label: "Discovery: OAuth 2.0 metadata (RFC 8414)". */
   label: string
   startedAt: number

@@ -30,7 +30,7 @@ function snapshot(): FlowSnapshot {
     code: 'the-code',
     codeUsed: false,
     exchanges: [],
-    findings: [{ id: 'x', severity: 'info', step: 'configure', title: 't', detail: 'd', fix: 'f', spec: 's' }],
+    findings: [{ id: 'aborted', severity: 'info', step: 'configure', title: 't', detail: 'd', fix: 'f', spec: 's' }],
     status: { configure: 'ok', discovery: 'warning' },
   }
 }

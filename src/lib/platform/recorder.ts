@@ -2,7 +2,7 @@
  * Recording fetch: every request a step makes goes through here, so that the exact request and the
  * raw response (before oauth4webapi or jose process it) are kept as plain JSON `HttpExchange`s.
  */
-import type { CorsVerdict, HeaderList, HttpExchange, RecordedResponse } from '../model/types'
+import type { CorsVerdict, HeaderList, HttpExchange, RecordedResponse, StepRef } from '../model/types'
 
 /** Bodies longer than this are cut in the record (the library still gets the whole response). */
 export const MAX_RECORDED_BODY = 256 * 1024
@@ -11,7 +11,7 @@ export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>
 
 export interface RecorderOptions {
   fetch: FetchLike
-  step: string
+  step: StepRef
   /** Origin of the page, shown as the Origin header the browser adds to cross-origin requests. */
   pageOrigin: string
   /** Classifies a failed fetch; see `cors.ts`. Without it a failure is recorded as not-checked. */

@@ -12,10 +12,10 @@ import { SignJWT, exportJWK, generateKeyPair } from 'jose'
 import { startAuthorizationServer } from '../../../tests/servers/authorization-server.mjs'
 import { callResource, introspect, refreshTokens, revoke, userInfo } from './after-token'
 import { exchangeCode } from './token-exchange'
-import { asAuthorizationServer } from './authorization-response'
+import { asAuthorizationServer } from '../platform/o4w'
 import { defaultConfig } from './config'
 import { Recorder, type FetchLike } from '../platform/recorder'
-import type { ClientAuthMethod, Finding, FlowSnapshot, ServerMetadata } from '../model/types'
+import type { ClientAuthMethod, Finding, FlowSnapshot, ServerMetadata, StepRef } from '../model/types'
 
 const ORIGIN = 'http://localhost:4173'
 const REDIRECT_URI = `${ORIGIN}/`
@@ -30,7 +30,7 @@ const authorize = (authorizationEndpoint: string, params: Record<string, string>
   authorizeOverHttp(authorizationEndpoint, params, REDIRECT_URI)
 
 /** A recorder whose fetch adds the Origin header a browser would (the demo AS keys CORS on it). */
-function recorder(step: string, fetchImpl?: FetchLike): Recorder {
+function recorder(step: StepRef, fetchImpl?: FetchLike): Recorder {
   return new Recorder({
     step,
     pageOrigin: ORIGIN,
@@ -120,7 +120,7 @@ function json(body: unknown, status = 200, headers: Record<string, string> = {})
 }
 
 function fake(answer: (url: string, init: RequestInit) => Response | Promise<Response>): Recorder {
-  return recorder('x', async (url, init = {}) => answer(url, init))
+  return recorder('resource', async (url, init = {}) => answer(url, init))
 }
 
 let server: { url: string; close(): Promise<void> }

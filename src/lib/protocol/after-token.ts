@@ -10,11 +10,14 @@
  * @see https://www.rfc-editor.org/rfc/rfc6750.html#section-3
  */
 import * as oauth from 'oauth4webapi'
-import type { Finding, FlowSnapshot, HttpExchange, Severity } from '../model/types'
+import type { Finding, FindingId, FlowSnapshot, HttpExchange, Severity, SideStepId, StepRef } from '../model/types'
 import type { Recorder } from '../platform/recorder'
-import { asAuthorizationServer } from './authorization-response'
-import { clientAuthFor } from './token-exchange'
+import { asAuthorizationServer, clientAuthFor, insecureAllowed, readChallenges, type Challenge } from '../platform/o4w'
+import { clip, parseJsonObject } from '../platform/text'
+
+export type { Challenge }
 import { explainError, type ExplainContext } from '../diagnosis/explain'
+import { finding } from '../diagnosis/finding'
 import { isLoopbackHost } from '../platform/network'
 import { decodeToken } from '../platform/jwt-decode'
 import { fetchJwks, inspectTokens, type JwksOutcome, type TokenView } from './token-inspection'
@@ -22,28 +25,6 @@ import { lintTokenResponse } from '../diagnosis/lint'
 
 // ---------------------------------------------------------------------------------------------
 // Shared helpers (also used by probes.ts)
-
-/** http:// is allowed only for loopback hosts, and only when the user enabled it. */
-export function insecureAllowed(url: string | undefined, snapshot: FlowSnapshot): boolean {
-  if (!url) return false
-  try {
-    const u = new URL(url)
-    return u.protocol === 'http:' && isLoopbackHost(u.hostname) && snapshot.config.allow_insecure_loopback
-  } catch {
-    return false
-  }
-}
-
-export function parseJsonObject(text: string | undefined): Record<string, unknown> | undefined {
-  if (!text) return undefined
-  try {
-    const v: unknown = JSON.parse(text)
-    if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>
-  } catch {
-    return undefined
-  }
-  return undefined
-}
 
 /** The exchange recorded by the call that started when the recorder held `before` exchanges. */
 export function exchangeSince(recorder: Recorder, before: number): HttpExchange | undefined {
@@ -72,23 +53,10 @@ export function failureFinding(err: unknown, ex: HttpExchange | undefined, ctx: 
   return f
 }
 
-function finding(
-  id: string,
-  severity: Severity,
-  step: string,
-  parts: { title: string; detail: string; fix: string; spec: string; data?: Finding['data'] },
-): Finding {
-  return { id, severity, step, ...parts }
-}
-
-function clip(text: string, max = 300): string {
-  return text.length > max ? `${text.slice(0, max)}…` : text
-}
-
 function missingEndpoint(
-  id: string,
+  id: FindingId,
   severity: Severity,
-  step: string,
+  step: StepRef,
   member: string,
   what: string,
   spec: string,
@@ -135,29 +103,11 @@ function show(v: unknown): string {
 // ---------------------------------------------------------------------------------------------
 // WWW-Authenticate
 
-/** A parsed WWW-Authenticate challenge (oauth4webapi's parser), as plain JSON. */
-export interface Challenge {
-  scheme: string
-  parameters: Record<string, string>
-  token68?: string
-}
-
-function readChallenges(err: unknown): Challenge[] {
-  if (!(err instanceof oauth.WWWAuthenticateChallengeError)) return []
-  return err.cause.map((c) => ({
-    scheme: c.scheme,
-    parameters: Object.fromEntries(
-      Object.entries(c.parameters).filter((e): e is [string, string] => typeof e[1] === 'string'),
-    ),
-    ...(c.token68 ? { token68: c.token68 } : {}),
-  }))
-}
-
 /**
  * A 401 whose WWW-Authenticate header the page cannot read: cross-origin, the header may exist but
  * is not in Access-Control-Expose-Headers; same-origin ("basic" response), it really is missing.
  */
-function hiddenChallengeFinding(step: string, endpoint: string, ex: HttpExchange | undefined): Finding | undefined {
+function hiddenChallengeFinding(step: StepRef, endpoint: string, ex: HttpExchange | undefined): Finding | undefined {
   const res = ex?.response
   if (!res || res.status !== 401) return undefined
   if (res.headers.some(([k]) => k === 'www-authenticate')) return undefined
@@ -226,7 +176,7 @@ export async function refreshTokens(
   recorder: Recorder,
   options: RefreshOptions = {},
 ): Promise<RefreshOutcome> {
-  const step = 'refresh'
+  const step: SideStepId = 'refresh'
   const findings: Finding[] = []
   const md = snapshot.metadata
   if (!md?.token_endpoint) {
@@ -260,7 +210,7 @@ export async function refreshTokens(
       refreshToken,
       {
         [oauth.customFetch]: recorder.fetch,
-        [oauth.allowInsecureRequests]: insecureAllowed(md.token_endpoint, snapshot),
+        [oauth.allowInsecureRequests]: insecureAllowed(md.token_endpoint, snapshot.config.allow_insecure_loopback),
         ...(snapshot.config.resource ? { additionalParameters: { resource: snapshot.config.resource } } : {}),
       },
     )
@@ -471,7 +421,7 @@ export async function userInfo(
   try {
     response = await oauth.userInfoRequest(as, client, accessToken, {
       [oauth.customFetch]: recorder.fetch,
-      [oauth.allowInsecureRequests]: insecureAllowed(endpoint, snapshot),
+      [oauth.allowInsecureRequests]: insecureAllowed(endpoint, snapshot.config.allow_insecure_loopback),
     })
   } catch (err) {
     findings.push(failureFinding(err, exchangeSince(recorder, before), { step, operation: 'userinfo', url: endpoint }))
@@ -652,7 +602,10 @@ export async function introspect(
   try {
     response = await oauth.introspectionRequest(as, client, clientAuthFor(snapshot.config.client_auth, secret), token, {
       [oauth.customFetch]: recorder.fetch,
-      [oauth.allowInsecureRequests]: insecureAllowed(md.introspection_endpoint, snapshot),
+      [oauth.allowInsecureRequests]: insecureAllowed(
+        md.introspection_endpoint,
+        snapshot.config.allow_insecure_loopback,
+      ),
       ...(hint ? { additionalParameters: { token_type_hint: hint } } : {}),
     })
   } catch (err) {
@@ -767,7 +720,7 @@ export async function revoke(
   try {
     response = await oauth.revocationRequest(as, client, clientAuthFor(snapshot.config.client_auth, secret), token, {
       [oauth.customFetch]: recorder.fetch,
-      [oauth.allowInsecureRequests]: insecureAllowed(md.revocation_endpoint, snapshot),
+      [oauth.allowInsecureRequests]: insecureAllowed(md.revocation_endpoint, snapshot.config.allow_insecure_loopback),
       ...(hint ? { additionalParameters: { token_type_hint: hint } } : {}),
     })
   } catch (err) {

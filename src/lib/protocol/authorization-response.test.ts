@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import {
-  asAuthorizationServer,
-  cleanCallbackUrl,
-  handleCallback,
-  isCallbackUrl,
-  revalidate,
-} from './authorization-response'
+import { asAuthorizationServer } from '../platform/o4w'
+import { cleanCallbackUrl, handleCallback, isCallbackUrl, revalidate } from './authorization-response'
 import { defaultConfig } from './config'
 import type { FlowSnapshot, ServerMetadata } from '../model/types'
 

@@ -4,8 +4,10 @@
  * @see https://www.rfc-editor.org/rfc/rfc6749.html#section-4.1.2
  * @see https://www.rfc-editor.org/rfc/rfc9207.html#section-2.4
  */
+import { finding } from '../diagnosis/finding'
 import * as oauth from 'oauth4webapi'
-import type { CallbackResult, Finding, FlowSnapshot, ServerMetadata } from '../model/types'
+import { asAuthorizationServer } from '../platform/o4w'
+import type { CallbackResult, Finding, FlowSnapshot } from '../model/types'
 import { explainError } from '../diagnosis/explain'
 import { hasResponseInFragment } from '../platform/callback-url'
 
@@ -32,26 +34,6 @@ export function cleanCallbackUrl(href: string): string {
   return u.href
 }
 
-export function asAuthorizationServer(md: ServerMetadata): oauth.AuthorizationServer {
-  // Picked member by member: server JSON is never spread into library input.
-  return {
-    issuer: md.issuer,
-    ...(md.authorization_endpoint ? { authorization_endpoint: md.authorization_endpoint } : {}),
-    ...(md.token_endpoint ? { token_endpoint: md.token_endpoint } : {}),
-    ...(md.jwks_uri ? { jwks_uri: md.jwks_uri } : {}),
-    ...(md.userinfo_endpoint ? { userinfo_endpoint: md.userinfo_endpoint } : {}),
-    ...(md.revocation_endpoint ? { revocation_endpoint: md.revocation_endpoint } : {}),
-    ...(md.introspection_endpoint ? { introspection_endpoint: md.introspection_endpoint } : {}),
-    ...(md.registration_endpoint ? { registration_endpoint: md.registration_endpoint } : {}),
-    ...(md.id_token_signing_alg_values_supported
-      ? { id_token_signing_alg_values_supported: md.id_token_signing_alg_values_supported }
-      : {}),
-    ...(md.authorization_response_iss_parameter_supported !== undefined
-      ? { authorization_response_iss_parameter_supported: md.authorization_response_iss_parameter_supported }
-      : {}),
-  }
-}
-
 export interface CallbackOutcome {
   callback: CallbackResult
   /** Parameters branded by validateAuthResponse: the only input the token request accepts. */
@@ -72,28 +54,26 @@ export function handleCallback(href: string, snapshot: FlowSnapshot): CallbackOu
   const callback: CallbackResult = { params, receivedAt: Date.now(), outcome: 'invalid' }
 
   if (!snapshot.authorization || !snapshot.metadata) {
-    findings.push({
-      id: 'no-pending-flow',
-      severity: 'error',
-      step: 'callback',
-      title: 'No flow was started in this tab for this response',
-      detail: `The page received an authorization response but holds no pending request to compare it with. sessionStorage is kept per tab and per origin: the flow may have started on another origin (${snapshot.origin} vs ${url.origin}), in another tab or window, or the tab was closed in between.`,
-      fix: 'Start the flow again from this tab, and use exactly the same host spelling for the app and the redirect URI (localhost and 127.0.0.1 are different origins).',
-      spec: 'RFC 6749 §10.12; RFC 9700 §4.7',
-    })
+    findings.push(
+      finding('no-pending-flow', 'error', 'callback', {
+        title: 'No flow was started in this tab for this response',
+        detail: `The page received an authorization response but holds no pending request to compare it with. sessionStorage is kept per tab and per origin: the flow may have started on another origin (${snapshot.origin} vs ${url.origin}), in another tab or window, or the tab was closed in between.`,
+        fix: 'Start the flow again from this tab, and use exactly the same host spelling for the app and the redirect URI (localhost and 127.0.0.1 are different origins).',
+        spec: 'RFC 6749 §10.12; RFC 9700 §4.7',
+      }),
+    )
     return { callback, findings }
   }
   if (hasResponseInFragment(url.hash)) {
-    findings.push({
-      id: 'response-in-fragment',
-      severity: 'warning',
-      step: 'callback',
-      title: 'Response parameters arrived in the URL fragment',
-      detail:
-        'The authorization code flow returns its response in the query component. A fragment response means the server used response_mode=fragment or an implicit-style response, or the redirect URI carries a fragment.',
-      fix: 'Use response_type=code without response_mode (query is the default) and register a redirect URI without a fragment.',
-      spec: 'RFC 6749 §4.1.2, §3.1.2',
-    })
+    findings.push(
+      finding('response-in-fragment', 'warning', 'callback', {
+        title: 'Response parameters arrived in the URL fragment',
+        detail:
+          'The authorization code flow returns its response in the query component. A fragment response means the server used response_mode=fragment or an implicit-style response, or the redirect URI carries a fragment.',
+        fix: 'Use response_type=code without response_mode (query is the default) and register a redirect URI without a fragment.',
+        spec: 'RFC 6749 §4.1.2, §3.1.2',
+      }),
+    )
   }
 
   const as = asAuthorizationServer(snapshot.metadata)
@@ -103,29 +83,27 @@ export function handleCallback(href: string, snapshot: FlowSnapshot): CallbackOu
     const code = validated.get('code') ?? undefined
     if (!code) {
       // validateAuthResponse checks state and iss; the code itself is only required later.
-      findings.push({
-        id: 'code-missing',
-        severity: 'error',
-        step: 'callback',
-        title: 'The redirect carried neither a code nor an error',
-        detail: `The authorization server sent the browser back with ${params.length ? params.map(([k]) => k).join(', ') : 'no parameters'} but no code and no error, so there is nothing to exchange.`,
-        fix: 'Return code (and state, and iss when advertised) on success, or error on failure, in the query of the redirect URI; check response_type=code and the server logs.',
-        spec: 'RFC 6749 §4.1.2, §4.1.2.1',
-      })
+      findings.push(
+        finding('code-missing', 'error', 'callback', {
+          title: 'The redirect carried neither a code nor an error',
+          detail: `The authorization server sent the browser back with ${params.length ? params.map(([k]) => k).join(', ') : 'no parameters'} but no code and no error, so there is nothing to exchange.`,
+          fix: 'Return code (and state, and iss when advertised) on success, or error on failure, in the query of the redirect URI; check response_type=code and the server logs.',
+          spec: 'RFC 6749 §4.1.2, §4.1.2.1',
+        }),
+      )
       return { callback, findings }
     }
     callback.outcome = 'code'
     if (!url.searchParams.has('iss') && !snapshot.metadata.authorization_response_iss_parameter_supported) {
-      findings.push({
-        id: 'iss-not-supported',
-        severity: 'info',
-        step: 'callback',
-        title: 'No iss parameter in the response (RFC 9207 not advertised)',
-        detail:
-          'The server does not advertise authorization_response_iss_parameter_supported, so the response carries no issuer. That is allowed, but a client talking to several servers then has no mix-up defence from the response itself.',
-        fix: 'Consider supporting RFC 9207: add iss to authorization responses and advertise authorization_response_iss_parameter_supported: true. The MCP 2026 revision requires clients to check it when advertised.',
-        spec: 'RFC 9207 §2, §3; RFC 9700 §4.4.2',
-      })
+      findings.push(
+        finding('iss-not-supported', 'info', 'callback', {
+          title: 'No iss parameter in the response (RFC 9207 not advertised)',
+          detail:
+            'The server does not advertise authorization_response_iss_parameter_supported, so the response carries no issuer. That is allowed, but a client talking to several servers then has no mix-up defence from the response itself.',
+          fix: 'Consider supporting RFC 9207: add iss to authorization responses and advertise authorization_response_iss_parameter_supported: true. The MCP 2026 revision requires clients to check it when advertised.',
+          spec: 'RFC 9207 §2, §3; RFC 9700 §4.4.2',
+        }),
+      )
     }
     return { callback, validated, ...(code ? { code } : {}), findings }
   } catch (err) {

@@ -2,6 +2,7 @@
  * Configure step: defaults, the share-link fragment (`#issuer=…&client_id=…`) and validation of
  * what the user typed. Share links carry configuration only: never a secret, code or token.
  */
+import { finding } from '../diagnosis/finding'
 import type {
   ClientAuthMethod,
   Finding,
@@ -382,10 +383,7 @@ export function endpointOverrideFinding(
         `${d.field} ${JSON.stringify(d.used)} instead of ${JSON.stringify(d.discovered)}${d.foreign ? ` (another origin: ${originOf(d.used)})` : ''}`,
     )
     .join('; ')
-  return {
-    id: 'endpoint-overridden',
-    severity: foreign.length ? 'error' : 'warning',
-    step: 'discovery',
+  return finding('endpoint-overridden', foreign.length ? 'error' : 'warning', 'discovery', {
     title: foreign.length
       ? `The flow uses ${foreign.length === 1 ? 'an endpoint' : 'endpoints'} on another origin than the issuer’s, not what discovery returned`
       : `The flow uses ${differing.length === 1 ? 'an endpoint' : 'endpoints'} other than what discovery returned`,
@@ -401,5 +399,5 @@ export function endpointOverrideFinding(
       urls: differing.map((d) => d.used),
       origins: [...new Set(differing.map((d) => originOf(d.used)))],
     },
-  }
+  })
 }

@@ -5,11 +5,13 @@
  * @see https://www.rfc-editor.org/rfc/rfc8414.html#section-3
  * @see https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderConfig
  */
+import { finding } from '../diagnosis/finding'
 import * as oauth from 'oauth4webapi'
 import type { DiscoveryAttempt, DiscoveryResult, Finding, FlowConfig, ServerMetadata } from '../model/types'
 import type { Recorder } from '../platform/recorder'
 import { explainError } from '../diagnosis/explain'
 import { isLoopbackHost } from '../platform/network'
+import { parseJsonObject } from '../platform/text'
 
 export { effectiveMetadata } from './config'
 
@@ -132,16 +134,6 @@ export interface DiscoveryOutcome {
   findings: Finding[]
 }
 
-function parseJsonObject(text: string): Record<string, unknown> | undefined {
-  try {
-    const v: unknown = JSON.parse(text)
-    if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>
-  } catch {
-    return undefined
-  }
-  return undefined
-}
-
 /**
  * Runs discovery: tries each well-known URL, records each exchange, and validates the first 200
  * with oauth4webapi's processDiscoveryResponse (issuer identity, JSON shape).
@@ -210,15 +202,14 @@ export async function discover(config: FlowConfig, recorder: Recorder): Promise<
       const metadata = pickMetadata(doc, as.issuer)
       const shape = documentShape(doc, ex?.response?.body.length ?? 0, ex?.response?.bodyTruncated ?? false)
       if (shape) {
-        findings.push({
-          id: 'metadata-too-large',
-          severity: 'warning',
-          step: 'discovery',
-          title: 'The metadata document is unusually large or deeply nested',
-          detail: `${shape} A metadata document is a flat JSON object of a few kilobytes; the playground uses the members it needs and does not keep or display the rest.`,
-          fix: 'Serve a plain RFC 8414 / OpenID Connect Discovery document: a flat JSON object with the metadata members only.',
-          spec: 'RFC 8414 §2, §3.2',
-        })
+        findings.push(
+          finding('metadata-too-large', 'warning', 'discovery', {
+            title: 'The metadata document is unusually large or deeply nested',
+            detail: `${shape} A metadata document is a flat JSON object of a few kilobytes; the playground uses the members it needs and does not keep or display the rest.`,
+            fix: 'Serve a plain RFC 8414 / OpenID Connect Discovery document: a flat JSON object with the metadata members only.',
+            spec: 'RFC 8414 §2, §3.2',
+          }),
+        )
         attempts.push({
           url: candidate.url,
           kind: candidate.kind,
@@ -251,17 +242,16 @@ export async function discover(config: FlowConfig, recorder: Recorder): Promise<
       findings.push(finding)
     }
   }
-  findings.push({
-    id: 'discovery-failed',
-    severity: 'error',
-    step: 'discovery',
-    title: 'No usable metadata document was found',
-    detail: `None of the well-known URLs for ${config.issuer} returned valid metadata (${attempts
-      .map((a) => `${a.url} → ${a.status || 'no answer'}`)
-      .join('; ')}).`,
-    fix: 'Publish RFC 8414 or OpenID Connect Discovery metadata at one of these URLs, or enter the authorization and token endpoints by hand in the Configure step and go on.',
-    spec: 'RFC 8414 §3; OpenID Connect Discovery 1.0 §4',
-  })
+  findings.push(
+    finding('discovery-failed', 'error', 'discovery', {
+      title: 'No usable metadata document was found',
+      detail: `None of the well-known URLs for ${config.issuer} returned valid metadata (${attempts
+        .map((a) => `${a.url} → ${a.status || 'no answer'}`)
+        .join('; ')}).`,
+      fix: 'Publish RFC 8414 or OpenID Connect Discovery metadata at one of these URLs, or enter the authorization and token endpoints by hand in the Configure step and go on.',
+      spec: 'RFC 8414 §3; OpenID Connect Discovery 1.0 §4',
+    }),
+  )
   return { result: { attempts }, findings }
 }
 
@@ -288,25 +278,19 @@ function documentShape(doc: unknown, length: number, truncated: boolean): string
 /** A finding for a request the browser did not let the page read. */
 export function corsFinding(url: string, verdict: string, detail: string): Finding {
   if (verdict === 'unreachable') {
-    return {
-      id: 'endpoint-unreachable',
-      severity: 'error',
-      step: 'discovery',
+    return finding('endpoint-unreachable', 'error', 'discovery', {
       title: `Cannot reach ${url}`,
       detail,
       fix: 'Check the URL, that the server is running, and that its TLS certificate is trusted.',
       spec: 'RFC 8414 §3',
       data: { endpoint: url },
-    }
+    })
   }
-  return {
-    id: 'cors-blocked',
-    severity: 'error',
-    step: 'discovery',
+  return finding('cors-blocked', 'error', 'discovery', {
     title: `The browser blocked the response from ${url} (${verdict})`,
     detail,
     fix: 'Send Access-Control-Allow-Origin for this page origin (or *) on the metadata endpoint. OpenID Connect Discovery §4 says it SHOULD support CORS; RFC 9700 §2.6 allows CORS on metadata and JWKS.',
     spec: 'OpenID Connect Discovery 1.0 §4; RFC 9700 §2.6',
     data: { endpoint: url, verdict },
-  }
+  })
 }

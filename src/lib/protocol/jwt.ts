@@ -31,7 +31,8 @@ import {
   type TokenKind,
 } from '../platform/jwt-decode'
 
-import type { Finding, Severity } from '../model/types'
+import type { Finding, FindingId, Severity, StepRef } from '../model/types'
+import { finding } from '../diagnosis/finding'
 
 export type { ExpectedClaims }
 
@@ -73,7 +74,7 @@ class Collector {
   readonly checks = new Map<string, JwtCheck>()
   constructor(
     readonly kind: TokenKind,
-    readonly step: string,
+    readonly step: StepRef,
   ) {}
 
   /** Severity of a rule that is an error for an ID Token and informational for an access token. */
@@ -82,7 +83,7 @@ class Collector {
   }
 
   add(
-    id: string,
+    id: FindingId,
     severity: Severity,
     title: string,
     detail: string,
@@ -90,12 +91,10 @@ class Collector {
     spec: string,
     data?: FindingData,
   ): void {
-    const finding: Finding = { id, severity, step: this.step, title, detail, fix, spec }
-    if (data) finding.data = data
-    this.findings.push(finding)
+    this.findings.push(finding(id, severity, this.step, { title, detail, fix, spec, data }))
   }
 
-  has(id: string, claim?: string): boolean {
+  has(id: FindingId, claim?: string): boolean {
     return this.findings.some((f) => f.id === id && (claim === undefined || f.data?.claim === claim))
   }
 
@@ -846,7 +845,7 @@ export async function verifyToken(
     jwksError?: string
     expected: ExpectedClaims
     now?: number
-    step?: string
+    step?: StepRef
   },
 ): Promise<VerifyResult> {
   const c = new Collector(opts.kind, opts.step ?? 'tokens')

@@ -4,35 +4,15 @@
  * @see https://www.rfc-editor.org/rfc/rfc6749.html#section-4.1.3
  * @see https://www.rfc-editor.org/rfc/rfc7636.html#section-4.5
  */
+import { finding } from '../diagnosis/finding'
 import * as oauth from 'oauth4webapi'
 import type { Finding, FlowSnapshot, RecordedRequest } from '../model/types'
 import { Recorder, browserAddedHeaders, type FetchLike } from '../platform/recorder'
-import { asAuthorizationServer } from './authorization-response'
+import { asAuthorizationServer, clientAuthFor, insecureAllowed } from '../platform/o4w'
+import { parseJsonObject } from '../platform/text'
 import { explainError } from '../diagnosis/explain'
-import { isLoopbackHost } from '../platform/network'
 
 export { toCurl } from '../platform/curl'
-
-export function clientAuthFor(method: FlowSnapshot['config']['client_auth'], secret: string): oauth.ClientAuth {
-  switch (method) {
-    case 'client_secret_basic':
-      return oauth.ClientSecretBasic(secret)
-    case 'client_secret_post':
-      return oauth.ClientSecretPost(secret)
-    default:
-      return oauth.None()
-  }
-}
-
-function insecureAllowed(url: string | undefined, snapshot: FlowSnapshot): boolean {
-  if (!url) return false
-  try {
-    const u = new URL(url)
-    return u.protocol === 'http:' && isLoopbackHost(u.hostname) && snapshot.config.allow_insecure_loopback
-  } catch {
-    return false
-  }
-}
 
 class PreviewOnly extends Error {
   constructor(readonly request: RecordedRequest) {
@@ -80,7 +60,7 @@ export async function previewTokenRequest(
       snapshot.pkce.code_verifier,
       {
         [oauth.customFetch]: capture,
-        [oauth.allowInsecureRequests]: insecureAllowed(md.token_endpoint, snapshot),
+        [oauth.allowInsecureRequests]: insecureAllowed(md.token_endpoint, snapshot.config.allow_insecure_loopback),
         additionalParameters: additionalParameters(snapshot),
       },
     )
@@ -105,17 +85,6 @@ export interface TokenOutcome {
   findings: Finding[]
 }
 
-function parseJsonObject(text: string | undefined): Record<string, unknown> | undefined {
-  if (!text) return undefined
-  try {
-    const v: unknown = JSON.parse(text)
-    if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>
-  } catch {
-    return undefined
-  }
-  return undefined
-}
-
 /**
  * Sends the token request through `recorder` and processes the raw response with oauth4webapi.
  * The caller must mark the code as used *before* calling (a code is never sent twice).
@@ -133,15 +102,12 @@ export async function exchangeCode(
       status: 0,
       processed: false,
       findings: [
-        {
-          id: 'metadata-missing-endpoint',
-          severity: 'error',
-          step: 'token',
+        finding('metadata-missing-endpoint', 'error', 'token', {
           title: 'No token endpoint',
           detail: 'The metadata has no token_endpoint and none was entered by hand.',
           fix: 'Publish token_endpoint in the metadata (RFC 8414 §2) or enter it in the Configure step.',
           spec: 'RFC 8414 §2',
-        },
+        }),
       ],
     }
   }
@@ -159,7 +125,7 @@ export async function exchangeCode(
       snapshot.pkce.code_verifier,
       {
         [oauth.customFetch]: recorder.fetch,
-        [oauth.allowInsecureRequests]: insecureAllowed(md.token_endpoint, snapshot),
+        [oauth.allowInsecureRequests]: insecureAllowed(md.token_endpoint, snapshot.config.allow_insecure_loopback),
         additionalParameters: additionalParameters(snapshot),
       },
     )
@@ -204,21 +170,15 @@ function tokenNetworkFinding(
   const serverSide =
     'Server-side clients (ChatGPT and Claude connectors exchange the code from their servers) are not subject to CORS at all, so this result does not predict their behaviour — but they can be blocked by WAF, bot or IP rules that no browser test can see.'
   if (verdict === 'unreachable' || verdict === 'mixed-content' || verdict === 'local-network') {
-    return {
-      id: 'endpoint-unreachable',
-      severity: 'error',
-      step: 'token',
+    return finding('endpoint-unreachable', 'error', 'token', {
       title: 'The token endpoint could not be reached from this browser',
       detail: corsDetail ?? '',
       fix: 'Check the token endpoint URL, that the server runs, and its TLS certificate.',
       spec: 'RFC 6749 §3.2',
       data: { endpoint, verdict },
-    }
+    })
   }
-  return {
-    id: 'cors-blocked',
-    severity: 'error',
-    step: 'token',
+  return finding('cors-blocked', 'error', 'token', {
     title: 'Blocked by CORS: the token endpoint is reachable, but the browser hid its answer',
     detail: `${corsDetail ?? ''} ${
       simple
@@ -228,5 +188,5 @@ function tokenNetworkFinding(
     fix: `Make the token endpoint send Access-Control-Allow-Origin for this origin (on success and error responses). Per-client CORS settings (e.g. "allowed web origins") are common: add the playground's origin to this client. Meanwhile, run the curl command shown here and paste the response back.`,
     spec: 'draft-ietf-oauth-browser-based-apps §6.3.3.4; RFC 9700 §2.6',
     data: { endpoint: 'token', url: endpoint, verdict, codeMayBeConsumed: simple },
-  }
+  })
 }

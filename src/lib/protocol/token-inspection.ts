@@ -4,6 +4,7 @@
  * @see https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation
  * @see https://www.rfc-editor.org/rfc/rfc9068.html
  */
+import { finding } from '../diagnosis/finding'
 import type { Finding, FlowSnapshot } from '../model/types'
 import type { Recorder } from '../platform/recorder'
 import { verifyToken, type VerifyResult } from './jwt'
@@ -51,16 +52,13 @@ export async function fetchJwks(jwksUri: string | undefined, recorder: Recorder)
   const ex = recorder.exchanges.at(-1)
   const text = ex?.response?.body ?? ''
   if (response.status !== 200) {
-    const f: Finding = {
-      id: 'jwks-fetch-failed',
-      severity: 'error',
-      step: 'tokens',
+    const f: Finding = finding('jwks-fetch-failed', 'error', 'tokens', {
       title: `The JWKS endpoint answered HTTP ${response.status || response.type}`,
       detail: `GET ${jwksUri} must return 200 with a JSON Web Key Set; it returned ${response.status} ${response.statusText}. Without the keys no signature can be checked.`,
       fix: 'Serve the key set at jwks_uri with status 200 and Content-Type application/json (or application/jwk-set+json).',
       spec: 'RFC 7517 §5; OpenID Connect Discovery 1.0 §3',
       data: { url: jwksUri, status: response.status },
-    }
+    })
     return { error: f.title, findings: [f] }
   }
   try {
@@ -71,16 +69,13 @@ export async function fetchJwks(jwksUri: string | undefined, recorder: Recorder)
   } catch {
     // fall through
   }
-  const f: Finding = {
-    id: 'jwks-invalid',
-    severity: 'error',
-    step: 'tokens',
+  const f: Finding = finding('jwks-invalid', 'error', 'tokens', {
     title: 'The JWKS is not a JSON Web Key Set',
     detail: `The body of ${jwksUri} is not a JSON object with a "keys" array.`,
     fix: 'Return {"keys": [ …public JWKs… ]} at jwks_uri.',
     spec: 'RFC 7517 §5',
     data: { url: jwksUri },
-  }
+  })
   return { error: f.title, findings: [f] }
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { readFileSync } from 'node:fs'
 import { compile } from 'svelte/compiler'
-import type { HttpExchange } from '../model/types'
+import type { HttpExchange, StepRef } from '../model/types'
 import {
   arrowHref,
   buildDiagram,
@@ -17,7 +17,7 @@ import {
 
 function ex(
   id: string,
-  step: string,
+  step: StepRef,
   method: string,
   url: string,
   status?: number,
@@ -92,7 +92,7 @@ describe('buildDiagram', () => {
       ex('m3', 'mcp-discovery', 'GET', 'https://as.example/.well-known/oauth-authorization-server', 200),
       ex('g1', 'registration', 'POST', 'https://as.example/register', 201),
       ex('u1', 'userinfo', 'GET', 'https://as.example/userinfo', 200),
-      ex('z1', 'zeta-side', 'GET', 'https://as.example/zeta', 200),
+      ex('z1', 'zeta-side' as StepRef, 'GET', 'https://as.example/zeta', 200),
       ex('mt', 'mcp-tools', 'POST', 'https://mcp.example/mcp', 200),
     ]
     const arrows = buildDiagram({ exchanges, status: {}, current: 'token' })
@@ -167,22 +167,24 @@ describe('buildDiagram', () => {
 
 describe('helpers', () => {
   it('labels exchanges by method and path only, truncated', () => {
-    expect(exchangeLabel(ex('a', 'x', 'post', 'https://as.example/oauth2/token?code=abc#f', 200))).toBe(
+    expect(exchangeLabel(ex('a', 'token', 'post', 'https://as.example/oauth2/token?code=abc#f', 200))).toBe(
       'POST /oauth2/token',
     )
-    expect(exchangeLabel(ex('a', 'x', 'GET', 'not a url?q=1', 200))).toBe('GET not a url')
-    expect(exchangeLabel(ex('a', 'x', 'GET', `https://as.example/${'a'.repeat(100)}`, 200), 20)).toHaveLength(20)
+    expect(exchangeLabel(ex('a', 'token', 'GET', 'not a url?q=1', 200))).toBe('GET not a url')
+    expect(exchangeLabel(ex('a', 'token', 'GET', `https://as.example/${'a'.repeat(100)}`, 200), 20)).toHaveLength(20)
     expect(truncate('abcdef', 4)).toBe('abc…')
     expect(truncate('abc', 4)).toBe('abc')
   })
 
   it('classifies outcomes', () => {
-    expect(exchangeStatus(ex('a', 'x', 'GET', 'https://a/', 302))).toEqual({ status: 'ok', detail: '302' })
-    expect(exchangeStatus(ex('a', 'x', 'GET', 'https://a/', 500))).toEqual({ status: 'error', detail: '500' })
-    expect(exchangeStatus(ex('a', 'x', 'GET', 'https://a/', undefined, 'preflight-failed')).detail).toBe(
+    expect(exchangeStatus(ex('a', 'token', 'GET', 'https://a/', 302))).toEqual({ status: 'ok', detail: '302' })
+    expect(exchangeStatus(ex('a', 'token', 'GET', 'https://a/', 500))).toEqual({ status: 'error', detail: '500' })
+    expect(exchangeStatus(ex('a', 'token', 'GET', 'https://a/', undefined, 'preflight-failed')).detail).toBe(
       'preflight failed',
     )
-    expect(exchangeStatus(ex('a', 'x', 'GET', 'https://a/', undefined, 'mixed-content')).detail).toBe('mixed content')
+    expect(exchangeStatus(ex('a', 'token', 'GET', 'https://a/', undefined, 'mixed-content')).detail).toBe(
+      'mixed content',
+    )
     expect(laneFor('resource', 'https://r/')).toBe('rs')
     expect(laneFor('introspection', 'https://as/')).toBe('as')
   })
