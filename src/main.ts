@@ -13,6 +13,8 @@ const session = new FlowSession({
   fetch: (input, init) => fetch(input, init),
   navigate: (url) => location.assign(url),
   replaceUrl: (url) => history.replaceState(history.state, '', url),
+  appVersion: __APP_VERSION__,
+  ...(env.VITE_CIMD_URL ? { cimdUrl: env.VITE_CIMD_URL } : {}),
   defaults: {
     ...(env.VITE_DEMO_ISSUER ? { issuer: env.VITE_DEMO_ISSUER } : {}),
     ...(env.VITE_DEMO_CLIENT_ID ? { client_id: env.VITE_DEMO_CLIENT_ID } : {}),

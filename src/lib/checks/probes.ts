@@ -12,6 +12,7 @@
  * @see https://www.rfc-editor.org/rfc/rfc9700.html#section-2.1.1
  * @see https://www.rfc-editor.org/rfc/rfc6749.html#section-4.1.2
  */
+import { missingEndpoint } from '../diagnosis/rules'
 import { finding } from '../diagnosis/finding'
 import * as oauth from 'oauth4webapi'
 import type { Finding, FindingId, FlowSnapshot, ServerMetadata, Severity, SideStepId } from '../model/types'
@@ -351,12 +352,7 @@ async function tokenRequest(
   if (!md?.token_endpoint) {
     return {
       status: 0,
-      failure: finding('metadata-missing-endpoint', 'error', STEP, {
-        title: 'No token endpoint',
-        detail: 'The metadata has no token_endpoint and none was entered by hand, so no probe can run.',
-        fix: 'Publish token_endpoint in the metadata (RFC 8414 §2) or enter it in the Configure step.',
-        spec: 'RFC 8414 §2',
-      }),
+      failure: missingEndpoint('token_endpoint', STEP),
     }
   }
   const as = asAuthorizationServer(md)

@@ -131,6 +131,13 @@ export interface FlowConfig {
   mcp_url?: string
 }
 
+/** One problem with what the user typed in Configure (see protocol/config.ts `validateConfig`). */
+export interface ConfigProblem {
+  field: keyof FlowConfig | 'client_secret'
+  message: string
+  severity: 'error' | 'warning'
+}
+
 /** A subset of RFC 8414 / OIDC Discovery metadata, picked member by member (never merged). */
 export interface ServerMetadata {
   issuer: string
@@ -200,7 +207,7 @@ export type StepStatus = 'pending' | 'ok' | 'warning' | 'error' | 'skipped' | 'r
  * The whole flow as plain JSON. It is persisted in sessionStorage across the redirect and removed
  * when the flow is finished or reset. It never holds the client secret of a share link or report.
  */
-export interface FlowSnapshot {
+export interface FlowSnapshot<Side = unknown> {
   version: 1
   /** Random id of this run; used to tell runs apart and to refuse a replayed callback. */
   runId: string
@@ -230,8 +237,11 @@ export interface FlowSnapshot {
    * user confirmed its endpoints (see config.ts `linkSettingsToReview`).
    */
   link?: { settings: LinkSetting[]; confirmed: boolean }
-  /** Results of the side panels, as plain JSON (each module defines its own shape). */
-  side?: Record<string, unknown>
+  /**
+   * Results of the side steps and the MCP steps, as plain JSON. Typed by the driver
+   * (flow/side.ts `SideState`); the lower layers never read it.
+   */
+  side?: Side
 }
 
 /** The share-link keys that name an endpoint (see config.ts `LINK_ENDPOINT_KEYS`). */

@@ -43,13 +43,15 @@ export function saveSnapshot(store: KeyValueStore, snapshot: FlowSnapshot, secre
 }
 
 /** Restores a snapshot, or undefined when there is none or it is not one of ours. */
-export function loadSnapshot(store: KeyValueStore): { snapshot: FlowSnapshot; secret: string } | undefined {
+export function loadSnapshot<T extends FlowSnapshot = FlowSnapshot>(
+  store: KeyValueStore,
+): { snapshot: T; secret: string } | undefined {
   const raw = store.getItem(SNAPSHOT_KEY)
   if (!raw) return undefined
   try {
     const parsed: unknown = JSON.parse(raw)
     if (!parsed || typeof parsed !== 'object') return undefined
-    const { snapshot, secret } = parsed as { snapshot?: FlowSnapshot; secret?: unknown }
+    const { snapshot, secret } = parsed as { snapshot?: T; secret?: unknown }
     if (!snapshot || snapshot.version !== 1 || typeof snapshot.runId !== 'string') return undefined
     if (!Array.isArray(snapshot.exchanges) || !Array.isArray(snapshot.findings)) return undefined
     return { snapshot, secret: typeof secret === 'string' ? secret : '' }

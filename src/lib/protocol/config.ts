@@ -5,16 +5,17 @@
 import { finding } from '../diagnosis/finding'
 import type {
   ClientAuthMethod,
+  ConfigProblem,
   Finding,
   FlowConfig,
   LinkEndpointKey,
   LinkSetting,
   ServerMetadata,
 } from '../model/types'
-
-export type { LinkEndpointKey, LinkSetting }
 import { isLoopbackHost } from '../platform/network'
 import { carriesSecret } from '../platform/secrets'
+
+export type { ConfigProblem, LinkEndpointKey, LinkSetting }
 
 /** Keys a share link may carry, in the order they are written. Unknown keys are ignored. */
 export const SHARE_KEYS = [
@@ -183,12 +184,6 @@ export function buildShareFragment(config: FlowConfig, secrets: readonly string[
     }
   }
   return params.toString()
-}
-
-export interface ConfigProblem {
-  field: keyof FlowConfig | 'client_secret'
-  message: string
-  severity: 'error' | 'warning'
 }
 
 function checkUrl(

@@ -4,6 +4,7 @@
  * @see https://www.rfc-editor.org/rfc/rfc6749.html#section-4.1.3
  * @see https://www.rfc-editor.org/rfc/rfc7636.html#section-4.5
  */
+import { missingEndpoint } from '../diagnosis/rules'
 import { finding } from '../diagnosis/finding'
 import * as oauth from 'oauth4webapi'
 import type { Finding, FlowSnapshot, RecordedRequest } from '../model/types'
@@ -101,14 +102,7 @@ export async function exchangeCode(
     return {
       status: 0,
       processed: false,
-      findings: [
-        finding('metadata-missing-endpoint', 'error', 'token', {
-          title: 'No token endpoint',
-          detail: 'The metadata has no token_endpoint and none was entered by hand.',
-          fix: 'Publish token_endpoint in the metadata (RFC 8414 §2) or enter it in the Configure step.',
-          spec: 'RFC 8414 §2',
-        }),
-      ],
+      findings: [missingEndpoint('token_endpoint', 'token')],
     }
   }
   const as = asAuthorizationServer(md)

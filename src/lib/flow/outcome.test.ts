@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest'
+import { applySide, applyStep, dedupe, emptySnapshot, severityToStatus } from './outcome'
+import { defaultConfig } from '../protocol/config'
+import { finding } from '../diagnosis/finding'
+import type { Finding, HttpExchange, StepRef } from '../model/types'
+import type { Snapshot } from './side'
+
+const f = (id: Finding['id'], severity: Finding['severity'], step: StepRef, data?: Finding['data']): Finding =>
+  finding(id, severity, step, { title: id, detail: id, fix: '', spec: '', ...(data ? { data } : {}) })
+const ex = (id: string, step: StepRef): HttpExchange => ({
+  id,
+  step,
+  label: id,
+  startedAt: 0,
+  durationMs: 0,
+  request: { method: 'GET', url: 'https://as.example/x', headers: [], browserAdded: [] },
+  cors: 'readable',
+})
+
+function snapshot(): Snapshot {
+  return {
+    ...emptySnapshot(defaultConfig('https://p.example/'), 'https://p.example'),
+    exchanges: [ex('d', 'discovery'), ex('t', 'token'), ex('c', 'cors')],
+    findings: [f('discovery-skipped', 'info', 'discovery'), f('token-type-missing', 'error', 'token')],
+    status: { configure: 'ok', discovery: 'ok', pkce: 'ok', token: 'error' },
+    extraStatus: { cors: 'ok' },
+  }
+}
+
+describe('applyStep', () => {
+  it('replaces the results of the step and of every later step, keeps earlier ones and side steps', () => {
+    const s = applyStep(snapshot(), 'discovery', {
+      exchanges: [ex('d2', 'discovery')],
+      findings: [f('metadata-content-type', 'warning', 'discovery')],
+      proceed: true,
+    })
+    expect(s.exchanges.map((e) => e.id)).toEqual(['c', 'd2'])
+    expect(s.findings.map((x) => x.id)).toEqual(['metadata-content-type'])
+    expect(s.status).toEqual({ configure: 'ok', discovery: 'warning' })
+    expect(s.extraStatus).toEqual({ cors: 'ok' })
+  })
+
+  it('takes the given status, merges the patch, learns into the run config, and can start a new run', () => {
+    const base = snapshot()
+    const s = applyStep(base, 'discovery', {
+      findings: [],
+      status: 'skipped',
+      patch: { metadata: { issuer: 'https://as.example' } },
+      learn: { client_id: 'learned' },
+      proceed: true,
+    })
+    expect(s.status.discovery).toBe('skipped')
+    expect(s.metadata).toEqual({ issuer: 'https://as.example' })
+    expect(s.config.client_id).toBe('learned')
+    expect(base.config.client_id).toBe('')
+    const fresh = emptySnapshot(defaultConfig('https://p.example/'), 'https://p.example')
+    const replaced = applyStep(base, 'configure', { replace: fresh, findings: [], proceed: true })
+    expect(replaced.runId).toBe(fresh.runId)
+    expect(replaced.exchanges).toEqual([])
+    expect(replaced.status).toEqual({ configure: 'ok' })
+  })
+})
+
+describe('applySide', () => {
+  it('replaces one side step’s results and merges its side state', () => {
+    const s = applySide(snapshot(), 'cors', {
+      exchanges: [ex('c2', 'cors')],
+      findings: [f('cors-blocked', 'error', 'cors')],
+      side: { cors: [] },
+    })
+    expect(s.exchanges.map((e) => e.id)).toEqual(['d', 't', 'c2'])
+    expect(s.extraStatus).toEqual({ cors: 'error' })
+    expect(s.side).toEqual({ cors: [] })
+    expect(s.status.token).toBe('error')
+  })
+})
+
+describe('dedupe and severityToStatus', () => {
+  it('keeps one finding per step, id and subject; findings about different endpoints stay apart', () => {
+    const kept = dedupe([
+      f('token-type-missing', 'error', 'token'),
+      f('token-type-missing', 'error', 'token'),
+      f('jwt-claim-missing', 'error', 'tokens', { claim: 'sub' }),
+      f('jwt-claim-missing', 'error', 'tokens', { claim: 'iss' }),
+      f('cors-blocked', 'error', 'cors', { endpoint: 'token' }),
+      f('cors-blocked', 'error', 'cors', { endpoint: 'userinfo' }),
+    ])
+    expect(kept).toHaveLength(5)
+  })
+  it('error > warning > ok', () => {
+    expect(severityToStatus([f('aborted', 'info', 'token')])).toBe('ok')
+    expect(severityToStatus([f('aborted', 'info', 'token'), f('expires-in-not-number', 'warning', 'token')])).toBe(
+      'warning',
+    )
+    expect(
+      severityToStatus([f('expires-in-not-number', 'warning', 'token'), f('token-type-missing', 'error', 'token')]),
+    ).toBe('error')
+  })
+})

@@ -1,0 +1,116 @@
+/**
+ * What a step returns, and the one pure function that applies it to the snapshot. Every step of the
+ * flow (manual, "Run to the end" or after the redirect) ends in {@link applyStep}; every side step
+ * (CORS check, after-token actions, probes) in {@link applySide}.
+ */
+import type { FlowConfig, Finding, HttpExchange, SideStepId, StepId, StepStatus } from '../model/types'
+import { STEP_IDS, stepIndex } from '../model/steps'
+import { nextExchangeId } from '../platform/recorder'
+import type { TokenView } from '../protocol/token-inspection'
+import type { SideState, Snapshot } from './side'
+
+/** The result of running one step. */
+export interface StepOutcome {
+  /** What this step produced, merged into the snapshot (never server JSON spread in: picked members). */
+  patch?: Partial<Snapshot>
+  /** The step starts a new run: this snapshot replaces the old one (Configure). */
+  replace?: Snapshot
+  exchanges?: HttpExchange[]
+  findings: Finding[]
+  /** Default: from the findings' severities. */
+  status?: StepStatus
+  /** May the flow go on to the next step? */
+  proceed: boolean
+  /** Values the step found (the MCP steps: issuer, resource, scope, client id): into the run and the form. */
+  learn?: Partial<FlowConfig>
+  /** A message about why the step could not run (shown near the controls). */
+  notice?: string
+  /** The verifier the PKCE step used (a fresh one when the draft was empty). */
+  verifierDraft?: string
+  /** The decoded and verified tokens (Tokens step): kept in memory, never persisted. */
+  tokenViews?: TokenView[]
+}
+
+/** The result of running a side step. */
+export interface SideOutcome {
+  exchanges: HttpExchange[]
+  findings: Finding[]
+  side?: Partial<SideState>
+  status?: StepStatus
+}
+
+/** A fresh snapshot for a new run from `config`. */
+export function emptySnapshot(config: FlowConfig, origin: string): Snapshot {
+  return {
+    version: 1,
+    runId: nextExchangeId('run'),
+    origin,
+    config,
+    exchanges: [],
+    findings: [],
+    status: {},
+  }
+}
+
+/** error > warning > ok, from the findings' severities. */
+export function severityToStatus(findings: readonly Finding[]): StepStatus {
+  if (findings.some((f) => f.severity === 'error')) return 'error'
+  if (findings.some((f) => f.severity === 'warning')) return 'warning'
+  return 'ok'
+}
+
+/**
+ * One finding per (step, id, subject): the same problem seen by two checks (the library's error
+ * and the raw-response linter) is shown once — the first, which carries the richer explanation.
+ */
+export function dedupe(findings: readonly Finding[]): Finding[] {
+  const kept: Finding[] = []
+  const subjectOf = (f: Finding): string => String(f.data?.claim ?? f.data?.member ?? f.data?.token ?? '')
+  for (const f of findings) {
+    const twin = kept.find(
+      (k) =>
+        k.step === f.step &&
+        k.id === f.id &&
+        subjectOf(k) === subjectOf(f) &&
+        // Findings about different endpoints (CORS check) are different findings.
+        (k.data?.endpoint === undefined || f.data?.endpoint === undefined || k.data.endpoint === f.data.endpoint),
+    )
+    if (!twin) kept.push(f)
+  }
+  return kept
+}
+
+/**
+ * The snapshot after `step` ran: the results of `step` and of every later step are replaced (they
+ * depend on it); earlier steps keep theirs. Pure.
+ */
+export function applyStep(s: Snapshot, step: StepId, o: StepOutcome): Snapshot {
+  const base = o.replace ?? s
+  const later = new Set<string>(STEP_IDS.slice(stepIndex(step)))
+  const status: Snapshot['status'] = {}
+  for (const id of STEP_IDS) {
+    const prev = base.status[id]
+    if (!later.has(id) && prev) status[id] = prev
+  }
+  status[step] = o.status ?? severityToStatus(o.findings)
+  const config = o.learn ? { ...base.config, ...o.learn } : base.config
+  return {
+    ...base,
+    ...o.patch,
+    config,
+    exchanges: [...base.exchanges.filter((e) => !later.has(e.step)), ...(o.exchanges ?? [])],
+    findings: dedupe([...base.findings.filter((f) => !later.has(f.step)), ...o.findings]),
+    status,
+  }
+}
+
+/** The snapshot after side step `step` ran: its results are replaced, the side state merged. Pure. */
+export function applySide(s: Snapshot, step: SideStepId, o: SideOutcome): Snapshot {
+  return {
+    ...s,
+    exchanges: [...s.exchanges.filter((e) => e.step !== step), ...o.exchanges],
+    findings: dedupe([...s.findings.filter((f) => f.step !== step), ...o.findings]),
+    extraStatus: { ...(s.extraStatus ?? {}), [step]: o.status ?? severityToStatus(o.findings) },
+    side: { ...(s.side ?? {}), ...(o.side ?? {}) },
+  }
+}
