@@ -1,6 +1,7 @@
 import { mount } from 'svelte'
 import App from './App.svelte'
-import { EngineLoadError, FlowSession } from './state/flow.svelte'
+import { FlowSession } from './state/flow.svelte'
+import { EngineLoadError } from './state/engine'
 import { isCallbackUrl } from './lib/platform/callback-url'
 import { warmCallbackPanels } from './ui/lazy'
 import './app.css'

@@ -22,12 +22,12 @@ import {
   linkSettingsToReview,
   originOf,
   parseShareFragment,
-  pendingLinkEndpoints,
   validateConfig,
   type Defaults,
-  type LinkSetting,
 } from '../lib/protocol/config'
 import { isCallbackUrl } from '../lib/platform/callback-url'
+import { LinkTrust } from './link-trust.svelte'
+import { EngineLoadError, loadEngine, type Engine } from './engine'
 import { Recorder, type FetchLike } from '../lib/platform/recorder'
 import { classifyFailure, makeNoCorsProbe } from '../lib/platform/network'
 import { validateVerifier } from '../lib/protocol/verifier'
@@ -35,51 +35,14 @@ import { isSafeNavigationTarget } from '../lib/protocol/navigation'
 import { applySide, applyStep, emptySnapshot, type SideOutcome, type StepOutcome } from '../lib/flow/outcome'
 import type { StepContext } from '../lib/flow/runners'
 import type { ResourceRequest } from '../lib/flow/side-runners'
-import { currentTokens, type Snapshot } from '../lib/flow/side'
+import { forToken, secretsInPlay, sideBlocked, usableVerifier, verifierEdited, type Snapshot } from '../lib/flow/side'
 import type { TokenView } from '../lib/protocol/token-inspection'
 import type { Verdict } from '../lib/diagnosis/report'
 import type { ProbeId } from '../lib/checks/probes'
-import {
-  REMOVED_AFTER_USE,
-  SNAPSHOT_KEY,
-  clearSnapshot,
-  loadSnapshot,
-  saveSnapshot,
-  type KeyValueStore,
-} from '../lib/platform/persist'
+import { SNAPSHOT_KEY, clearSnapshot, loadSnapshot, saveSnapshot, type KeyValueStore } from '../lib/platform/persist'
 
 export type { ResourceRequest }
-
-type Engine = typeof import('../lib/flow/engine')
-
-/** A promise with its resolve function outside (Promise.withResolvers is ES2024). */
-function deferred(): { promise: Promise<void>; resolve: () => void } {
-  let resolve = () => {}
-  const promise = new Promise<void>((r) => (resolve = r))
-  return { promise, resolve }
-}
-
-/**
- * The protocol code could not be fetched (network, or a page older than the deployed files). Thrown
- * by loadEngine(); main.ts turns one that nobody caught into the alert (FlowSession.engineLoadFailed).
- */
-export class EngineLoadError extends Error {
-  constructor(cause: unknown) {
-    super('The protocol code could not be loaded', { cause })
-    this.name = 'EngineLoadError'
-  }
-}
-
-let enginePromise: Promise<Engine> | undefined
-/** The protocol and crypto code, loaded on first use (keeps the first view small). */
-export function loadEngine(): Promise<Engine> {
-  // A failed load is not remembered: the next call tries again.
-  enginePromise ??= import('../lib/flow/engine').catch((err: unknown) => {
-    enginePromise = undefined
-    throw new EngineLoadError(err)
-  })
-  return enginePromise
-}
+export { EngineLoadError, loadEngine }
 
 /** Everything the driver needs from the page: injected, so that it runs in Node tests too. */
 export interface Environment {
@@ -97,10 +60,11 @@ export interface Environment {
   now?: () => number
 }
 
-/** The verifier kept in a restored snapshot, unless it was removed after use. */
-function usableVerifier(snapshot: Snapshot): string {
-  const v = snapshot.pkce?.code_verifier ?? ''
-  return v === REMOVED_AFTER_USE ? '' : v
+/** A promise with its resolve function outside (Promise.withResolvers is ES2024). */
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve = () => {}
+  const promise = new Promise<void>((r) => (resolve = r))
+  return { promise, resolve }
 }
 
 export class FlowSession {
@@ -132,33 +96,21 @@ export class FlowSession {
   corsRunning = $state(false)
   /** Notes about the last pasted response (what was assumed). */
   pasteNotes = $state.raw<string[]>([])
-  /**
-   * What the share link this page was opened with set that decides where secrets go (endpoints,
-   * a foreign redirect URI, a resource). Shown in a notice before anything is sent.
-   */
-  linkReview = $state.raw<LinkSetting[]>([])
-  /** The user confirmed the endpoints the link set ("Use these endpoints"). */
-  linkConfirmed = $state(false)
-  /** Link endpoints still waiting for that confirmation: nothing is sent while there are any. */
-  linkPending = $derived(pendingLinkEndpoints(this.linkReview, this.config, this.linkConfirmed))
+  /** What the share link set that decides where secrets go, and what the user decided about it. */
+  link = new LinkTrust(() => this.config)
   /** A resource call to a URL from the link, waiting for the user to confirm sending the token there. */
   resourceToConfirm = $state.raw<ResourceRequest | undefined>(undefined)
 
   verifierProblem = $derived(validateVerifier(this.verifierDraft))
   configProblems = $derived(validateConfig(this.config, this.secret))
   findings = $derived(this.snapshot.findings)
-  verifierEdited = $derived(
-    Boolean(this.snapshot.pkce) &&
-      this.tokenVerifier !== '' &&
-      this.tokenVerifier !== this.snapshot.pkce?.code_verifier,
-  )
+  verifierEdited = $derived(verifierEdited(this.snapshot, this.tokenVerifier))
   canExchange = $derived(
     Boolean(this.snapshot.code) && !this.snapshot.codeUsed && this.snapshot.status.callback !== 'error',
   )
 
   #env: Environment
   #validated: URLSearchParams | undefined
-  #confirmedResourceOrigins = new Set<string>()
   #jwksPrefetch: ReturnType<StepContext['jwks']> | undefined
   #resuming: Promise<void> | undefined
   #codeSent = deferred()
@@ -175,7 +127,7 @@ export class FlowSession {
     // playground registers a client the way a connector would (unless the link names one).
     const defaults = fromLink.mcp_url ? { ...env.defaults, client_id: '' } : env.defaults
     this.config = { ...defaultConfig(env.href(), defaults), ...fromLink }
-    this.linkReview = linkSettingsToReview(fromLink, env.href())
+    this.link.review = linkSettingsToReview(fromLink, env.href())
     this.snapshot = emptySnapshot($state.snapshot(this.config), env.origin)
     this.#syncLink()
   }
@@ -208,34 +160,18 @@ export class FlowSession {
   shareLink(): string {
     const u = new URL(this.#env.href())
     u.search = ''
-    u.hash = buildShareFragment($state.snapshot(this.config), this.#secretsInPlay())
+    u.hash = buildShareFragment(
+      $state.snapshot(this.config),
+      secretsInPlay(this.snapshot, [this.tokenVerifier, this.verifierDraft, this.secret]),
+    )
     return u.href
-  }
-
-  /** Every secret this tab holds (code, verifiers, client secret, tokens and their signatures). */
-  #secretsInPlay(): string[] {
-    const out = [
-      this.snapshot.code,
-      this.snapshot.pkce?.code_verifier,
-      this.tokenVerifier,
-      this.verifierDraft,
-      this.secret,
-    ]
-    for (const v of [
-      ...Object.values(this.snapshot.token?.body ?? {}),
-      ...Object.values(currentTokens(this.snapshot)),
-    ]) {
-      if (typeof v !== 'string') continue
-      out.push(v, v.split('.')[2])
-    }
-    return out.filter((v): v is string => typeof v === 'string' && v.length >= 6)
   }
 
   // ----- Share-link trust ---------------------------------------------------------------------------
 
   /** "Use these endpoints": the user saw where the link sends the code, verifier or tokens, and agrees. */
   confirmLinkEndpoints() {
-    this.linkConfirmed = true
+    this.link.confirm()
     this.#syncLink()
     this.notice = ''
     this.announcement = 'The endpoints set by the link will be used.'
@@ -243,12 +179,7 @@ export class FlowSession {
 
   /** "Don't use them": the endpoints the link set are cleared; discovery decides. */
   dropLinkEndpoints() {
-    for (const s of this.linkPending) {
-      if (s.field === 'authorization_endpoint' || s.field === 'token_endpoint' || s.field === 'jwks_uri') {
-        this.config[s.field] = ''
-      }
-    }
-    this.linkReview = this.linkReview.filter((s) => s.handling !== 'confirm')
+    this.link.drop(this.config)
     this.#syncLink()
     this.notice = ''
     this.announcement = 'The endpoints set by the link were removed; the issuer’s metadata decides.'
@@ -257,24 +188,15 @@ export class FlowSession {
   /** What the link set travels with the flow: after the redirect it still decides what to ask. */
   #syncLink() {
     const { link: _old, ...rest } = this.snapshot
-    this.snapshot = this.linkReview.length
-      ? { ...rest, link: { settings: this.linkReview, confirmed: this.linkConfirmed } }
-      : rest
+    const record = this.link.record
+    this.snapshot = record ? { ...rest, link: record } : rest
   }
 
-  #restoreLink(snapshot: Snapshot) {
-    this.linkReview = snapshot.link?.settings ?? []
-    this.linkConfirmed = snapshot.link?.confirmed ?? false
-  }
-
-  /**
-   * False (with a notice) while the link's endpoints wait for a confirmation: nothing at all is
-   * sent before the user has seen where the code, verifier or tokens would go.
-   */
+  /** False (with a notice) while nothing may be sent: the link's endpoints wait for a confirmation. */
   #linkGate(): boolean {
-    if (!this.linkPending.length) return true
-    const names = this.linkPending.map((s) => `${s.field} (${s.origin})`).join(', ')
-    this.notice = `Nothing was sent: the link you opened sets ${names}. Check them in the notice at the top of the page, then use them or remove them.`
+    const why = this.link.blocked()
+    if (!why) return true
+    this.notice = why
     this.announcement = 'Stopped: confirm or remove the endpoints set by the link.'
     return false
   }
@@ -431,7 +353,7 @@ export class FlowSession {
 
   /** Builds the token request preview (nothing is sent). */
   async prepareToken() {
-    const { revalidate, previewTokenRequest, explainError, forToken } = await loadEngine()
+    const { revalidate, previewTokenRequest, explainError } = await loadEngine()
     if (!this.#validated) this.#validated = revalidate(this.snapshot)
     if (!this.#validated) return
     if (!this.tokenVerifier) this.tokenVerifier = this.snapshot.pkce?.code_verifier ?? ''
@@ -502,7 +424,7 @@ export class FlowSession {
   /** Takes over a restored snapshot (and its secret) as the current run. */
   #restore(snapshot: Snapshot, secret: string) {
     this.snapshot = snapshot
-    this.#restoreLink(snapshot)
+    this.link.restore(snapshot.link)
     this.secret = secret
     this.config = snapshot.config
     this.verifierDraft = usableVerifier(snapshot)
@@ -559,9 +481,15 @@ export class FlowSession {
 
   // ----- Side steps: after the token, the CORS check, the server probes ----------------------------
 
-  /** Runs a side step (one at a time); any throw becomes a finding of that step. */
-  async #side(step: SideStepId, work: (engine: Engine, recorder: Recorder) => Promise<SideOutcome>): Promise<void> {
-    if (this.busy || !this.#linkGate()) return
+  /** Runs a side step (one at a time) when it can run; any throw becomes a finding of that step. */
+  async #side(
+    step: SideStepId,
+    work: (engine: Engine, recorder: Recorder) => Promise<SideOutcome>,
+    which?: 'access_token' | 'refresh_token',
+  ): Promise<void> {
+    const why = sideBlocked(step, this.snapshot, which)
+    if (why) this.notice = why
+    if (why || this.busy || !this.#linkGate()) return
     this.busy = step
     this.notice = ''
     try {
@@ -578,81 +506,33 @@ export class FlowSession {
     }
   }
 
-  async refresh() {
-    if (!currentTokens(this.snapshot).refresh_token) {
-      this.notice =
-        'The token response has no refresh_token (ask for offline_access, or the server does not issue one).'
-      return
-    }
-    await this.#side('refresh', (e, rec) => e.refreshSide(this.snapshot, this.secret, rec))
-  }
-
-  async userInfo() {
-    if (!currentTokens(this.snapshot).access_token) {
-      this.notice = 'No access token yet.'
-      return
-    }
-    await this.#side('userinfo', (e, rec) => e.userInfoSide(this.snapshot, rec))
-  }
-
-  async introspect(which: 'access_token' | 'refresh_token') {
-    if (!currentTokens(this.snapshot)[which]) {
-      this.notice = `No ${which} to introspect.`
-      return
-    }
-    await this.#side('introspection', (e, rec) => e.introspectionSide(this.snapshot, which, this.secret, rec))
-  }
-
-  async revoke(which: 'access_token' | 'refresh_token') {
-    if (!currentTokens(this.snapshot)[which]) {
-      this.notice = `No ${which} to revoke.`
-      return
-    }
-    await this.#side('revocation', (e, rec) => e.revocationSide(this.snapshot, which, this.secret, rec))
-  }
+  refresh = () => this.#side('refresh', (e, rec) => e.refreshSide(this.snapshot, this.secret, rec))
+  userInfo = () => this.#side('userinfo', (e, rec) => e.userInfoSide(this.snapshot, rec))
+  introspect = (which: 'access_token' | 'refresh_token') =>
+    this.#side('introspection', (e, rec) => e.introspectionSide(this.snapshot, which, this.secret, rec), which)
+  revoke = (which: 'access_token' | 'refresh_token') =>
+    this.#side('revocation', (e, rec) => e.revocationSide(this.snapshot, which, this.secret, rec), which)
 
   async callResource(req: ResourceRequest, confirmed = false) {
-    if (!currentTokens(this.snapshot).access_token) {
-      this.notice = 'No access token yet.'
+    // The resource URL a share link chose gets the access token only after a confirmation.
+    if (this.link.needsResourceConfirmation(req.url, confirmed)) {
+      this.resourceToConfirm = req
+      this.announcement = `Confirm: send the access token to ${originOf(req.url)}?`
       return
-    }
-    // A resource URL chosen by a share link (the prefilled value) gets the access token only after
-    // the user confirmed it; a URL the user typed is the user's own choice.
-    const fromLink = this.linkReview.find((s) => s.field === 'resource')
-    const origin = originOf(req.url)
-    if (fromLink && req.url.trim() === fromLink.value.trim() && !this.#confirmedResourceOrigins.has(origin)) {
-      if (!confirmed) {
-        this.resourceToConfirm = req
-        this.notice = ''
-        this.announcement = `Confirm: send the access token to ${origin}?`
-        return
-      }
-      this.#confirmedResourceOrigins.add(origin)
     }
     this.resourceToConfirm = undefined
     await this.#side('resource', (e, rec) => e.resourceSide(this.snapshot, req, rec))
   }
 
-  /**
-   * CORS check: probes every endpoint the metadata names from this page's origin, without
-   * consuming a code (fake codes and tokens only).
-   */
+  /** CORS check: every endpoint the metadata names, from this page's origin, without spending a code. */
   async runCorsCheck(): Promise<void> {
-    if (!this.snapshot.metadata) {
-      this.notice =
-        'Run Discover first (or enter the endpoints by hand): the check probes the endpoints the metadata names.'
-      return
-    }
     this.corsRunning = true
-    try {
-      await this.#side('cors', (e, rec) =>
-        e.corsCheckSide(this.snapshot, this.#env.href(), rec, makeNoCorsProbe(this.#env.fetch)),
-      )
-      const results = this.snapshot.side?.cors
-      if (results) this.announcement = `CORS check done: ${results.length} endpoints probed.`
-    } finally {
-      this.corsRunning = false
-    }
+    await this.#side('cors', (e, rec) =>
+      e.corsCheckSide(this.snapshot, this.#env.href(), rec, makeNoCorsProbe(this.#env.fetch)),
+    ).finally(() => (this.corsRunning = false))
+    const results = this.snapshot.side?.cors
+    if (results && this.snapshot.extraStatus?.cors)
+      this.announcement = `CORS check done: ${results.length} endpoints probed.`
   }
 
   /** Starts a probe: a fresh authorization request shaped for it, then the redirect (needs a click). */

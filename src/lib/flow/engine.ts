@@ -2,7 +2,7 @@
  * Everything that needs the protocol and crypto libraries, behind one dynamic import so that the
  * first view (the Configure form) loads without them. The driver calls `loadEngine()`.
  */
-export { RUNNERS, callbackOutcome, forToken, verifierEdited } from './runners'
+export { RUNNERS, callbackOutcome } from './runners'
 export {
   corsCheckSide,
   finishProbeSide,

@@ -32,7 +32,7 @@ import { canonicalMcpUrl, chooseScopes, crossChecks, discoverProtectedResource, 
 import { registerClient } from '../mcp/mcp'
 import { connectorReadiness, type ReadinessFacts } from '../mcp/readiness'
 import { decodeToken } from '../platform/jwt-decode'
-import type { McpSide, Snapshot } from './side'
+import { forToken, verifierEdited, type McpSide, type Snapshot } from './side'
 import { emptySnapshot, type StepOutcome } from './outcome'
 
 /** Everything a runner may read, and the hooks the driver lends it. */
@@ -70,18 +70,6 @@ function mcpSide(s: Snapshot): McpSide {
 
 function withMcp(s: Snapshot, part: Partial<McpSide>): Partial<Snapshot> {
   return { side: { ...(s.side ?? {}), mcp: { ...mcpSide(s), ...part } } }
-}
-
-/** The snapshot with the code_verifier the token request will send (possibly edited). */
-export function forToken(s: Snapshot, tokenVerifier: string): Snapshot {
-  const pkce = s.pkce
-  if (!pkce || !tokenVerifier || tokenVerifier === pkce.code_verifier) return s
-  return { ...s, pkce: { ...pkce, code_verifier: tokenVerifier } }
-}
-
-/** Did the user edit the verifier the token request sends? */
-export function verifierEdited(s: Snapshot, tokenVerifier: string): boolean {
-  return Boolean(s.pkce) && tokenVerifier !== '' && tokenVerifier !== s.pkce?.code_verifier
 }
 
 async function configure(ctx: StepContext): Promise<StepOutcome> {

@@ -4,7 +4,8 @@
  * the rest of the snapshot. It lives in flow/ because it gathers result shapes from every layer
  * below; the lower layers never read it (they take the base {@link FlowSnapshot}).
  */
-import type { FlowSnapshot } from '../model/types'
+import type { FlowSnapshot, SideStepId } from '../model/types'
+import { REMOVED_AFTER_USE } from '../platform/persist'
 import type { AuthorizationRequest, PkceState } from '../model/types'
 import type { Challenge } from '../platform/o4w'
 import type { CorsProbeResult } from '../checks/cors-check'
@@ -70,4 +71,63 @@ export function currentTokens(s: Snapshot): CurrentTokens {
     if (typeof v === 'string' && v) out[k] = v
   }
   return out
+}
+
+/**
+ * Why a side step cannot run yet (the notice to show), or undefined when it can: the after-token
+ * actions need the token they send, the CORS check needs the metadata.
+ */
+export function sideBlocked(
+  step: SideStepId,
+  s: Snapshot,
+  which?: 'access_token' | 'refresh_token',
+): string | undefined {
+  const tokens = currentTokens(s)
+  switch (step) {
+    case 'refresh':
+      return tokens.refresh_token
+        ? undefined
+        : 'The token response has no refresh_token (ask for offline_access, or the server does not issue one).'
+    case 'userinfo':
+    case 'resource':
+      return tokens.access_token ? undefined : 'No access token yet.'
+    case 'introspection':
+    case 'revocation':
+      return which && tokens[which]
+        ? undefined
+        : `No ${which ?? 'token'} to ${step === 'revocation' ? 'revoke' : 'introspect'}.`
+    case 'cors':
+      return s.metadata
+        ? undefined
+        : 'Run Discover first (or enter the endpoints by hand): the check probes the endpoints the metadata names.'
+    default:
+      return undefined
+  }
+}
+
+/** Every secret the run holds (code, verifier, tokens and their signatures), plus `extra` (drafts, the secret). */
+export function secretsInPlay(s: Snapshot, extra: readonly string[]): string[] {
+  const out: Array<string | undefined> = [s.code, s.pkce?.code_verifier, ...extra]
+  for (const v of [...Object.values(s.token?.body ?? {}), ...Object.values(currentTokens(s))]) {
+    if (typeof v === 'string') out.push(v, v.split('.')[2])
+  }
+  return out.filter((v): v is string => typeof v === 'string' && v.length >= 6)
+}
+
+/** The verifier kept in a restored snapshot, unless it was removed after use. */
+export function usableVerifier(snapshot: Snapshot): string {
+  const v = snapshot.pkce?.code_verifier ?? ''
+  return v === REMOVED_AFTER_USE ? '' : v
+}
+
+/** The snapshot with the code_verifier the token request will send (possibly edited). */
+export function forToken(s: Snapshot, tokenVerifier: string): Snapshot {
+  const pkce = s.pkce
+  if (!pkce || !tokenVerifier || tokenVerifier === pkce.code_verifier) return s
+  return { ...s, pkce: { ...pkce, code_verifier: tokenVerifier } }
+}
+
+/** Did the user edit the verifier the token request sends? */
+export function verifierEdited(s: Snapshot, tokenVerifier: string): boolean {
+  return Boolean(s.pkce) && tokenVerifier !== '' && tokenVerifier !== s.pkce?.code_verifier
 }

@@ -1,0 +1,65 @@
+/**
+ * What the share link this page was opened with set that decides where secrets go (endpoints, a
+ * foreign redirect URI, a resource), and what the user decided about it. The flow driver asks it
+ * before anything is sent ({@link LinkTrust.blocked}); the link notice renders it.
+ */
+import type { FlowConfig, LinkSetting } from '../lib/model/types'
+import { originOf, pendingLinkEndpoints } from '../lib/protocol/config'
+
+export class LinkTrust {
+  /** Everything the link set that the user must see. */
+  review = $state.raw<LinkSetting[]>([])
+  /** The user confirmed the endpoints the link set ("Use these endpoints"). */
+  confirmed = $state(false)
+  /** Link endpoints still waiting for that confirmation: nothing is sent while there are any. */
+  pending: LinkSetting[]
+  #confirmedResourceOrigins = new Set<string>()
+
+  /** @param config The live Configure form (an endpoint typed over is the user's own choice). */
+  constructor(config: () => FlowConfig) {
+    this.pending = $derived(pendingLinkEndpoints(this.review, config(), this.confirmed))
+  }
+
+  /** The plain-JSON record that travels with the flow across the redirect. */
+  get record(): { settings: LinkSetting[]; confirmed: boolean } | undefined {
+    return this.review.length ? { settings: this.review, confirmed: this.confirmed } : undefined
+  }
+
+  restore(record: { settings: LinkSetting[]; confirmed: boolean } | undefined) {
+    this.review = record?.settings ?? []
+    this.confirmed = record?.confirmed ?? false
+  }
+
+  confirm() {
+    this.confirmed = true
+  }
+
+  /** Clears the endpoints the link set from the form (discovery decides) and forgets them. */
+  drop(form: FlowConfig) {
+    for (const s of this.pending) {
+      if (s.field === 'authorization_endpoint' || s.field === 'token_endpoint' || s.field === 'jwks_uri')
+        form[s.field] = ''
+    }
+    this.review = this.review.filter((s) => s.handling !== 'confirm')
+  }
+
+  /** Why nothing may be sent yet (the link's endpoints wait for a confirmation), or undefined. */
+  blocked(): string | undefined {
+    if (!this.pending.length) return undefined
+    const names = this.pending.map((s) => `${s.field} (${s.origin})`).join(', ')
+    return `Nothing was sent: the link you opened sets ${names}. Check them in the notice at the top of the page, then use them or remove them.`
+  }
+
+  /**
+   * Does sending the access token to `url` need a confirmation first? Only for the resource URL the
+   * link chose (the prefilled value), until the user confirmed its origin; `confirmed` records it.
+   */
+  needsResourceConfirmation(url: string, confirmed: boolean): boolean {
+    const fromLink = this.review.find((s) => s.field === 'resource')
+    const origin = originOf(url)
+    if (!fromLink || url.trim() !== fromLink.value.trim() || this.#confirmedResourceOrigins.has(origin)) return false
+    if (!confirmed) return true
+    this.#confirmedResourceOrigins.add(origin)
+    return false
+  }
+}
