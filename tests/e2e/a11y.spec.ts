@@ -4,18 +4,11 @@
 // copy buttons on every URL, request, curl command, token and JSON block.
 import AxeBuilder from '@axe-core/playwright'
 import type { Page } from '@playwright/test'
-import { test, expect, loginAndConsent, cancelAtLogin, CLIENT_IDS, AS_BASE } from './fixtures'
+import { test, expect, CLIENT_IDS, AS_BASE, type Flow } from './fixtures'
 
 const RESOURCE = `${AS_BASE}/api`
 const FULL_SCOPE = 'openid profile email offline_access'
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']
-
-/** Opens the playground with a share link (the fragment prefills the form). */
-async function open(page: Page, params: Record<string, string>) {
-  const hash = new URLSearchParams(params).toString()
-  await page.goto(`/#${hash}`)
-  await expect(page.locator('body[data-ready="true"]')).toBeAttached()
-}
 
 /** Opens every <details> (exchanges, decoded JSON, big JSON, paste-back) so that axe checks their content. */
 async function expandAll(page: Page) {
@@ -80,9 +73,9 @@ async function check(page: Page, stage: string) {
   await noHorizontalScroll(page, stage)
 }
 
-async function discover(page: Page) {
-  await page.getByRole('button', { name: 'Discover' }).click()
-  await expect(page.getByTestId('status-discovery')).toHaveText('ok')
+/** Discovery ends ok, with an S256 authorization request ready to start. */
+async function discover(flow: Flow, page: Page) {
+  await flow.runTo('discovery')
   await expect(page.getByTestId('authorization-url')).toContainText('code_challenge_method=S256')
 }
 
@@ -96,24 +89,20 @@ for (const colorScheme of ['light', 'dark'] as const) {
         await page.emulateMedia({ colorScheme })
       })
 
-      test('axe and layout at every stage of a full flow', async ({ page, as }) => {
-        await open(page, { issuer: as.issuer, client_id: CLIENT_IDS.public, scope: FULL_SCOPE, resource: RESOURCE })
+      test('axe and layout at every stage of a full flow', async ({ page, as, flow }) => {
+        await flow.open({ issuer: as.issuer, client_id: CLIENT_IDS.public, scope: FULL_SCOPE, resource: RESOURCE })
         // The color scheme really follows the system setting.
         const bg = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor)
         expect(bg).toBe(colorScheme === 'dark' ? 'rgb(20, 22, 28)' : 'rgb(251, 251, 253)')
         await check(page, 'configure')
 
-        await discover(page)
+        await discover(flow, page)
         await check(page, 'after Discover')
 
-        await page.getByRole('button', { name: 'Start authorization' }).click()
-        await loginAndConsent(page)
-        await expect(page.locator('body[data-ready="true"]')).toBeAttached()
-        await expect(page.getByTestId('status-callback')).toHaveText('ok')
+        await flow.runTo('callback')
         await check(page, 'after the callback')
 
-        await page.getByRole('button', { name: 'Exchange code' }).click()
-        await expect(page.getByTestId('token-status')).toHaveText('HTTP 200')
+        await flow.runTo('token')
         await expect(page.getByTestId('signature-id_token')).toHaveAttribute('data-signature', 'valid')
         await expect(page.getByTestId('signature-access_token')).toHaveAttribute('data-signature', 'valid')
         await check(page, 'after Exchange code')
@@ -125,12 +114,10 @@ for (const colorScheme of ['light', 'dark'] as const) {
         await check(page, 'after Run CORS check')
       })
 
-      test('axe and layout with an error (cancel at login: access_denied)', async ({ page, as }) => {
-        await open(page, { issuer: as.issuer, client_id: CLIENT_IDS.public, scope: 'openid' })
-        await discover(page)
-        await page.getByRole('button', { name: 'Start authorization' }).click()
-        await cancelAtLogin(page)
-        await expect(page.locator('body[data-ready="true"]')).toBeAttached()
+      test('axe and layout with an error (cancel at login: access_denied)', async ({ page, as, flow }) => {
+        await flow.open({ issuer: as.issuer, client_id: CLIENT_IDS.public, scope: 'openid' })
+        await discover(flow, page)
+        await flow.runTo('callback', { login: 'cancel', callback: null })
         await expect(page.locator('#step-callback [data-finding-id="authorization-error"]')).toContainText(
           'access_denied',
         )
@@ -280,8 +267,8 @@ test('the whole flow with the keyboard alone, with a visible focus indicator', a
 // ---------------------------------------------------------------------------------------------------------
 // Structure
 
-test('landmarks, headings and a live region that announces step completion', async ({ page, as }) => {
-  await open(page, { issuer: as.issuer, client_id: CLIENT_IDS.public, scope: 'openid' })
+test('landmarks, headings and a live region that announces step completion', async ({ page, as, flow }) => {
+  await flow.open({ issuer: as.issuer, client_id: CLIENT_IDS.public, scope: 'openid' })
   await expect(page.locator('h1')).toHaveCount(1)
   await expect(page.getByRole('main')).toHaveCount(1)
   await expect(page.getByRole('banner')).toHaveCount(1)
@@ -317,7 +304,7 @@ test('landmarks, headings and a live region that announces step completion', asy
     .first()
   await expect(live).toBeAttached()
   const before = (await live.textContent()) ?? ''
-  await discover(page)
+  await discover(flow, page)
   await expect(live).not.toHaveText(before)
   await expect(live).toHaveText(/\S/)
 
@@ -344,13 +331,13 @@ test('landmarks, headings and a live region that announces step completion', asy
 // ---------------------------------------------------------------------------------------------------------
 // Copy buttons
 
-test('copy buttons on every URL, request, curl command, token and JSON block', async ({ page, as, context }) => {
+test('copy buttons on every URL, request, curl command, token and JSON block', async ({ page, as, context, flow }) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write'])
-  await open(page, { issuer: as.issuer, client_id: CLIENT_IDS.public, scope: FULL_SCOPE, resource: RESOURCE })
+  await flow.open({ issuer: as.issuer, client_id: CLIENT_IDS.public, scope: FULL_SCOPE, resource: RESOURCE })
   const configure = page.locator('#step-configure')
   await expect(configure.getByRole('button', { name: 'Copy redirect URI' })).toHaveCount(1)
 
-  await discover(page)
+  await discover(flow, page)
   const authorize = page.locator('#step-authorization')
   const copyUrl = authorize.getByRole('button', { name: 'Copy authorization URL' })
   await expect(copyUrl).toHaveCount(1)
@@ -358,9 +345,7 @@ test('copy buttons on every URL, request, curl command, token and JSON block', a
   const url = await page.getByTestId('authorization-url').innerText()
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(url.trim())
 
-  await page.getByRole('button', { name: 'Start authorization' }).click()
-  await loginAndConsent(page)
-  await expect(page.getByTestId('status-callback')).toHaveText('ok')
+  await flow.runTo('callback')
   const token = page.locator('#step-token')
   await expect(token.getByRole('button', { name: 'Copy token request' })).toHaveCount(1)
   await expect(token.getByRole('button', { name: 'Copy curl command' })).toHaveCount(1)
@@ -369,7 +354,7 @@ test('copy buttons on every URL, request, curl command, token and JSON block', a
     (await page.getByTestId('token-curl').innerText()).trim(),
   )
 
-  await page.getByRole('button', { name: 'Exchange code' }).click()
+  await flow.runTo('token', { token: null })
   await expect(page.getByTestId('signature-id_token')).toHaveAttribute('data-signature', 'valid')
   await page.getByRole('button', { name: 'Run CORS check' }).click()
   await expect(page.locator('#step-cors tr[data-endpoint="token"]')).toBeVisible()

@@ -5,28 +5,16 @@
 // authorization request has no `resource` (UserInfo accepts it), and a JWT access token for the
 // resource when it has one (UserInfo refuses it: its audience is the API, not UserInfo). It issues a
 // refresh token to the public client (whether or not offline_access survives) and rotates it on use.
-import { test, expect, loginAndConsent, CLIENT_IDS, AS_BASE, APP_BASE } from './fixtures'
+import { test, expect, CLIENT_IDS, AS_BASE, APP_BASE, type Flow } from './fixtures'
 import type { Locator, Page } from '@playwright/test'
 
 const SCOPE = 'openid profile email offline_access'
 const RESOURCE = `${AS_BASE}/api`
 
-async function open(page: Page, params: Record<string, string>) {
-  await page.goto(`/#${new URLSearchParams(params).toString()}`)
-  await expect(page.locator('body[data-ready="true"]')).toBeAttached()
-}
-
-/** Discover, Start authorization, log in, Exchange code: the token step ends with HTTP 200. */
-async function fullFlow(page: Page, issuer: string, extra: Record<string, string> = {}) {
-  await open(page, { issuer, client_id: CLIENT_IDS.public, scope: SCOPE, ...extra })
-  await page.getByRole('button', { name: 'Discover' }).click()
-  await expect(page.getByTestId('status-discovery')).toHaveText('ok')
-  await page.getByRole('button', { name: 'Start authorization' }).click()
-  await loginAndConsent(page)
-  await expect(page.locator('body[data-ready="true"]')).toBeAttached()
-  await expect(page.getByTestId('status-callback')).toHaveText('ok')
-  await page.getByRole('button', { name: 'Exchange code' }).click()
-  await expect(page.getByTestId('token-status')).toHaveText('HTTP 200')
+/** Discover, Start authorization, log in, Exchange code (HTTP 200); returns the "After the token" panel. */
+async function fullFlow(flow: Flow, page: Page, issuer: string, extra: Record<string, string> = {}) {
+  await flow.open({ issuer, client_id: CLIENT_IDS.public, scope: SCOPE, ...extra })
+  await flow.runTo('token')
   const after = page.locator('section#step-after')
   await expect(after.getByRole('button', { name: 'Refresh tokens' })).toBeEnabled()
   return after
@@ -50,8 +38,9 @@ async function idle(after: Locator) {
 test("refresh: the public client's refresh token is rotated and the refreshed ID token keeps iss, sub, aud", async ({
   page,
   as,
+  flow,
 }) => {
-  const after = await fullFlow(page, as.issuer)
+  const after = await fullFlow(flow, page, as.issuer)
   await after.getByRole('button', { name: 'Refresh tokens' }).click()
   const refresh = await result(after, 'refresh')
   await expect(finding(refresh, 'refresh-token-rotated')).toBeVisible()
@@ -64,11 +53,11 @@ test("refresh: the public client's refresh token is rotated and the refreshed ID
   await expect(refresh.locator('details.exchange pre').first()).toContainText('grant_type=refresh_token')
 })
 
-test('refresh twice: the second refresh sends the rotated refresh token and succeeds', async ({ page, as }) => {
+test('refresh twice: the second refresh sends the rotated refresh token and succeeds', async ({ page, as, flow }) => {
   // oidc-provider rotates the public client's refresh token and treats any later use of the old one as
   // a stolen token (invalid_grant, and it revokes the grant). The playground itself says "the client
   // must store it and drop the old one", so a second click on "Refresh tokens" must send the NEW one.
-  const after = await fullFlow(page, as.issuer)
+  const after = await fullFlow(flow, page, as.issuer)
   const isRefresh = (r: { url(): string; method(): string; postData(): string | null }) =>
     r.url() === `${as.issuer}/token` &&
     r.method() === 'POST' &&
@@ -99,10 +88,11 @@ test('refresh twice: the second refresh sends the rotated refresh token and succ
 test('after a refresh, the tools use the current (rotated) refresh token: introspection says active', async ({
   page,
   as,
+  flow,
 }) => {
   // Same root cause as above: after a rotation the original refresh token is spent, so introspecting or
   // revoking "the refresh token" must mean the new one.
-  const after = await fullFlow(page, as.issuer)
+  const after = await fullFlow(flow, page, as.issuer)
   await after.getByRole('button', { name: 'Refresh tokens' }).click()
   await expect(finding(await result(after, 'refresh'), 'refresh-token-rotated')).toBeVisible()
   await idle(after)
@@ -115,8 +105,9 @@ test('after a refresh, the tools use the current (rotated) refresh token: intros
 test('UserInfo with the opaque access token (no resource): 200, claims shown, sub compared with the ID token', async ({
   page,
   as,
+  flow,
 }) => {
-  const after = await fullFlow(page, as.issuer)
+  const after = await fullFlow(flow, page, as.issuer)
   await after.getByRole('button', { name: 'Call UserInfo' }).click()
   const ui = await result(after, 'userinfo')
   await expect(ui).toHaveAttribute('data-status', 'ok')
@@ -132,8 +123,9 @@ test('UserInfo with the opaque access token (no resource): 200, claims shown, su
 test('UserInfo with a JWT access token for an API (resource sent): refused, and the audience is explained', async ({
   page,
   as,
+  flow,
 }) => {
-  const after = await fullFlow(page, as.issuer, { resource: RESOURCE })
+  const after = await fullFlow(flow, page, as.issuer, { resource: RESOURCE })
   await expect(page.locator('article[data-token="access_token"]')).toContainText('at+jwt')
   await after.getByRole('button', { name: 'Call UserInfo' }).click()
   const ui = await result(after, 'userinfo')
@@ -150,8 +142,12 @@ test('UserInfo with a JWT access token for an API (resource sent): refused, and 
   await expect(finding(ui, 'www-authenticate-not-exposed')).toHaveCount(0)
 })
 
-test('introspection and revocation of the refresh token: active, revoked, then inactive', async ({ page, as }) => {
-  const after = await fullFlow(page, as.issuer)
+test('introspection and revocation of the refresh token: active, revoked, then inactive', async ({
+  page,
+  as,
+  flow,
+}) => {
+  const after = await fullFlow(flow, page, as.issuer)
   await after.getByRole('button', { name: 'Introspect access token' }).click()
   let intro = await result(after, 'introspection')
   await expect(finding(intro, 'introspection-active')).toBeVisible()
@@ -178,8 +174,8 @@ test('introspection and revocation of the refresh token: active, revoked, then i
   await expect(after.locator('#after-introspection')).toContainText('"active": false')
 })
 
-test('revoking the access token: revocation-ok, then introspection says inactive', async ({ page, as }) => {
-  const after = await fullFlow(page, as.issuer)
+test('revoking the access token: revocation-ok, then introspection says inactive', async ({ page, as, flow }) => {
+  const after = await fullFlow(flow, page, as.issuer)
   await after.getByRole('button', { name: 'Revoke access token' }).click()
   const revocation = await result(after, 'revocation')
   await expect(finding(revocation, 'revocation-ok')).toBeVisible()
@@ -191,8 +187,9 @@ test('revoking the access token: revocation-ok, then introspection says inactive
 test('protected resource: the AS userinfo URL with a JWT access token → 401 with a readable Bearer challenge', async ({
   page,
   as,
+  flow,
 }) => {
-  const after = await fullFlow(page, as.issuer, { resource: RESOURCE })
+  const after = await fullFlow(flow, page, as.issuer, { resource: RESOURCE })
   await after.getByRole('combobox', { name: 'Method' }).selectOption('GET')
   await after.getByRole('textbox', { name: 'Resource URL' }).fill(`${as.issuer}/me`)
   await after.getByRole('button', { name: 'Send request' }).click()
@@ -211,8 +208,9 @@ test('protected resource: the AS userinfo URL with a JWT access token → 401 wi
 test('protected resource: the AS userinfo URL with the opaque access token → 200, no challenge', async ({
   page,
   as,
+  flow,
 }) => {
-  const after = await fullFlow(page, as.issuer)
+  const after = await fullFlow(flow, page, as.issuer)
   await after.getByRole('textbox', { name: 'Resource URL' }).fill(`${as.issuer}/me`)
   await after.getByRole('button', { name: 'Send request' }).click()
   const res = await result(after, 'resource')
@@ -224,9 +222,10 @@ test('protected resource: the AS userinfo URL with the opaque access token → 2
 test('protected resource: a 401 whose WWW-Authenticate is not exposed to the page is reported', async ({
   page,
   as,
+  flow,
 }) => {
   // Fault X07: userinfo answers 401 with WWW-Authenticate but no Access-Control-Expose-Headers.
-  const after = await fullFlow(page, as.faultIssuer('userinfo-www-authenticate-hidden'), {
+  const after = await fullFlow(flow, page, as.faultIssuer('userinfo-www-authenticate-hidden'), {
     resource: `${as.faultIssuer('userinfo-www-authenticate-hidden')}/api`,
   })
   await after

@@ -1,17 +1,8 @@
 import { test, expect, CLIENT_IDS, CLIENT_SECRETS, APP_BASE } from './fixtures'
 import type { Locator, Page } from '@playwright/test'
 
-/** Opens the playground with a share link (the fragment prefills the form). */
-async function open(page: Page, params: Record<string, string>) {
-  const hash = new URLSearchParams(params).toString()
-  await page.goto(`/#${hash}`)
-  await expect(page.locator('body[data-ready="true"]')).toBeAttached()
-}
-
-async function discover(page: Page) {
-  await page.getByRole('button', { name: 'Discover' }).click()
-  await expect(page.getByTestId('status-discovery')).toHaveText(/ok|warning/)
-}
+/** Discovery ends ok or with a warning (the fault issuers' metadata is fine; their endpoints are not). */
+const DISCOVERED = { discovery: /ok|warning/ }
 
 /** Runs the CORS check panel and waits until the token row is there. */
 async function runCorsCheck(page: Page): Promise<Locator> {
@@ -26,15 +17,15 @@ async function runCorsCheck(page: Page): Promise<Locator> {
 
 const row = (panel: Locator, endpoint: string) => panel.locator(`tr[data-endpoint="${endpoint}"]`)
 
-test('compliant issuer, public client: the client-bound endpoints are readable', async ({ page, as }) => {
+test('compliant issuer, public client: the client-bound endpoints are readable', async ({ page, as, flow }) => {
   const errors: string[] = []
   page.on('pageerror', (e) => errors.push(e.message))
   const tokenBodies: string[] = []
   page.on('request', (r) => {
     if (r.method() === 'POST' && new URL(r.url()).pathname === '/token') tokenBodies.push(r.postData() ?? '')
   })
-  await open(page, { issuer: as.issuer, client_id: CLIENT_IDS.public, scope: 'openid' })
-  await discover(page)
+  await flow.open({ issuer: as.issuer, client_id: CLIENT_IDS.public, scope: 'openid' })
+  await flow.runTo('discovery', DISCOVERED)
   const panel = await runCorsCheck(page)
   for (const endpoint of ['discovery', 'jwks', 'token', 'userinfo', 'revocation', 'introspection']) {
     await expect(row(panel, endpoint), endpoint).toHaveAttribute('data-verdict', 'readable')
@@ -53,9 +44,9 @@ test('compliant issuer, public client: the client-bound endpoints are readable',
   expect(errors).toEqual([])
 })
 
-test('a client the server refuses CORS for: the token row is blocked by CORS', async ({ page, as }) => {
-  await open(page, { issuer: as.issuer, client_id: CLIENT_IDS.noCors, scope: 'openid' })
-  await discover(page)
+test('a client the server refuses CORS for: the token row is blocked by CORS', async ({ page, as, flow }) => {
+  await flow.open({ issuer: as.issuer, client_id: CLIENT_IDS.noCors, scope: 'openid' })
+  await flow.runTo('discovery', DISCOVERED)
   const panel = await runCorsCheck(page)
   await expect(row(panel, 'token')).toHaveAttribute('data-verdict', 'blocked-by-cors')
   await expect(row(panel, 'token').locator('[data-error-cors]')).toHaveAttribute('data-error-cors', 'false')
@@ -68,9 +59,9 @@ test('a client the server refuses CORS for: the token row is blocked by CORS', a
   await expect(finding).toContainText(/not subject to CORS/)
 })
 
-test('fault token-no-cors: token blocked by CORS while discovery and JWKS are readable', async ({ page, as }) => {
-  await open(page, { issuer: as.faultIssuer('token-no-cors'), client_id: CLIENT_IDS.public, scope: 'openid' })
-  await discover(page)
+test('fault token-no-cors: token blocked by CORS while discovery and JWKS are readable', async ({ page, as, flow }) => {
+  await flow.open({ issuer: as.faultIssuer('token-no-cors'), client_id: CLIENT_IDS.public, scope: 'openid' })
+  await flow.runTo('discovery', DISCOVERED)
   const panel = await runCorsCheck(page)
   await expect(row(panel, 'token')).toHaveAttribute('data-verdict', 'blocked-by-cors')
   await expect(row(panel, 'discovery')).toHaveAttribute('data-verdict', 'readable')
@@ -78,16 +69,20 @@ test('fault token-no-cors: token blocked by CORS while discovery and JWKS are re
   await expect(row(panel, 'userinfo')).toHaveAttribute('data-verdict', 'readable')
 })
 
-test('client_secret_basic: the Authorization-header preflight passes on the compliant server', async ({ page, as }) => {
+test('client_secret_basic: the Authorization-header preflight passes on the compliant server', async ({
+  page,
+  as,
+  flow,
+}) => {
   const authHeaders: string[] = []
   page.on('request', (r) => {
     if (r.method() === 'POST' && new URL(r.url()).pathname === '/token')
       authHeaders.push(r.headers()['authorization'] ?? '')
   })
-  await open(page, { issuer: as.issuer, client_id: CLIENT_IDS.basic, scope: 'openid' })
+  await flow.open({ issuer: as.issuer, client_id: CLIENT_IDS.basic, scope: 'openid' })
   await page.getByLabel('Client authentication').selectOption('client_secret_basic')
   await page.getByLabel('Client secret').fill(CLIENT_SECRETS.basic)
-  await discover(page)
+  await flow.runTo('discovery', DISCOVERED)
   const panel = await runCorsCheck(page)
   await expect(row(panel, 'token')).toHaveAttribute('data-verdict', 'readable')
   await expect(row(panel, 'token').locator('[data-preflight]')).toHaveAttribute('data-preflight', 'ok')
@@ -96,8 +91,8 @@ test('client_secret_basic: the Authorization-header preflight passes on the comp
   expect(authHeaders).toEqual(['', `Basic ${Buffer.from('pkce-playground-cors-probe:probe').toString('base64')}`])
 })
 
-test('an unreachable hand-entered token endpoint is unreachable, not CORS', async ({ page, as }) => {
-  await open(page, {
+test('an unreachable hand-entered token endpoint is unreachable, not CORS', async ({ page, as, flow }) => {
+  await flow.open({
     issuer: as.issuer,
     client_id: CLIENT_IDS.public,
     scope: 'openid',
@@ -105,7 +100,7 @@ test('an unreachable hand-entered token endpoint is unreachable, not CORS', asyn
   })
   // A link that sets an endpoint waits for a confirmation before anything is sent (issue 10).
   await page.getByTestId('link-notice').getByRole('button', { name: 'Use these endpoints' }).click()
-  await page.getByRole('button', { name: 'Discover' }).click()
+  await flow.runTo('discovery', { discovery: null })
   // A token endpoint on another origin than the issuer's is an error finding of its own (issue 10).
   await expect(page.locator('#step-discovery [data-finding-id="endpoint-overridden"]')).toHaveAttribute(
     'data-severity',
@@ -118,15 +113,15 @@ test('an unreachable hand-entered token endpoint is unreachable, not CORS', asyn
   await expect(panel.locator('[data-finding-id="endpoint-unreachable"]').first()).toBeVisible()
 })
 
-test('fault token-preflight-no-authorization + client_secret_basic: preflight failed', async ({ page, as }) => {
-  await open(page, {
+test('fault token-preflight-no-authorization + client_secret_basic: preflight failed', async ({ page, as, flow }) => {
+  await flow.open({
     issuer: as.faultIssuer('token-preflight-no-authorization'),
     client_id: CLIENT_IDS.basic,
     scope: 'openid',
   })
   await page.getByLabel('Client authentication').selectOption('client_secret_basic')
   await page.getByLabel('Client secret').fill(CLIENT_SECRETS.basic)
-  await discover(page)
+  await flow.runTo('discovery', DISCOVERED)
   const panel = await runCorsCheck(page)
   await expect(row(panel, 'token')).toHaveAttribute('data-verdict', 'preflight-failed')
   await expect(row(panel, 'token').locator('[data-preflight]')).toHaveAttribute('data-preflight', 'failed')
@@ -134,22 +129,22 @@ test('fault token-preflight-no-authorization + client_secret_basic: preflight fa
   await expect(panel.locator('[data-finding-id="cors-preflight-failed"]').first()).toContainText(/client_secret_basic/)
 })
 
-test('fault userinfo-www-authenticate-hidden: the challenge is reported as hidden', async ({ page, as }) => {
-  await open(page, {
+test('fault userinfo-www-authenticate-hidden: the challenge is reported as hidden', async ({ page, as, flow }) => {
+  await flow.open({
     issuer: as.faultIssuer('userinfo-www-authenticate-hidden'),
     client_id: CLIENT_IDS.public,
     scope: 'openid',
   })
-  await discover(page)
+  await flow.runTo('discovery', DISCOVERED)
   const panel = await runCorsCheck(page)
   await expect(row(panel, 'userinfo')).toHaveAttribute('data-verdict', 'readable')
   await expect(row(panel, 'userinfo')).toContainText('Access-Control-Expose-Headers: WWW-Authenticate')
   await expect(panel.locator('[data-finding-id="www-authenticate-not-exposed"]')).toBeVisible()
 })
 
-test('fault token-redirect: the token row is redirected', async ({ page, as }) => {
-  await open(page, { issuer: as.faultIssuer('token-redirect'), client_id: CLIENT_IDS.public, scope: 'openid' })
-  await discover(page)
+test('fault token-redirect: the token row is redirected', async ({ page, as, flow }) => {
+  await flow.open({ issuer: as.faultIssuer('token-redirect'), client_id: CLIENT_IDS.public, scope: 'openid' })
+  await flow.runTo('discovery', DISCOVERED)
   const panel = await runCorsCheck(page)
   await expect(row(panel, 'token')).toHaveAttribute('data-verdict', 'redirected')
   await expect(row(panel, 'jwks')).toHaveAttribute('data-verdict', 'readable')

@@ -33,7 +33,107 @@ export const CLIENT_SECRETS = {
   post: 'demo-secret-post',
 } as const
 
-export const test = base.extend<{ as: AuthorizationServer; mcp: McpTestServer }>({
+/** The steps `flow.runTo` drives the page to, in the order the flow reaches them. */
+export const FLOW_STEPS = ['discovery', 'callback', 'token', 'tokens'] as const
+export type FlowStep = (typeof FLOW_STEPS)[number]
+
+/** What a status must read once it has settled: a text, a pattern, or null for whatever it settles on. */
+export type Expected = string | RegExp | null
+
+export interface RunOptions {
+  /** The Discovery step's status once it has settled (default 'ok'). */
+  discovery?: Expected
+  /** How long Discovery may take to settle (default: expect's timeout). */
+  discoveryTimeout?: number
+  /**
+   * The authorization round trip: true (default) signs in and consents on the AS's pages (loginAndConsent);
+   * 'cancel' cancels at the login page (cancelAtLogin); false when the server redirects straight back.
+   */
+  login?: boolean | 'cancel'
+  /** The Callback step's status once it has settled (default 'ok'). */
+  callback?: Expected
+  /** The token response's status line, testid token-status (default 'HTTP 200'); null: the step settled. */
+  token?: Expected
+  /** The Tokens step's status once it has settled (default: any). */
+  tokens?: Expected
+}
+
+/**
+ * Drives the real flow in the page: open the playground with a share link, then run it step by step.
+ * `runTo` goes on from the last step it reached on this page (`open` starts over), so a test can stop
+ * at one step, look or change something, and go on: `await flow.runTo('callback'); …; await flow.runTo('token')`.
+ */
+export interface Flow {
+  /** Opens the playground with a share link (the fragment prefills the form) and waits until it is ready. */
+  open(params: Record<string, string>): Promise<void>
+  /**
+   * Runs the flow up to `step`:
+   * - 'discovery': presses Discover and waits until the Discovery status is no longer pending/running;
+   * - 'callback': presses Start authorization, goes through the AS's pages (see `login`), and waits until
+   *   the playground is back and the Callback status has settled;
+   * - 'token': presses Exchange code and waits for the token response (token-status) and the step's status;
+   * - 'tokens': waits until the Tokens step's status is no longer pending/running.
+   * Each settled status is then checked against the options (defaults: ok, ok, HTTP 200, any).
+   */
+  runTo(step: FlowStep, options?: RunOptions): Promise<void>
+}
+
+const UNSETTLED = /^(pending|running)$/
+
+/** Waits until a step's status (testid status-<step>) has settled, then checks it against `expected`. */
+async function settled(page: Page, step: string, expected: Expected, timeout?: number): Promise<void> {
+  const status = page.getByTestId(`status-${step}`)
+  await expect(status).not.toHaveText(UNSETTLED, timeout === undefined ? {} : { timeout })
+  if (expected !== null) await expect(status).toHaveText(expected)
+}
+
+function flowIn(page: Page): Flow {
+  /** How far runTo went on this page: an index into FLOW_STEPS, -1 before the first step. */
+  let reached = -1
+  const ready = () => expect(page.locator('body[data-ready="true"]')).toBeAttached()
+
+  const run: Record<FlowStep, (o: RunOptions) => Promise<void>> = {
+    async discovery(o) {
+      await page.getByRole('button', { name: 'Discover' }).click()
+      await settled(page, 'discovery', o.discovery === undefined ? 'ok' : o.discovery, o.discoveryTimeout)
+    },
+    async callback(o) {
+      await page.getByRole('button', { name: 'Start authorization' }).click()
+      const login = o.login ?? true
+      if (login === 'cancel') await cancelAtLogin(page)
+      else if (login) await loginAndConsent(page)
+      await ready()
+      await settled(page, 'callback', o.callback === undefined ? 'ok' : o.callback)
+    },
+    async token(o) {
+      await page.getByRole('button', { name: 'Exchange code' }).click()
+      const expected = o.token === undefined ? 'HTTP 200' : o.token
+      if (expected !== null) await expect(page.getByTestId('token-status')).toHaveText(expected)
+      await settled(page, 'token', null)
+    },
+    async tokens(o) {
+      await settled(page, 'tokens', o.tokens ?? null)
+    },
+  }
+
+  return {
+    async open(params) {
+      await page.goto(`/#${new URLSearchParams(params).toString()}`)
+      await ready()
+      reached = -1
+    },
+    async runTo(step, options = {}) {
+      const target = FLOW_STEPS.indexOf(step)
+      if (target <= reached) throw new Error(`flow.runTo('${step}'): the flow is already at '${FLOW_STEPS[reached]}'`)
+      for (let i = reached + 1; i <= target; i++) {
+        await run[FLOW_STEPS[i]!](options)
+        reached = i
+      }
+    },
+  }
+}
+
+export const test = base.extend<{ as: AuthorizationServer; mcp: McpTestServer; flow: Flow }>({
   // eslint-disable-next-line no-empty-pattern
   as: async ({}, use) => {
     await use({
@@ -47,6 +147,9 @@ export const test = base.extend<{ as: AuthorizationServer; mcp: McpTestServer }>
       url: `${MCP_BASE}/mcp`,
       variant: (v: string) => `${MCP_BASE}/v/${encodeURIComponent(v)}/mcp`,
     })
+  },
+  flow: async ({ page }, use) => {
+    await use(flowIn(page))
   },
 })
 

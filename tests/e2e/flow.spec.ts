@@ -1,44 +1,37 @@
-import { test, expect, loginAndConsent, cancelAtLogin, CLIENT_IDS, AS_BASE, APP_BASE } from './fixtures'
+import { test, expect, loginAndConsent, CLIENT_IDS, AS_BASE, APP_BASE, type Flow } from './fixtures'
 import type { Page } from '@playwright/test'
 
 const RESOURCE = `${AS_BASE}/api`
 
-/** Opens the playground with a share link (the fragment prefills the form). */
-async function open(page: Page, params: Record<string, string>) {
-  const hash = new URLSearchParams(params).toString()
-  await page.goto(`/#${hash}`)
-  await expect(page.locator('body[data-ready="true"]')).toBeAttached()
-}
-
-async function discoverAndStart(page: Page) {
-  await page.getByRole('button', { name: 'Discover' }).click()
-  await expect(page.getByTestId('status-discovery')).toHaveText('ok')
+/** Discovery ends ok, with an S256 authorization request ready to start. */
+async function discover(flow: Flow, page: Page) {
+  await flow.runTo('discovery')
   await expect(page.getByTestId('authorization-url')).toContainText('code_challenge_method=S256')
-  await page.getByRole('button', { name: 'Start authorization' }).click()
 }
 
-test('the full flow: discovery, PKCE, login and consent, code exchange, both tokens verified', async ({ page, as }) => {
+test('the full flow: discovery, PKCE, login and consent, code exchange, both tokens verified', async ({
+  page,
+  as,
+  flow,
+}) => {
   const errors: string[] = []
   page.on('pageerror', (e) => errors.push(e.message))
-  await open(page, {
+  await flow.open({
     issuer: as.issuer,
     client_id: CLIENT_IDS.public,
     scope: 'openid profile email offline_access',
     resource: RESOURCE,
   })
   await expect(page.getByRole('textbox', { name: 'Issuer' })).toHaveValue(as.issuer)
-  await discoverAndStart(page)
-  await loginAndConsent(page)
-  await expect(page.locator('body[data-ready="true"]')).toBeAttached()
+  await discover(flow, page)
+  await flow.runTo('callback')
   // The code is removed from the address bar at once.
   expect(page.url()).not.toContain('code=')
-  await expect(page.getByTestId('status-callback')).toHaveText('ok')
   await expect(page.getByTestId('token-request')).toContainText('grant_type=authorization_code')
   await expect(page.getByTestId('token-request')).toContainText('code_verifier=')
   await expect(page.getByTestId('token-request')).toContainText(`origin: ${APP_BASE}`)
   await expect(page.getByTestId('token-curl')).toContainText(`curl -i -X POST '${AS_BASE}/token'`)
-  await page.getByRole('button', { name: 'Exchange code' }).click()
-  await expect(page.getByTestId('token-status')).toHaveText('HTTP 200')
+  await flow.runTo('token')
   await expect(page.getByTestId('signature-id_token')).toHaveAttribute('data-signature', 'valid')
   await expect(page.getByTestId('signature-access_token')).toHaveAttribute('data-signature', 'valid')
   const idToken = page.locator('article[data-token="id_token"]')
@@ -48,15 +41,15 @@ test('the full flow: discovery, PKCE, login and consent, code exchange, both tok
   await page.screenshot({ path: 'test-results/full-flow.png', fullPage: true })
   await expect(idToken).toContainText(/expires in \d+ (min|h)/)
   await expect(page.locator('article[data-token="access_token"]')).toContainText('at+jwt')
+  await flow.runTo('tokens')
   await expect(page.getByTestId('status-tokens')).not.toHaveText('error')
   expect(errors).toEqual([])
 })
 
-test('a state that does not match is refused and the code is never sent', async ({ page, as }) => {
-  await open(page, { issuer: as.faultIssuer('state-altered'), client_id: CLIENT_IDS.public, scope: 'openid' })
-  await discoverAndStart(page)
-  await loginAndConsent(page)
-  await expect(page.locator('body[data-ready="true"]')).toBeAttached()
+test('a state that does not match is refused and the code is never sent', async ({ page, as, flow }) => {
+  await flow.open({ issuer: as.faultIssuer('state-altered'), client_id: CLIENT_IDS.public, scope: 'openid' })
+  await discover(flow, page)
+  await flow.runTo('callback', { callback: 'error' })
   const callback = page.locator('#step-callback')
   await expect(callback.locator('[data-finding-id="state-mismatch"]')).toBeVisible()
   await expect(callback.locator('[data-finding-id="state-mismatch"]')).toHaveAttribute('data-severity', 'error')
@@ -65,11 +58,10 @@ test('a state that does not match is refused and the code is never sent', async 
   expect(page.url()).not.toContain('code=')
 })
 
-test('cancel at the login page: access_denied is explained', async ({ page, as }) => {
-  await open(page, { issuer: as.issuer, client_id: CLIENT_IDS.public, scope: 'openid' })
-  await discoverAndStart(page)
-  await cancelAtLogin(page)
-  await expect(page.locator('body[data-ready="true"]')).toBeAttached()
+test('cancel at the login page: access_denied is explained', async ({ page, as, flow }) => {
+  await flow.open({ issuer: as.issuer, client_id: CLIENT_IDS.public, scope: 'openid' })
+  await discover(flow, page)
+  await flow.runTo('callback', { login: 'cancel', callback: null })
   const finding = page.locator('#step-callback [data-finding-id="authorization-error"]')
   await expect(finding).toBeVisible()
   await expect(finding).toContainText('access_denied')
@@ -77,38 +69,34 @@ test('cancel at the login page: access_denied is explained', async ({ page, as }
   await expect(page.getByRole('button', { name: 'Exchange code' })).toBeDisabled()
 })
 
-test('an edited code_verifier: the server answers invalid_grant, shown and explained', async ({ page, as }) => {
-  await open(page, { issuer: as.issuer, client_id: CLIENT_IDS.public, scope: 'openid' })
-  await discoverAndStart(page)
-  await loginAndConsent(page)
-  await expect(page.getByTestId('status-callback')).toHaveText('ok')
+test('an edited code_verifier: the server answers invalid_grant, shown and explained', async ({ page, as, flow }) => {
+  await flow.open({ issuer: as.issuer, client_id: CLIENT_IDS.public, scope: 'openid' })
+  await discover(flow, page)
+  await flow.runTo('callback')
   const field = page.getByRole('textbox', { name: 'code_verifier to send' })
   await field.fill('x'.repeat(50))
   await expect(page.getByTestId('token-request')).toContainText(`code_verifier=${'x'.repeat(50)}`)
-  await page.getByRole('button', { name: 'Exchange code' }).click()
-  await expect(page.getByTestId('token-status')).toHaveText('HTTP 400')
+  await flow.runTo('token', { token: 'HTTP 400' })
   const finding = page.locator('#step-token [data-finding-id="token-request-rejected"]')
   await expect(finding).toBeVisible()
   await expect(finding).toContainText('invalid_grant')
   await expect(finding).toContainText(/verifier/i)
 })
 
-test('reloading after the callback never sends the code a second time', async ({ page, as }) => {
-  await open(page, { issuer: as.issuer, client_id: CLIENT_IDS.public, scope: 'openid' })
+test('reloading after the callback never sends the code a second time', async ({ page, as, flow }) => {
+  await flow.open({ issuer: as.issuer, client_id: CLIENT_IDS.public, scope: 'openid' })
   let callbackUrl = ''
   page.on('framenavigated', (f) => {
     if (f === page.mainFrame() && f.url().includes('code=')) callbackUrl = f.url()
   })
-  await discoverAndStart(page)
-  await loginAndConsent(page)
-  await expect(page.getByTestId('status-callback')).toHaveText('ok')
+  await discover(flow, page)
+  await flow.runTo('callback')
   expect(callbackUrl).toContain('code=')
   let tokenRequests = 0
   page.on('request', (r) => {
     if (r.url().endsWith('/token') && r.method() === 'POST') tokenRequests++
   })
-  await page.getByRole('button', { name: 'Exchange code' }).click()
-  await expect(page.getByTestId('token-status')).toHaveText('HTTP 200')
+  await flow.runTo('token')
   expect(tokenRequests).toBe(1)
   await page.reload()
   await expect(page.locator('body[data-ready="true"]')).toBeAttached()
@@ -126,11 +114,14 @@ test('reloading after the callback never sends the code a second time', async ({
 test('the protocol code failing to load after the redirect: an alert, nothing sent, and a reload finishes the flow', async ({
   page,
   as,
+  flow,
 }) => {
   const errors: string[] = []
   page.on('pageerror', (e) => errors.push(e.message))
-  await open(page, { issuer: as.issuer, client_id: CLIENT_IDS.public, scope: 'openid' })
-  await discoverAndStart(page)
+  await flow.open({ issuer: as.issuer, client_id: CLIENT_IDS.public, scope: 'openid' })
+  await discover(flow, page)
+  // The callback never settles here: the round trip is driven by hand.
+  await page.getByRole('button', { name: 'Start authorization' }).click()
   // From here on the engine chunk cannot be fetched (a dropped connection, or a deploy that removed it).
   await page.route('**/assets/engine-*.js', (route) => route.abort())
   let tokenRequests = 0
@@ -163,11 +154,13 @@ test('the protocol code failing to load after the redirect: an alert, nothing se
 test('the protocol code failing to load on a button press: one alert, no uncaught error, and the next press loads it', async ({
   page,
   as,
+  flow,
 }) => {
   const errors: string[] = []
   page.on('pageerror', (e) => errors.push(e.message))
   await page.route('**/assets/engine-*.js', (route) => route.abort())
-  await open(page, { issuer: as.issuer, client_id: CLIENT_IDS.public, scope: 'openid' })
+  await flow.open({ issuer: as.issuer, client_id: CLIENT_IDS.public, scope: 'openid' })
+  // The first press cannot load the protocol code: pressed by hand (its status never settles).
   await page.getByRole('button', { name: 'Discover' }).click()
   const alert = page.locator('.load-error')
   await expect(alert).toHaveAttribute('role', 'alert')
@@ -175,18 +168,17 @@ test('the protocol code failing to load on a button press: one alert, no uncaugh
   await expect(page.getByRole('button', { name: 'Discover' })).toBeEnabled()
   expect(errors).toEqual([])
   await page.unroute('**/assets/engine-*.js')
-  await page.getByRole('button', { name: 'Discover' }).click()
-  await expect(page.getByTestId('status-discovery')).toHaveText('ok')
+  await flow.runTo('discovery')
   await expect(alert).toHaveCount(0)
   expect(errors).toEqual([])
 })
 
-test('a share link prefills the form and starts nothing by itself', async ({ page, as }) => {
+test('a share link prefills the form and starts nothing by itself', async ({ page, as, flow }) => {
   let requests = 0
   page.on('request', (r) => {
     if (r.url().startsWith(as.issuer)) requests++
   })
-  await open(page, {
+  await flow.open({
     issuer: as.issuer,
     client_id: 'my-client',
     scope: 'openid email',
@@ -203,12 +195,14 @@ test('a share link prefills the form and starts nothing by itself', async ({ pag
   await expect(page.getByTestId('status-discovery')).toHaveText('pending')
 })
 
-test('a token endpoint without CORS for this origin: "blocked by CORS", server reachable', async ({ page, as }) => {
-  await open(page, { issuer: as.issuer, client_id: CLIENT_IDS.noCors, scope: 'openid' })
-  await discoverAndStart(page)
-  await loginAndConsent(page)
-  await expect(page.getByTestId('status-callback')).toHaveText('ok')
-  await page.getByRole('button', { name: 'Exchange code' }).click()
+test('a token endpoint without CORS for this origin: "blocked by CORS", server reachable', async ({
+  page,
+  as,
+  flow,
+}) => {
+  await flow.open({ issuer: as.issuer, client_id: CLIENT_IDS.noCors, scope: 'openid' })
+  await discover(flow, page)
+  await flow.runTo('token', { token: 'no readable response' })
   const finding = page.locator('#step-token [data-finding-id="cors-blocked"]')
   await expect(finding).toBeVisible()
   await expect(finding).toContainText(/Blocked by CORS/)
@@ -217,9 +211,9 @@ test('a token endpoint without CORS for this origin: "blocked by CORS", server r
   await expect(page.getByTestId('token-status')).toHaveText('no readable response')
 })
 
-test('an unreachable token endpoint is told apart from CORS', async ({ page, as }) => {
+test('an unreachable token endpoint is told apart from CORS', async ({ page, as, flow }) => {
   // Discovery at the real server, but a hand-entered token endpoint where nothing listens.
-  await open(page, {
+  await flow.open({
     issuer: as.issuer,
     client_id: CLIENT_IDS.public,
     scope: 'openid',
@@ -227,42 +221,37 @@ test('an unreachable token endpoint is told apart from CORS', async ({ page, as 
   })
   // An endpoint set by a link is used only once confirmed (issue 10).
   await page.getByTestId('link-notice').getByRole('button', { name: 'Use these endpoints' }).click()
-  await page.getByRole('button', { name: 'Discover' }).click()
+  await flow.runTo('discovery', { discovery: null })
   // Not the issuer's own token endpoint: an error finding at discovery, and the flow goes on (issue 10).
   await expect(page.locator('#step-discovery [data-finding-id="endpoint-overridden"]')).toHaveAttribute(
     'data-severity',
     'error',
   )
-  await page.getByRole('button', { name: 'Start authorization' }).click()
-  await loginAndConsent(page)
-  await expect(page.getByTestId('status-callback')).toHaveText('ok')
-  await page.getByRole('button', { name: 'Exchange code' }).click()
+  await flow.runTo('token', { token: null })
   const finding = page.locator('#step-token [data-finding-id="endpoint-unreachable"]')
   await expect(finding).toBeVisible()
   await expect(finding).toContainText(/could not reach/i)
   await expect(page.locator('#step-token [data-finding-id="cors-blocked"]')).toHaveCount(0)
 })
 
-test('hand-entered endpoints work without discovery', async ({ page }) => {
-  await open(page, {
+test('hand-entered endpoints work without discovery', async ({ page, flow }) => {
+  await flow.open({
     authorization_endpoint: `${AS_BASE}/auth`,
     token_endpoint: `${AS_BASE}/token`,
     client_id: CLIENT_IDS.public,
     scope: 'openid',
   })
   await page.getByTestId('link-notice').getByRole('button', { name: 'Use these endpoints' }).click()
-  await page.getByRole('button', { name: 'Discover' }).click()
-  await expect(page.getByTestId('status-discovery')).toHaveText('skipped')
+  await flow.runTo('discovery', { discovery: 'skipped' })
   await expect(page.getByTestId('authorization-url')).toContainText(`${AS_BASE}/auth?`)
   await expect(page.getByRole('button', { name: 'Start authorization' })).toBeEnabled()
 })
 
-test('a share link opened in a tab with an earlier flow starts from the link', async ({ page, as }) => {
-  await open(page, { issuer: as.issuer, client_id: CLIENT_IDS.public, scope: 'openid' })
-  await discoverAndStart(page)
-  await loginAndConsent(page)
-  await expect(page.getByTestId('status-callback')).toHaveText('ok')
-  await open(page, { issuer: as.faultIssuer('compliant'), client_id: 'another-client', scope: 'openid email' })
+test('a share link opened in a tab with an earlier flow starts from the link', async ({ page, as, flow }) => {
+  await flow.open({ issuer: as.issuer, client_id: CLIENT_IDS.public, scope: 'openid' })
+  await discover(flow, page)
+  await flow.runTo('callback')
+  await flow.open({ issuer: as.faultIssuer('compliant'), client_id: 'another-client', scope: 'openid email' })
   await page.reload()
   await expect(page.locator('body[data-ready="true"]')).toBeAttached()
   await expect(page.getByRole('textbox', { name: 'Issuer' })).toHaveValue(as.faultIssuer('compliant'))

@@ -4,12 +4,7 @@
 import { test, expect, loginAndConsent, CLIENT_IDS, AS_BASE, APP_BASE } from './fixtures'
 import type { Page, Request } from '@playwright/test'
 
-/** Opens the playground with a share link (`#mcp=<url>&…`); the fragment prefills the form. */
-async function open(page: Page, params: Record<string, string>) {
-  await page.goto(`/#${new URLSearchParams(params).toString()}`)
-  await expect(page.locator('body[data-ready="true"]')).toBeAttached()
-}
-
+/** Presses Discover without waiting: against a broken MCP server the Discovery step may never run. */
 async function discover(page: Page) {
   await page.getByRole('button', { name: 'Discover' }).click()
 }
@@ -92,30 +87,28 @@ async function expectReadiness(page: Page, expected: Record<string, string> = {}
 test('from an MCP URL alone: 401 challenge, PRM, AS metadata, DCR, login, token for the MCP URL, tools listed', async ({
   page,
   mcp,
+  flow,
 }) => {
   const errors: string[] = []
   page.on('pageerror', (e) => errors.push(e.message))
   const posts = tokenRequests(page)
-  await open(page, { mcp: mcp.url })
+  // The share link `#mcp=<url>` prefills the form.
+  await flow.open({ mcp: mcp.url })
   await expect(page.getByRole('textbox', { name: 'MCP server URL' })).toHaveValue(mcp.url)
   await expect(page.getByRole('textbox', { name: 'Client ID' })).toHaveValue('')
 
-  await discover(page)
+  await flow.runTo('discovery', { discovery: null })
   await expectReadyToAuthorize(page, mcp.url, 'dcr')
   await expect(
     page.locator('#step-registration').getByText('"token_endpoint_auth_method": "none"').first(),
   ).toBeVisible()
 
-  await page.getByRole('button', { name: 'Start authorization' }).click()
-  await loginAndConsent(page)
-  await expect(page.locator('body[data-ready="true"]')).toBeAttached()
+  await flow.runTo('callback')
   expect(page.url()).not.toContain('code=')
-  await expect(page.getByTestId('status-callback')).toHaveText('ok')
   // The token request names the MCP server as the RFC 8707 resource (else the token's audience is wrong).
   await expect(page.getByTestId('token-request')).toContainText(`resource=${encodeURIComponent(mcp.url)}`)
 
-  await page.getByRole('button', { name: 'Exchange code' }).click()
-  await expect(page.getByTestId('token-status')).toHaveText('HTTP 200')
+  await flow.runTo('token')
   expect(posts).toHaveLength(1)
   expect(new URLSearchParams(posts[0]?.postData() ?? '').get('resource')).toBe(mcp.url)
   await expect(page.getByTestId('signature-access_token')).toHaveAttribute('data-signature', 'valid')
@@ -137,22 +130,19 @@ test('from an MCP URL alone: 401 challenge, PRM, AS metadata, DCR, login, token 
 test('with a pre-registered client: no registration request, the given client id is used, tools listed', async ({
   page,
   mcp,
+  flow,
 }) => {
   let registrations = 0
   page.on('request', (r) => {
     if (r.method() === 'POST' && new URL(r.url()).pathname === '/reg') registrations++
   })
-  await open(page, { mcp: mcp.url, client_id: CLIENT_IDS.public })
+  await flow.open({ mcp: mcp.url, client_id: CLIENT_IDS.public })
   await expect(page.getByRole('textbox', { name: 'Client ID' })).toHaveValue(CLIENT_IDS.public)
-  await discover(page)
+  await flow.runTo('discovery', { discovery: null })
   await expectReadyToAuthorize(page, mcp.url, 'pre-registered')
   await expect(page.getByTestId('registered-client-id')).toHaveText(CLIENT_IDS.public)
   expect(registrations).toBe(0)
-  await page.getByRole('button', { name: 'Start authorization' }).click()
-  await loginAndConsent(page)
-  await expect(page.getByTestId('status-callback')).toHaveText('ok')
-  await page.getByRole('button', { name: 'Exchange code' }).click()
-  await expect(page.getByTestId('token-status')).toHaveText('HTTP 200')
+  await flow.runTo('token')
   await expectToolsListed(page)
   await expectReadiness(page)
   await expect(page.getByTestId('verdict')).toHaveAttribute('data-scenario', 'C')
@@ -161,8 +151,9 @@ test('with a pre-registered client: no registration request, the given client id
 test('"Run to the end" from an MCP URL: one click, the login, and the tools are listed by themselves', async ({
   page,
   mcp,
+  flow,
 }) => {
-  await open(page, { mcp: mcp.url })
+  await flow.open({ mcp: mcp.url })
   await page.getByRole('button', { name: 'Run to the end' }).click()
   await loginAndConsent(page)
   await expect(page.locator('body[data-ready="true"]')).toBeAttached()
@@ -176,6 +167,7 @@ test('"Run to the end" from an MCP URL: one click, the login, and the tools are 
 test('duplicate tool names in tools/list: the tools table, server name and readiness stay, and a finding names them', async ({
   page,
   mcp,
+  flow,
 }) => {
   const errors: string[] = []
   page.on('pageerror', (e) => errors.push(e.message))
@@ -185,7 +177,7 @@ test('duplicate tool names in tools/list: the tools table, server name and readi
     if (m.type() === 'error' && page.url().startsWith(APP_BASE) && !m.text().startsWith('Failed to load resource'))
       errors.push(m.text())
   })
-  await open(page, { mcp: mcp.variant('duplicate-tools') })
+  await flow.open({ mcp: mcp.variant('duplicate-tools') })
   await page.getByRole('button', { name: 'Run to the end' }).click()
   await loginAndConsent(page)
   await expect(page.locator('body[data-ready="true"]')).toBeAttached()
@@ -209,9 +201,9 @@ test.describe('broken MCP servers: the run says what to fix and where', () => {
     await expect(page.getByTestId('status-authorization')).toHaveText('pending')
   }
 
-  test('no protected resource metadata anywhere: prm-missing, the run stops', async ({ page, mcp }) => {
+  test('no protected resource metadata anywhere: prm-missing, the run stops', async ({ page, mcp, flow }) => {
     const url = mcp.variant('no-prm')
-    await open(page, { mcp: url })
+    await flow.open({ mcp: url })
     await discover(page)
     await expect(page.getByTestId('mcp-probe-status')).toHaveText('HTTP 401')
     const f = findingIn(page, 'mcp-discovery', 'prm-missing')
@@ -222,9 +214,9 @@ test.describe('broken MCP servers: the run says what to fix and where', () => {
     await expectStoppedBeforeAuthorization(page)
   })
 
-  test('PRM resource is not the MCP URL: prm-resource-mismatch', async ({ page, mcp }) => {
+  test('PRM resource is not the MCP URL: prm-resource-mismatch', async ({ page, mcp, flow }) => {
     const url = mcp.variant('prm-resource-mismatch')
-    await open(page, { mcp: url })
+    await flow.open({ mcp: url })
     await discover(page)
     const f = findingIn(page, 'mcp-discovery', 'prm-resource-mismatch')
     await expect(f).toBeVisible()
@@ -233,8 +225,12 @@ test.describe('broken MCP servers: the run says what to fix and where', () => {
     await expectStoppedBeforeAuthorization(page)
   })
 
-  test('PRM without authorization_servers: prm-no-authorization-servers, the run stops', async ({ page, mcp }) => {
-    await open(page, { mcp: mcp.variant('prm-no-authorization-servers') })
+  test('PRM without authorization_servers: prm-no-authorization-servers, the run stops', async ({
+    page,
+    mcp,
+    flow,
+  }) => {
+    await flow.open({ mcp: mcp.variant('prm-no-authorization-servers') })
     await discover(page)
     const f = findingIn(page, 'mcp-discovery', 'prm-no-authorization-servers')
     await expect(f).toBeVisible()
@@ -246,9 +242,10 @@ test.describe('broken MCP servers: the run says what to fix and where', () => {
   test('a challenge without resource_metadata: a warning, and the PRM is found at the well-known URL', async ({
     page,
     mcp,
+    flow,
   }) => {
     const url = mcp.variant('no-challenge-metadata')
-    await open(page, { mcp: url, client_id: CLIENT_IDS.public })
+    await flow.open({ mcp: url, client_id: CLIENT_IDS.public })
     await discover(page)
     const f = findingIn(page, 'mcp-probe', 'mcp-challenge-no-resource-metadata')
     await expect(f).toBeVisible()
@@ -262,9 +259,10 @@ test.describe('broken MCP servers: the run says what to fix and where', () => {
   test('WWW-Authenticate not exposed by CORS: mcp-www-authenticate-not-exposed, PRM still found at the well-known URL', async ({
     page,
     mcp,
+    flow,
   }) => {
     const url = mcp.variant('no-expose')
-    await open(page, { mcp: url })
+    await flow.open({ mcp: url })
     await discover(page)
     await expect(page.getByTestId('mcp-probe-status')).toHaveText('HTTP 401')
     const f = findingIn(page, 'mcp-probe', 'mcp-www-authenticate-not-exposed')
@@ -282,9 +280,10 @@ test.describe('broken MCP servers: the run says what to fix and where', () => {
   test('no CORS at all on the MCP server: the probe is reported as blocked (reachable, but unreadable)', async ({
     page,
     mcp,
+    flow,
   }) => {
     const url = mcp.variant('no-cors')
-    await open(page, { mcp: url })
+    await flow.open({ mcp: url })
     await discover(page)
     await expect(page.getByTestId('status-mcp-probe')).toHaveText('error')
     await expect(page.getByTestId('mcp-probe-status')).toHaveText('nothing readable')
@@ -298,10 +297,11 @@ test.describe('broken MCP servers: the run says what to fix and where', () => {
     page,
     mcp,
     as,
+    flow,
   }) => {
     const url = mcp.variant('as-no-pkce')
     // A pre-registered client (it exists at every fault issuer too), so that only the PKCE check can stop the run.
-    await open(page, { mcp: url, client_id: CLIENT_IDS.public })
+    await flow.open({ mcp: url, client_id: CLIENT_IDS.public })
     await discover(page)
     await expect(page.getByTestId('status-mcp-discovery')).toHaveText('ok')
     await expect(page.getByRole('textbox', { name: 'Issuer' })).toHaveValue(as.faultIssuer('pkce-methods-absent'))

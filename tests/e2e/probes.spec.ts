@@ -4,7 +4,7 @@
 //
 // A probe runs its own authorization round trip. The main flow runs first (Discover → metadata; login →
 // a session and a remembered consent at the AS), so the probe's round trip comes straight back.
-import { test, expect, loginAndConsent, CLIENT_IDS } from './fixtures'
+import { test, expect, loginAndConsent, CLIENT_IDS, type Flow } from './fixtures'
 import type { Locator, Page } from '@playwright/test'
 
 const TITLES = {
@@ -18,19 +18,9 @@ const TITLES = {
 type ProbeId = keyof typeof TITLES
 
 /** Discover, Start authorization, log in, Exchange code (HTTP 200). */
-async function mainFlow(page: Page, issuer: string) {
-  await page.goto(
-    `/#${new URLSearchParams({ issuer, client_id: CLIENT_IDS.public, scope: 'openid profile offline_access' })}`,
-  )
-  await expect(page.locator('body[data-ready="true"]')).toBeAttached()
-  await page.getByRole('button', { name: 'Discover' }).click()
-  await expect(page.getByTestId('status-discovery')).toHaveText('ok')
-  await page.getByRole('button', { name: 'Start authorization' }).click()
-  await loginAndConsent(page)
-  await expect(page.locator('body[data-ready="true"]')).toBeAttached()
-  await expect(page.getByTestId('status-callback')).toHaveText('ok')
-  await page.getByRole('button', { name: 'Exchange code' }).click()
-  await expect(page.getByTestId('token-status')).toHaveText('HTTP 200')
+async function mainFlow(flow: Flow, issuer: string) {
+  await flow.open({ issuer, client_id: CLIENT_IDS.public, scope: 'openid profile offline_access' })
+  await flow.runTo('token')
 }
 
 /** Opts in (the checkbox is not remembered across the round trip), returns the probes section. */
@@ -81,8 +71,8 @@ async function expectFinding(section: Locator, id: string, severity: 'info' | 'w
 }
 
 test.describe('against the compliant server: every probe passes', () => {
-  test('wrong code_verifier → rejected (pkce-enforced)', async ({ page, as }) => {
-    await mainFlow(page, as.issuer)
+  test('wrong code_verifier → rejected (pkce-enforced)', async ({ page, as, flow }) => {
+    await mainFlow(flow, as.issuer)
     const { section, row } = await runProbe(page, 'wrong-verifier')
     await expect(row).toHaveAttribute('data-outcome', 'passed')
     await expectFinding(section, 'pkce-enforced', 'info')
@@ -90,8 +80,8 @@ test.describe('against the compliant server: every probe passes', () => {
     await expect(finding(section, 'pkce-not-enforced')).toHaveCount(0)
   })
 
-  test('missing code_verifier → rejected (pkce-downgrade-rejected)', async ({ page, as }) => {
-    await mainFlow(page, as.issuer)
+  test('missing code_verifier → rejected (pkce-downgrade-rejected)', async ({ page, as, flow }) => {
+    await mainFlow(flow, as.issuer)
     const { section, row } = await runProbe(page, 'missing-verifier')
     await expect(row).toHaveAttribute('data-outcome', 'passed')
     await expectFinding(section, 'pkce-downgrade-rejected', 'info')
@@ -101,16 +91,17 @@ test.describe('against the compliant server: every probe passes', () => {
   test('code_verifier without code_challenge → the public client must use PKCE (pkce-required)', async ({
     page,
     as,
+    flow,
   }) => {
-    await mainFlow(page, as.issuer)
+    await mainFlow(flow, as.issuer)
     const { section, row } = await runProbe(page, 'verifier-without-challenge')
     await expect(row).toHaveAttribute('data-outcome', 'passed')
     await expectFinding(section, 'pkce-required', 'info')
     await expect(finding(section, 'verifier-without-challenge-accepted')).toHaveCount(0)
   })
 
-  test('replayed code → rejected, and the tokens of the first redemption are revoked', async ({ page, as }) => {
-    await mainFlow(page, as.issuer)
+  test('replayed code → rejected, and the tokens of the first redemption are revoked', async ({ page, as, flow }) => {
+    await mainFlow(flow, as.issuer)
     const { section, row } = await runProbe(page, 'code-replay')
     await expect(row).toHaveAttribute('data-outcome', 'passed')
     await expectFinding(section, 'code-replay-rejected', 'info')
@@ -119,16 +110,20 @@ test.describe('against the compliant server: every probe passes', () => {
     await expect(finding(section, 'code-replay-accepted')).toHaveCount(0)
   })
 
-  test('different redirect_uri at the token endpoint → rejected (redirect-uri-checked)', async ({ page, as }) => {
-    await mainFlow(page, as.issuer)
+  test('different redirect_uri at the token endpoint → rejected (redirect-uri-checked)', async ({ page, as, flow }) => {
+    await mainFlow(flow, as.issuer)
     const { section, row } = await runProbe(page, 'redirect-uri-mismatch')
     await expect(row).toHaveAttribute('data-outcome', 'passed')
     await expectFinding(section, 'redirect-uri-checked', 'info')
     await expect(finding(section, 'redirect-uri-not-checked')).toHaveCount(0)
   })
 
-  test('code_challenge_method=plain with only S256 advertised → refused (pkce-plain-refused)', async ({ page, as }) => {
-    await mainFlow(page, as.issuer)
+  test('code_challenge_method=plain with only S256 advertised → refused (pkce-plain-refused)', async ({
+    page,
+    as,
+    flow,
+  }) => {
+    await mainFlow(flow, as.issuer)
     const { section, row } = await runProbe(page, 'plain-refused')
     await expect(row).toHaveAttribute('data-outcome', 'passed')
     await expectFinding(section, 'pkce-plain-refused', 'info')
@@ -137,33 +132,41 @@ test.describe('against the compliant server: every probe passes', () => {
 })
 
 test.describe('against non-compliant servers (fault layer): every probe fails', () => {
-  test('PKCE not enforced: a wrong code_verifier is accepted (pkce-not-enforced)', async ({ page, as }) => {
-    await mainFlow(page, as.faultIssuer('pkce-not-enforced'))
+  test('PKCE not enforced: a wrong code_verifier is accepted (pkce-not-enforced)', async ({ page, as, flow }) => {
+    await mainFlow(flow, as.faultIssuer('pkce-not-enforced'))
     const { section, row } = await runProbe(page, 'wrong-verifier')
     await expect(row).toHaveAttribute('data-outcome', 'failed')
     await expectFinding(section, 'pkce-not-enforced', 'error')
     await expect(finding(section, 'pkce-enforced')).toHaveCount(0)
   })
 
-  test('PKCE not enforced: a missing code_verifier is accepted (pkce-downgrade-accepted)', async ({ page, as }) => {
-    await mainFlow(page, as.faultIssuer('pkce-not-enforced'))
+  test('PKCE not enforced: a missing code_verifier is accepted (pkce-downgrade-accepted)', async ({
+    page,
+    as,
+    flow,
+  }) => {
+    await mainFlow(flow, as.faultIssuer('pkce-not-enforced'))
     const { section, row } = await runProbe(page, 'missing-verifier')
     await expect(row).toHaveAttribute('data-outcome', 'failed')
     await expectFinding(section, 'pkce-downgrade-accepted', 'error')
   })
 
-  test('PKCE not enforced: a code without challenge is issued and redeemed with a verifier', async ({ page, as }) => {
+  test('PKCE not enforced: a code without challenge is issued and redeemed with a verifier', async ({
+    page,
+    as,
+    flow,
+  }) => {
     // The layer gives every authorization request a challenge of its own and every token request the
     // matching verifier: seen from the client, the server issues codes without PKCE and takes any verifier.
-    await mainFlow(page, as.faultIssuer('pkce-not-enforced'))
+    await mainFlow(flow, as.faultIssuer('pkce-not-enforced'))
     const { section, row } = await runProbe(page, 'verifier-without-challenge')
     await expect(row).toHaveAttribute('data-outcome', 'failed')
     await expectFinding(section, 'pkce-not-required', 'warning')
     await expectFinding(section, 'verifier-without-challenge-accepted', 'error')
   })
 
-  test('reusable codes: a replayed code is accepted (code-replay-accepted)', async ({ page, as }) => {
-    await mainFlow(page, as.faultIssuer('code-replay-accepted'))
+  test('reusable codes: a replayed code is accepted (code-replay-accepted)', async ({ page, as, flow }) => {
+    await mainFlow(flow, as.faultIssuer('code-replay-accepted'))
     const { section, row } = await runProbe(page, 'code-replay')
     await expect(row).toHaveAttribute('data-outcome', 'failed')
     await expectFinding(section, 'code-replay-accepted', 'error')
@@ -173,16 +176,17 @@ test.describe('against non-compliant servers (fault layer): every probe fails', 
   test('redirect_uri not compared: a different redirect_uri is accepted (redirect-uri-not-checked)', async ({
     page,
     as,
+    flow,
   }) => {
-    await mainFlow(page, as.faultIssuer('redirect-uri-not-checked'))
+    await mainFlow(flow, as.faultIssuer('redirect-uri-not-checked'))
     const { section, row } = await runProbe(page, 'redirect-uri-mismatch')
     await expect(row).toHaveAttribute('data-outcome', 'failed')
     await expectFinding(section, 'redirect-uri-not-checked', 'error')
     await expect(finding(section, 'redirect-uri-not-checked')).toContainText('probe=redirect-uri-mismatch')
   })
 
-  test('plain accepted although only S256 is advertised (pkce-plain-accepted)', async ({ page, as }) => {
-    await mainFlow(page, as.faultIssuer('pkce-plain-accepted-silently'))
+  test('plain accepted although only S256 is advertised (pkce-plain-accepted)', async ({ page, as, flow }) => {
+    await mainFlow(flow, as.faultIssuer('pkce-plain-accepted-silently'))
     const { section, row } = await runProbe(page, 'plain-refused')
     await expect(row).toHaveAttribute('data-outcome', 'failed')
     await expectFinding(section, 'pkce-plain-accepted', 'warning')
@@ -191,8 +195,8 @@ test.describe('against non-compliant servers (fault layer): every probe fails', 
   })
 })
 
-test("several probes in a row on one page keep each other's results", async ({ page, as }) => {
-  await mainFlow(page, as.faultIssuer('pkce-not-enforced'))
+test("several probes in a row on one page keep each other's results", async ({ page, as, flow }) => {
+  await mainFlow(flow, as.faultIssuer('pkce-not-enforced'))
   await runProbe(page, 'wrong-verifier')
   const { section } = await runProbe(page, 'redirect-uri-mismatch')
   await expect(section.locator('tr[data-probe="wrong-verifier"]')).toHaveAttribute('data-outcome', 'failed')

@@ -1,27 +1,19 @@
 import { readFile } from 'node:fs/promises'
 import type { Page } from '@playwright/test'
-import { test, expect, loginAndConsent, CLIENT_IDS, AS_BASE } from './fixtures'
+import { test, expect, CLIENT_IDS, AS_BASE, type Flow } from './fixtures'
 
-async function open(page: Page, params: Record<string, string>) {
-  await page.goto(`/#${new URLSearchParams(params).toString()}`)
-  await expect(page.locator('body[data-ready="true"]')).toBeAttached()
-}
-
-/** Runs the whole flow and returns the secrets the report must not contain. */
-async function fullFlow(page: Page, issuer: string, clientId: string = CLIENT_IDS.public) {
+/** Runs the flow to the callback and returns the secrets the report must not contain. */
+async function fullFlow(flow: Flow, page: Page, issuer: string, clientId: string = CLIENT_IDS.public) {
   let code = ''
   page.on('framenavigated', (f) => {
     const m = /[?&]code=([^&]+)/.exec(f.url())
     if (f === page.mainFrame() && m?.[1]) code = decodeURIComponent(m[1])
   })
-  await open(page, { issuer, client_id: clientId, scope: 'openid profile offline_access', resource: `${AS_BASE}/api` })
-  await page.getByRole('button', { name: 'Discover' }).click()
-  await expect(page.getByTestId('status-discovery')).not.toHaveText(/pending|running/)
+  await flow.open({ issuer, client_id: clientId, scope: 'openid profile offline_access', resource: `${AS_BASE}/api` })
+  await flow.runTo('discovery', { discovery: null })
   const verifier = await page.getByRole('textbox', { name: 'code_verifier', exact: true }).inputValue()
   const state = new URL(await page.getByTestId('authorization-url').innerText()).searchParams.get('state') ?? ''
-  await page.getByRole('button', { name: 'Start authorization' }).click()
-  await loginAndConsent(page)
-  await expect(page.getByTestId('status-callback')).toHaveText('ok')
+  await flow.runTo('callback')
   return { code, verifier, state }
 }
 
@@ -42,12 +34,12 @@ test('report: downloaded JSON and copied Markdown carry steps, findings and verd
   page,
   context,
   as,
+  flow,
 }) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write'])
-  const { code, verifier, state } = await fullFlow(page, as.issuer)
+  const { code, verifier, state } = await fullFlow(flow, page, as.issuer)
   expect(code).not.toBe('')
-  await page.getByRole('button', { name: 'Exchange code' }).click()
-  await expect(page.getByTestId('token-status')).toHaveText('HTTP 200')
+  await flow.runTo('token')
   await expect(page.getByTestId('signature-id_token')).toHaveAttribute('data-signature', 'valid')
   const tokenBody = await page.evaluate(
     () =>
@@ -94,19 +86,22 @@ test('report: downloaded JSON and copied Markdown carry steps, findings and verd
   for (const secret of forbidden) expect(markdown, 'markdown leaks a secret').not.toContain(secret)
 })
 
-test('report: a rejected exchange gives scenario A with the OAuth error named', async ({ page, as }) => {
-  await fullFlow(page, as.issuer)
+test('report: a rejected exchange gives scenario A with the OAuth error named', async ({ page, as, flow }) => {
+  await fullFlow(flow, page, as.issuer)
   await page.getByRole('textbox', { name: 'code_verifier to send' }).fill('y'.repeat(60))
-  await page.getByRole('button', { name: 'Exchange code' }).click()
-  await expect(page.getByTestId('token-status')).toHaveText('HTTP 400')
+  await flow.runTo('token', { token: 'HTTP 400' })
   const verdict = page.getByTestId('verdict')
   await expect(verdict).toHaveAttribute('data-scenario', 'A')
   await expect(verdict).toContainText('token-request-rejected')
 })
 
-test('paste-back: a response run by hand with curl is linted and decoded like a readable one', async ({ page, as }) => {
-  await fullFlow(page, as.issuer, CLIENT_IDS.noCors)
-  await page.getByRole('button', { name: 'Exchange code' }).click()
+test('paste-back: a response run by hand with curl is linted and decoded like a readable one', async ({
+  page,
+  as,
+  flow,
+}) => {
+  await fullFlow(flow, page, as.issuer, CLIENT_IDS.noCors)
+  await flow.runTo('token', { token: null })
   await expect(page.locator('#step-token [data-finding-id="cors-blocked"]')).toBeVisible()
   await expect(page.getByTestId('verdict')).toHaveAttribute('data-scenario', 'A')
   const pasted = [

@@ -1,4 +1,4 @@
-import { test, expect, loginAndConsent, CLIENT_IDS, AS_BASE, APP_BASE } from './fixtures'
+import { test, expect, loginAndConsent, CLIENT_IDS, AS_BASE, APP_BASE, type RunOptions } from './fixtures'
 import type { Page, BrowserContext } from '@playwright/test'
 import { startHostileServer, PAYLOADS } from '../servers/hostile-server.mjs'
 import { micromark } from 'micromark'
@@ -116,15 +116,10 @@ async function assertUnharmed(page: Page, g: Guard) {
   expect(g.csp, 'no CSP violations').toEqual([])
 }
 
-async function open(page: Page, params: Record<string, string>) {
-  await page.goto(`/#${new URLSearchParams(params).toString()}`)
-  await expect(page.locator('body[data-ready="true"]')).toBeAttached()
-}
-
-async function discover(page: Page) {
-  await page.getByRole('button', { name: 'Discover' }).click()
-  await expect(page.getByTestId('status-discovery')).not.toHaveText(/pending|running/, { timeout: 20_000 })
-}
+/** Discovery settles, whatever it says: hostile documents are large, deep or broken on purpose. */
+const DISCOVERED: RunOptions = { discovery: null, discoveryTimeout: 20_000 }
+/** The hostile server has no login page: its authorization endpoint redirects straight back. */
+const HOSTILE: RunOptions = { ...DISCOVERED, login: false }
 
 /** Reads what "Copy share link" writes. */
 async function copiedShareLink(page: Page, context: BrowserContext): Promise<string> {
@@ -135,8 +130,8 @@ async function copiedShareLink(page: Page, context: BrowserContext): Promise<str
 }
 
 test.describe('Content-Security-Policy', () => {
-  test('the built page carries a strict CSP and no-referrer', async ({ page }) => {
-    await open(page, {})
+  test('the built page carries a strict CSP and no-referrer', async ({ page, flow }) => {
+    await flow.open({})
     const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content')
     expect(csp).toBeTruthy()
     const directives = new Map(
@@ -159,9 +154,12 @@ test.describe('Content-Security-Policy', () => {
     expect(directives.has('frame-ancestors')).toBe(false)
   })
 
-  test('the CSP is enforced: injected script and markup are refused (Trusted Types, script-src)', async ({ page }) => {
+  test('the CSP is enforced: injected script and markup are refused (Trusted Types, script-src)', async ({
+    page,
+    flow,
+  }) => {
     const g = await guard(page)
-    await open(page, {})
+    await flow.open({})
     const result = await page.evaluate(() => {
       const attempt = (name: string, f: () => void): string => {
         try {
@@ -204,20 +202,16 @@ test.describe('Content-Security-Policy', () => {
     expect(g.csp.some((l) => /require-trusted-types-for|trusted-types/.test(l))).toBe(true)
   })
 
-  test('the full flow against the demo server causes no CSP violation', async ({ page }) => {
+  test('the full flow against the demo server causes no CSP violation', async ({ page, flow }) => {
     const g = await guard(page)
-    await open(page, {
+    await flow.open({
       issuer: AS_BASE,
       client_id: CLIENT_IDS.public,
       scope: 'openid profile',
       resource: `${AS_BASE}/api`,
     })
-    await discover(page)
-    await expect(page.getByTestId('status-discovery')).toHaveText('ok')
-    await page.getByRole('button', { name: 'Start authorization' }).click()
-    await loginAndConsent(page)
-    await expect(page.getByTestId('status-callback')).toHaveText('ok')
-    await page.getByRole('button', { name: 'Exchange code' }).click()
+    await flow.runTo('discovery', { discoveryTimeout: 20_000 })
+    await flow.runTo('token', { token: null })
     await expect(page.getByTestId('signature-id_token')).toHaveAttribute('data-signature', 'valid')
     await expect(page.getByTestId('signature-access_token')).toHaveAttribute('data-signature', 'valid')
     // Open every details element (lazy parts render) before checking.
@@ -230,14 +224,15 @@ test.describe('a hostile authorization server', () => {
   test('HTML, script, javascript:/data: URLs and __proto__ in discovery, JWKS, tokens, claims and headers are shown as text', async ({
     page,
     context,
+    flow,
   }) => {
     const g = await guard(page)
     let callbackUrl = ''
     page.on('framenavigated', (f) => {
       if (f === page.mainFrame() && f.url().includes('code=')) callbackUrl = f.url()
     })
-    await open(page, { issuer: H('xss'), client_id: CLIENT_IDS.public, scope: 'openid' })
-    await discover(page)
+    await flow.open({ issuer: H('xss'), client_id: CLIENT_IDS.public, scope: 'openid' })
+    await flow.runTo('discovery', HOSTILE)
     // What it saw is explained: javascript:/data: URLs in metadata are named, shown as text, never linked.
     const unsafeUrls = page.locator('#step-discovery [data-finding-id="metadata-unsafe-url"]')
     await expect(unsafeUrls.filter({ hasText: 'service_documentation' }).first()).toBeVisible()
@@ -250,17 +245,13 @@ test.describe('a hostile authorization server', () => {
     await expect(page.getByTestId('authorization-url')).toContainText(`${H('xss')}/authorize?`)
     await assertUnharmed(page, g)
 
-    await page.getByRole('button', { name: 'Start authorization' }).click()
-    await page.waitForURL((u) => u.origin === APP_BASE && !u.search.includes('code='), { waitUntil: 'commit' })
-    await expect(page.locator('body[data-ready="true"]')).toBeAttached()
-    await expect(page.getByTestId('status-callback')).toHaveText('ok')
+    await flow.runTo('callback', HOSTILE)
     expect(callbackUrl).toContain('code=')
     // The address bar after the callback carries no response parameter.
     const after = new URL(page.url())
     for (const k of ['code', 'state', 'iss']) expect(after.searchParams.has(k), k).toBe(false)
 
-    await page.getByRole('button', { name: 'Exchange code' }).click()
-    await expect(page.getByTestId('token-status')).toHaveText('HTTP 200')
+    await flow.runTo('token', HOSTILE)
     await expect(page.getByTestId('signature-id_token')).toHaveAttribute('data-signature', 'valid', { timeout: 10_000 })
     const idToken = page.locator('article[data-token="id_token"]')
     await idToken.locator('details').evaluateAll((els) => els.forEach((e) => ((e as HTMLDetailsElement).open = true)))
@@ -308,14 +299,15 @@ test.describe('a hostile authorization server', () => {
   for (const variant of ['js-authz', 'data-authz'] as const) {
     test(`an authorization_endpoint with a ${variant === 'js-authz' ? 'javascript:' : 'data:'} URL never becomes a navigation (S03)`, async ({
       page,
+      flow,
     }) => {
       const g = await guard(page)
       const navigations: string[] = []
       page.on('framenavigated', (f) => {
         if (f === page.mainFrame()) navigations.push(f.url())
       })
-      await open(page, { issuer: H(variant), client_id: CLIENT_IDS.public, scope: 'openid' })
-      await discover(page)
+      await flow.open({ issuer: H(variant), client_id: CLIENT_IDS.public, scope: 'openid' })
+      await flow.runTo('discovery', HOSTILE)
       const finding = page.locator('[data-finding-id="authorization-endpoint-unsafe"]').first()
       await expect(finding).toBeVisible()
       await expect(finding).toHaveAttribute('data-severity', 'error')
@@ -330,10 +322,10 @@ test.describe('a hostile authorization server', () => {
     })
   }
 
-  test('endpoints hidden in a __proto__ member are not used and pollute nothing', async ({ page }) => {
+  test('endpoints hidden in a __proto__ member are not used and pollute nothing', async ({ page, flow }) => {
     const g = await guard(page)
-    await open(page, { issuer: H('proto'), client_id: CLIENT_IDS.public, scope: 'openid' })
-    await discover(page)
+    await flow.open({ issuer: H('proto'), client_id: CLIENT_IDS.public, scope: 'openid' })
+    await flow.runTo('discovery', HOSTILE)
     // The endpoints count as absent (and that is explained); nothing is built from the __proto__ member.
     await expect(
       page
@@ -347,11 +339,11 @@ test.describe('a hostile authorization server', () => {
     await assertUnharmed(page, g)
   })
 
-  test('a 10 MB discovery document: no hang, a message', async ({ page }) => {
+  test('a 10 MB discovery document: no hang, a message', async ({ page, flow }) => {
     const g = await guard(page)
-    await open(page, { issuer: H('huge'), client_id: CLIENT_IDS.public, scope: 'openid' })
+    await flow.open({ issuer: H('huge'), client_id: CLIENT_IDS.public, scope: 'openid' })
     const t = Date.now()
-    await discover(page)
+    await flow.runTo('discovery', HOSTILE)
     expect(Date.now() - t).toBeLessThan(15_000)
     const discovery = page.locator('#step-discovery')
     await expect(discovery.locator('.attempts')).toBeVisible()
@@ -360,10 +352,10 @@ test.describe('a hostile authorization server', () => {
     await assertUnharmed(page, g)
   })
 
-  test('a discovery document nested 10 000 levels deep: no crash, a message', async ({ page }) => {
+  test('a discovery document nested 10 000 levels deep: no crash, a message', async ({ page, flow }) => {
     const g = await guard(page)
-    await open(page, { issuer: H('deep'), client_id: CLIENT_IDS.public, scope: 'openid' })
-    await discover(page)
+    await flow.open({ issuer: H('deep'), client_id: CLIENT_IDS.public, scope: 'openid' })
+    await flow.runTo('discovery', HOSTILE)
     await expect(page.locator('#step-discovery .attempts')).toBeVisible()
     await page
       .locator('#step-discovery details')
@@ -372,43 +364,38 @@ test.describe('a hostile authorization server', () => {
     await assertUnharmed(page, g)
   })
 
-  test('a discovery document nested 10 000 levels deep does not stop the flow', async ({ page }) => {
+  test('a discovery document nested 10 000 levels deep does not stop the flow', async ({ page, flow }) => {
     // Known app bug: startAuthorization() persists the snapshot with JSON.stringify, which throws
     // RangeError (Maximum call stack size exceeded) on the stored 10 000-deep document: an uncaught error
     // and no navigation. Remove this line once the driver stores no unbounded server JSON.
     const g = await guard(page)
-    await open(page, { issuer: H('deep'), client_id: CLIENT_IDS.public, scope: 'openid' })
-    await discover(page)
-    await page.getByRole('button', { name: 'Start authorization' }).click()
-    await expect(page.getByTestId('status-callback')).toHaveText('ok')
+    await flow.open({ issuer: H('deep'), client_id: CLIENT_IDS.public, scope: 'openid' })
+    await flow.runTo('callback', HOSTILE)
     await assertUnharmed(page, g)
   })
 
-  test('server names that shadow Object.prototype members get no made-up meaning', async ({ page }) => {
+  test('server names that shadow Object.prototype members get no made-up meaning', async ({ page, flow }) => {
     // Known app bug: meaning look-ups index plain objects with server-chosen names, so "constructor"
     // shows Object's source ("function Object() { [native code] }") and "__proto__" shows
     // "undefined (undefined)". Remove this line once the look-ups use Object.hasOwn.
     const g = await guard(page)
-    await open(page, { issuer: H('xss'), client_id: CLIENT_IDS.public, scope: 'openid' })
-    await discover(page)
-    await page.getByRole('button', { name: 'Start authorization' }).click()
-    await expect(page.getByTestId('status-callback')).toHaveText('ok')
+    await flow.open({ issuer: H('xss'), client_id: CLIENT_IDS.public, scope: 'openid' })
+    await flow.runTo('callback', HOSTILE)
     await expect(page.locator('#step-callback')).toContainText('constructor')
-    await page.getByRole('button', { name: 'Exchange code' }).click()
+    await flow.runTo('token', { ...HOSTILE, token: null })
     await expect(page.getByTestId('signature-id_token')).toHaveAttribute('data-signature', 'valid', { timeout: 10_000 })
     await expect(page.locator('main')).not.toContainText('[native code]')
     await expect(page.locator('main')).not.toContainText('undefined (undefined)')
     await assertUnharmed(page, g)
   })
 
-  test('error_description with HTML and phishing text is shown as server-supplied text (S04)', async ({ page }) => {
+  test('error_description with HTML and phishing text is shown as server-supplied text (S04)', async ({
+    page,
+    flow,
+  }) => {
     const g = await guard(page)
-    await open(page, { issuer: H('phish'), client_id: CLIENT_IDS.public, scope: 'openid' })
-    await discover(page)
-    await page.getByRole('button', { name: 'Start authorization' }).click()
-    await expect(page.getByTestId('status-callback')).toHaveText('ok')
-    await page.getByRole('button', { name: 'Exchange code' }).click()
-    await expect(page.getByTestId('token-status')).toHaveText('HTTP 400')
+    await flow.open({ issuer: H('phish'), client_id: CLIENT_IDS.public, scope: 'openid' })
+    await flow.runTo('token', { ...HOSTILE, token: 'HTTP 400' })
     const finding = page.locator('#step-token [data-finding-id="token-request-rejected"]').first()
     await expect(finding).toBeVisible()
     await expect(finding).toContainText('invalid_grant')
@@ -417,12 +404,10 @@ test.describe('a hostile authorization server', () => {
     await assertUnharmed(page, g)
   })
 
-  test('an error response with HTML error_description and a javascript: error_uri (S04)', async ({ page }) => {
+  test('an error response with HTML error_description and a javascript: error_uri (S04)', async ({ page, flow }) => {
     const g = await guard(page)
-    await open(page, { issuer: H('phish-authz'), client_id: CLIENT_IDS.public, scope: 'openid' })
-    await discover(page)
-    await page.getByRole('button', { name: 'Start authorization' }).click()
-    await expect(page.locator('body[data-ready="true"]')).toBeAttached()
+    await flow.open({ issuer: H('phish-authz'), client_id: CLIENT_IDS.public, scope: 'openid' })
+    await flow.runTo('callback', { ...HOSTILE, callback: null })
     const callback = page.locator('#step-callback')
     await expect(callback.locator('[data-finding-id="authorization-error"]')).toBeVisible()
     await expect(callback).toContainText(PAYLOADS.script)
@@ -434,16 +419,14 @@ test.describe('a hostile authorization server', () => {
 })
 
 test.describe('mix-up, share links and network reach', () => {
-  test('a callback carrying another issuer’s iss is refused (mix-up, S12)', async ({ page }) => {
+  test('a callback carrying another issuer’s iss is refused (mix-up, S12)', async ({ page, flow }) => {
     const g = await guard(page)
     let tokenRequests = 0
     page.on('request', (r) => {
       if (r.method() === 'POST') tokenRequests++
     })
-    await open(page, { issuer: H('mixup'), client_id: CLIENT_IDS.public, scope: 'openid' })
-    await discover(page)
-    await page.getByRole('button', { name: 'Start authorization' }).click()
-    await expect(page.locator('body[data-ready="true"]')).toBeAttached()
+    await flow.open({ issuer: H('mixup'), client_id: CLIENT_IDS.public, scope: 'openid' })
+    await flow.runTo('callback', { ...HOSTILE, callback: null })
     const finding = page.locator('#step-callback [data-finding-id="issuer-mismatch"]')
     await expect(finding).toBeVisible()
     await expect(finding).toHaveAttribute('data-severity', 'error')
@@ -452,15 +435,15 @@ test.describe('mix-up, share links and network reach', () => {
     await assertUnharmed(page, g)
   })
 
-  test('the state of a flow with issuer A never answers a callback from issuer B', async ({ page }) => {
+  test('the state of a flow with issuer A never answers a callback from issuer B', async ({ page, flow }) => {
     const g = await guard(page)
     let tokenRequests = 0
     page.on('request', (r) => {
       if (r.method() === 'POST') tokenRequests++
     })
     // Issuer A: the real demo server. Stop before logging in, as if the user switched away.
-    await open(page, { issuer: AS_BASE, client_id: CLIENT_IDS.public, scope: 'openid' })
-    await discover(page)
+    await flow.open({ issuer: AS_BASE, client_id: CLIENT_IDS.public, scope: 'openid' })
+    await flow.runTo('discovery', DISCOVERED)
     const authUrl = new URL((await page.getByTestId('authorization-url').textContent())!)
     const state = authUrl.searchParams.get('state')!
     await page.getByRole('button', { name: 'Start authorization' }).click()
@@ -477,13 +460,14 @@ test.describe('mix-up, share links and network reach', () => {
 
   test('a share link naming a hostile issuer and private-network endpoints sends nothing before a click (S06, S07)', async ({
     page,
+    flow,
   }) => {
     const g = await guard(page)
     const requests: string[] = []
     page.on('request', (r) => {
       if (!r.url().startsWith(APP_BASE)) requests.push(r.url())
     })
-    await open(page, {
+    await flow.open({
       issuer: H('xss'),
       client_id: CLIENT_IDS.public,
       scope: 'openid',
@@ -513,11 +497,12 @@ test.describe('share links that set where secrets go (issue 10)', () => {
 
   test('a link that sets the token endpoint elsewhere: shown with its origin, nothing is sent, "Run to the end" stops there', async ({
     page,
+    flow,
   }) => {
     const g = await guard(page)
     const sent = toAttacker(page)
     const before = hostile.stolen().length
-    await open(page, {
+    await flow.open({
       issuer: AS_BASE,
       client_id: CLIENT_IDS.public,
       scope: 'openid offline_access',
@@ -556,9 +541,10 @@ test.describe('share links that set where secrets go (issue 10)', () => {
 
   test('a confirmed link endpoint on another origin: an error finding named in the verdict, never C', async ({
     page,
+    flow,
   }) => {
     const sent = toAttacker(page)
-    await open(page, {
+    await flow.open({
       issuer: AS_BASE,
       client_id: CLIENT_IDS.public,
       scope: 'openid',
@@ -583,13 +569,14 @@ test.describe('share links that set where secrets go (issue 10)', () => {
 
   test('a link-chosen resource gets the access token only after a confirmation; a foreign redirect_uri is warned about', async ({
     page,
+    flow,
   }) => {
     const resource = `${hostile.url}/api/me`
     const withToken: string[] = []
     page.on('request', (r) => {
       if (r.url().startsWith(hostile.url) && r.headers()['authorization']) withToken.push(r.url())
     })
-    await open(page, {
+    await flow.open({
       issuer: AS_BASE,
       client_id: CLIENT_IDS.public,
       scope: 'openid',
@@ -630,16 +617,14 @@ test.describe('hostile token responses and the report (issue 10)', () => {
   test('a verifier echoed with JSON escapes or base64url, a refresh token percent-encoded: none reaches the report', async ({
     page,
     context,
+    flow,
   }) => {
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: APP_BASE })
-    await open(page, { issuer: H('echo'), client_id: CLIENT_IDS.public, scope: 'openid' })
-    await discover(page)
+    await flow.open({ issuer: H('echo'), client_id: CLIENT_IDS.public, scope: 'openid' })
+    await flow.runTo('discovery', HOSTILE)
     const verifier = await page.locator('#pkce-verifier').inputValue()
     expect(verifier).toMatch(/^[A-Za-z0-9._~-]{43,128}$/)
-    await page.getByRole('button', { name: 'Start authorization' }).click()
-    await expect(page.getByTestId('status-callback')).toHaveText('ok')
-    await page.getByRole('button', { name: 'Exchange code' }).click()
-    await expect(page.getByTestId('token-status')).toHaveText('HTTP 200')
+    await flow.runTo('token', HOSTILE)
     const stored = JSON.parse((await page.evaluate(() => sessionStorage.getItem('pkce-playground:flow')))!).snapshot
     const refresh: string = stored.token.body.refresh_token
     expect(refresh.length).toBeGreaterThan(20)
@@ -659,11 +644,11 @@ test.describe('hostile token responses and the report (issue 10)', () => {
   test('server text in the copied Markdown report is inert: no link, image, markup or fake verdict', async ({
     page,
     context,
+    flow,
   }) => {
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: APP_BASE })
-    await open(page, { issuer: H('phish-authz'), client_id: CLIENT_IDS.public, scope: 'openid' })
-    await discover(page)
-    await page.getByRole('button', { name: 'Start authorization' }).click()
+    await flow.open({ issuer: H('phish-authz'), client_id: CLIENT_IDS.public, scope: 'openid' })
+    await flow.runTo('callback', { ...HOSTILE, callback: null })
     await expect(page.locator('#step-callback [data-finding-id="authorization-error"]')).toBeVisible()
     await page.getByRole('button', { name: 'Copy report as Markdown' }).click()
     await expect(page.getByText('Report copied as Markdown.')).toBeVisible()
@@ -674,13 +659,13 @@ test.describe('hostile token responses and the report (issue 10)', () => {
     expect([...html.matchAll(/<h2>Verdict/g)]).toHaveLength(1)
   })
 
-  test('a token response over 256 KiB: "too large" with its size and first bytes, not "not JSON"', async ({ page }) => {
+  test('a token response over 256 KiB: "too large" with its size and first bytes, not "not JSON"', async ({
+    page,
+    flow,
+  }) => {
     const g = await guard(page)
-    await open(page, { issuer: H('big-token'), client_id: CLIENT_IDS.public, scope: 'openid' })
-    await discover(page)
-    await page.getByRole('button', { name: 'Start authorization' }).click()
-    await expect(page.getByTestId('status-callback')).toHaveText('ok')
-    await page.getByRole('button', { name: 'Exchange code' }).click()
+    await flow.open({ issuer: H('big-token'), client_id: CLIENT_IDS.public, scope: 'openid' })
+    await flow.runTo('token', { ...HOSTILE, token: null })
     const f = page.locator('#step-token [data-finding-id="response-too-large"]')
     await expect(f).toHaveAttribute('data-severity', 'error')
     await expect(f).toContainText('over the playground’s 256 KiB limit')

@@ -14,11 +14,22 @@
 
 import http from 'node:http'
 import { randomBytes } from 'node:crypto'
-import { parseArgs } from 'node:util'
-import { fileURLToPath } from 'node:url'
 import Provider from 'oidc-provider'
 import { generateKeyPair, exportJWK } from 'jose'
 import { FAULTS } from './faults.mjs'
+import {
+  ANY_ORIGIN,
+  closeServers,
+  exitOnSignal,
+  isMain,
+  listen,
+  listenOnLoopback,
+  readBody,
+  requestListener,
+  sendJson as sendJsonWith,
+  serverArgs,
+  serverErrorJson,
+} from './lib.mjs'
 
 // Every provider instance (root + one per fault) repeats oidc-provider's start-up warnings: print each once.
 const seenWarnings = new Set()
@@ -77,17 +88,6 @@ const HOP_BY_HOP = new Set([
   'content-length',
 ])
 
-/** @param {http.IncomingMessage} stream @returns {Promise<Buffer>} */
-function readBody(stream) {
-  return new Promise((resolve, reject) => {
-    /** @type {Buffer[]} */
-    const chunks = []
-    stream.on('data', (c) => chunks.push(c))
-    stream.on('end', () => resolve(Buffer.concat(chunks)))
-    stream.on('error', reject)
-  })
-}
-
 /** @param {http.IncomingHttpHeaders} headers */
 function copyHeaders(headers) {
   /** @type {Record<string, string | string[] | undefined>} */
@@ -98,17 +98,9 @@ function copyHeaders(headers) {
   return out
 }
 
-/** @param {http.ServerResponse} res @param {number} status @param {unknown} body */
-function sendJson(res, status, body) {
-  const buf = Buffer.from(JSON.stringify(body, null, 2))
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': buf.length,
-    'access-control-allow-origin': '*',
-    'cache-control': 'no-store',
-  })
-  res.end(buf)
-}
+/** The server's own JSON answers (not the provider's) are readable from any origin. */
+const sendJson = (/** @type {http.ServerResponse} */ res, /** @type {number} */ status, /** @type {unknown} */ body) =>
+  sendJsonWith(res, status, body, ANY_ORIGIN)
 
 /**
  * Starts the demo authorization server.
@@ -145,39 +137,17 @@ export async function startAuthorizationServer({ port, playgroundOrigins, host =
   // connection after 5 s by default; a request written on it at that moment fails with ECONNRESET
   // (seen as a rare 502 on a token request). Idle connections stay open; close() destroys them.
   internal.keepAliveTimeout = 0
-  await new Promise((resolve) => internal.listen(0, '127.0.0.1', () => resolve(undefined)))
-  const internalPort = /** @type {import('node:net').AddressInfo} */ (internal.address()).port
+  const internalPort = await listen(internal, 0, '127.0.0.1')
   const agent = new http.Agent({ keepAlive: true })
 
-  // ---- front server ------------------------------------------------------------------------------
-  /** @type {http.Server[]} */
-  const fronts = []
-  let publicPort = port
-  /** @type {(req: http.IncomingMessage, res: http.ServerResponse) => void} */
-  const onFrontRequest = (req, res) => {
-    handle(req, res).catch((err) => {
-      console.error('[AS] front error', err)
-      if (!res.headersSent) sendJson(res, 502, { error: 'server_error', error_description: String(err) })
-      else res.destroy()
-    })
-  }
-
-  const first = http.createServer(onFrontRequest)
-  await new Promise((resolve, reject) => {
-    first.once('error', reject)
-    first.listen(port, '127.0.0.1', () => resolve(undefined))
-  })
-  fronts.push(first)
-  publicPort = /** @type {import('node:net').AddressInfo} */ (first.address()).port
-  // Browsers resolve "localhost" to ::1 as well: listen there too when IPv6 loopback exists.
-  const v6 = http.createServer(onFrontRequest)
-  await new Promise((resolve) => {
-    v6.once('error', () => resolve(undefined))
-    v6.listen(publicPort, '::1', () => {
-      fronts.push(v6)
-      resolve(undefined)
-    })
-  })
+  // ---- front server (127.0.0.1 and ::1) ------------------------------------------------------------
+  const { servers: fronts, port: publicPort } = await listenOnLoopback(
+    requestListener(handle, {
+      label: '[AS] front error',
+      answer: serverErrorJson(502, ANY_ORIGIN),
+    }),
+    port,
+  )
 
   const base = `http://${host}:${publicPort}`
 
@@ -351,15 +321,7 @@ export async function startAuthorizationServer({ port, playgroundOrigins, host =
     port: publicPort,
     async close() {
       agent.destroy()
-      await Promise.all(
-        [...fronts, internal].map(
-          (s) =>
-            new Promise((resolve) => {
-              s.close(() => resolve(undefined))
-              s.closeAllConnections()
-            }),
-        ),
-      )
+      await closeServers([...fronts, internal])
     },
   }
 }
@@ -478,26 +440,16 @@ function providerConfiguration({ mountPath, faultId, origins, redirectUris, sign
 }
 
 // ---- CLI -----------------------------------------------------------------------------------------
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const { values } = parseArgs({
-    options: {
-      port: { type: 'string' },
-      origins: { type: 'string' },
-      host: { type: 'string' },
-    },
+if (isMain(import.meta.url)) {
+  const { port, origins, host } = serverArgs({
+    defaultPort: 9000,
+    env: { port: 'AS_PORT', origins: 'PLAYGROUND_ORIGINS' },
   })
-  const port = Number(values.port ?? process.env.AS_PORT ?? 9000)
-  const origins = (values.origins ?? process.env.PLAYGROUND_ORIGINS ?? 'http://localhost:5173,http://127.0.0.1:5173')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)
-  const server = await startAuthorizationServer({ port, playgroundOrigins: origins, host: values.host ?? 'localhost' })
+  const server = await startAuthorizationServer({ port, playgroundOrigins: origins, host })
   console.log(`AS listening on ${server.url}`)
   console.log(
     `  clients: ${Object.values(CLIENTS).join(', ')}; redirect_uris: ${origins.map((o) => `${o}/`).join(' ')}`,
   )
   console.log(`  faults:  ${server.url}/faults/<id> for ${Object.keys(FAULTS).join(', ')}`)
-  const stop = () => server.close().then(() => process.exit(0))
-  process.on('SIGINT', stop)
-  process.on('SIGTERM', stop)
+  exitOnSignal(() => server.close())
 }

@@ -24,11 +24,9 @@
 // (only to a playground origin given at start-up: even a hostile test server is no open redirector).
 //
 //   node tests/servers/hostile-server.mjs --port 9460 --origins http://localhost:4173,http://127.0.0.1:4173
-import http from 'node:http'
 import { createHash, randomBytes } from 'node:crypto'
-import { parseArgs } from 'node:util'
-import { fileURLToPath } from 'node:url'
 import { generateKeyPair, exportJWK, CompactSign } from 'jose'
+import { closeServers, isMain, listenOnLoopback, requestListener, send, serverArgs } from './lib.mjs'
 
 export const VARIANTS = Object.freeze([
   'xss',
@@ -228,7 +226,7 @@ export async function startHostileServer({ port, playgroundOrigins, host = 'loca
     return raw(body)
   }
 
-  /** @param {http.IncomingMessage} req @param {http.ServerResponse} res */
+  /** @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res */
   function cors(req, res) {
     const origin = req.headers.origin
     if (origin && origins.has(origin)) {
@@ -237,13 +235,6 @@ export async function startHostileServer({ port, playgroundOrigins, host = 'loca
       res.setHeader('access-control-expose-headers', EXPOSE)
     }
     for (const [k, v] of Object.entries(WEIRD_HEADERS)) res.setHeader(k, v)
-  }
-
-  function send(res, status, type, body) {
-    res.statusCode = status
-    res.setHeader('content-type', type)
-    res.setHeader('cache-control', 'no-store')
-    res.end(body)
   }
 
   async function readForm(req) {
@@ -376,17 +367,12 @@ export async function startHostileServer({ port, playgroundOrigins, host = 'loca
     return send(res, 200, 'application/json', await tokenResponse(variant, grant))
   }
 
-  const server = http.createServer((req, res) => {
-    handle(req, res).catch((err) => {
-      if (!res.headersSent) send(res, 500, 'text/plain', String(err))
-      else res.destroy()
-    })
-  })
-  await new Promise((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(port, '127.0.0.1', () => resolve(undefined))
-  })
-  const actualPort = /** @type {import('node:net').AddressInfo} */ (server.address()).port
+  // On 127.0.0.1 only (no ::1 listener).
+  const { servers, port: actualPort } = await listenOnLoopback(
+    requestListener(handle, { answer: (res, err) => send(res, 500, 'text/plain', String(err)) }),
+    port,
+    { ipv6: false },
+  )
   base = `http://${host}:${actualPort}`
   return {
     url: base,
@@ -394,20 +380,12 @@ export async function startHostileServer({ port, playgroundOrigins, host = 'loca
     issuer: issuerOf,
     stealUrl: `${base}/steal/token`,
     stolen: () => [...stolen],
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections?.()
-        server.close(() => resolve(undefined))
-      }),
+    close: () => closeServers(servers),
   }
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const { values } = parseArgs({
-    options: { port: { type: 'string' }, origins: { type: 'string' }, host: { type: 'string' } },
-  })
-  const port = Number(values.port ?? 9460)
-  const origins = (values.origins ?? 'http://localhost:5173,http://127.0.0.1:5173').split(',')
-  const server = await startHostileServer({ port, playgroundOrigins: origins, host: values.host ?? 'localhost' })
+if (isMain(import.meta.url)) {
+  const { port, origins, host } = serverArgs({ defaultPort: 9460 })
+  const server = await startHostileServer({ port, playgroundOrigins: origins, host })
   console.log(`hostile server on ${server.url}; issuers: ${VARIANTS.map((v) => server.issuer(v)).join(' ')}`)
 }

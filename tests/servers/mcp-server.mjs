@@ -16,15 +16,24 @@
 // `WWW-Authenticate: Bearer resource_metadata="…", scope="openid"` (+ error="invalid_token" when a token
 // was sent). CORS for the playground origins, exposing WWW-Authenticate and Mcp-Session-Id.
 
-import http from 'node:http'
 import { randomUUID } from 'node:crypto'
-import { parseArgs } from 'node:util'
-import { fileURLToPath } from 'node:url'
 import { createRemoteJWKSet, jwtVerify } from 'jose'
 import { z } from 'zod'
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js'
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js'
 import { isInitializeRequest, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js'
+import {
+  ANY_ORIGIN,
+  closeServers,
+  exitOnSignal,
+  isMain,
+  listenOnLoopback,
+  readBody,
+  requestListener,
+  sendJson,
+  serverArgs,
+  serverErrorJson,
+} from './lib.mjs'
 
 /** Broken variants, served under /v/<id>/mcp. */
 export const VARIANTS = Object.freeze({
@@ -49,29 +58,6 @@ const VARIANT_ISSUER_PATHS = Object.freeze({ 'as-no-pkce': '/faults/pkce-methods
 export const SCOPES_SUPPORTED = ['openid', 'profile', 'email']
 export const CHALLENGE_SCOPE = 'openid'
 const PRM_PREFIX = '/.well-known/oauth-protected-resource'
-
-/** @param {http.IncomingMessage} stream @returns {Promise<Buffer>} */
-function readBody(stream) {
-  return new Promise((resolve, reject) => {
-    /** @type {Buffer[]} */
-    const chunks = []
-    stream.on('data', (c) => chunks.push(c))
-    stream.on('end', () => resolve(Buffer.concat(chunks)))
-    stream.on('error', reject)
-  })
-}
-
-/** @param {http.ServerResponse} res @param {number} status @param {unknown} body @param {Record<string, string>} [headers] */
-function sendJson(res, status, body, headers = {}) {
-  const buf = Buffer.from(JSON.stringify(body, null, 2))
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': String(buf.length),
-    'cache-control': 'no-store',
-    ...headers,
-  })
-  res.end(buf)
-}
 
 /** @param {string} variant @param {string} text */
 function createMcp(variant, text) {
@@ -127,30 +113,10 @@ export async function startMcpServer({ port, issuer, playgroundOrigins, resource
   /** @type {Map<string, { transport: StreamableHTTPServerTransport, server: McpServer }>} */
   const sessions = new Map()
 
-  /** @type {http.Server[]} */
-  const servers = []
-  const onRequest = (/** @type {http.IncomingMessage} */ req, /** @type {http.ServerResponse} */ res) => {
-    handle(req, res).catch((err) => {
-      console.error('[MCP] error', err)
-      if (!res.headersSent) sendJson(res, 500, { error: 'server_error', error_description: String(err) })
-      else res.destroy()
-    })
-  }
-  const first = http.createServer(onRequest)
-  await new Promise((resolve, reject) => {
-    first.once('error', reject)
-    first.listen(port, '127.0.0.1', () => resolve(undefined))
-  })
-  servers.push(first)
-  const publicPort = /** @type {import('node:net').AddressInfo} */ (first.address()).port
-  const v6 = http.createServer(onRequest)
-  await new Promise((resolve) => {
-    v6.once('error', () => resolve(undefined))
-    v6.listen(publicPort, '::1', () => {
-      servers.push(v6)
-      resolve(undefined)
-    })
-  })
+  const { servers, port: publicPort } = await listenOnLoopback(
+    requestListener(handle, { label: '[MCP] error', answer: serverErrorJson(500) }),
+    port,
+  )
   const base = `http://${host}:${publicPort}`
   const mcpUrlOf = (/** @type {string} */ variant) => `${base}${variant ? `/v/${variant}` : ''}${resourcePath}`
 
@@ -172,7 +138,7 @@ export async function startMcpServer({ port, issuer, playgroundOrigins, resource
   }
 
   /** CORS headers for this request ({} when the origin is not allowed or the variant has none). */
-  function cors(/** @type {http.IncomingMessage} */ req, /** @type {string} */ variant) {
+  function cors(/** @type {import('node:http').IncomingMessage} */ req, /** @type {string} */ variant) {
     const origin = req.headers.origin
     if (!origin || variant === 'no-cors' || !origins.includes(origin)) return {}
     return {
@@ -182,7 +148,7 @@ export async function startMcpServer({ port, issuer, playgroundOrigins, resource
     }
   }
 
-  /** @param {http.IncomingMessage} req @param {http.ServerResponse} res */
+  /** @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res */
   async function handle(req, res) {
     const url = new URL(req.url ?? '/', base)
     let path = url.pathname
@@ -195,12 +161,7 @@ export async function startMcpServer({ port, issuer, playgroundOrigins, resource
       path = m[2] ?? '/'
       if (!Object.hasOwn(VARIANTS, variant)) {
         await readBody(req)
-        return sendJson(
-          res,
-          404,
-          { error: 'unknown_variant', variants: Object.keys(VARIANTS) },
-          { 'access-control-allow-origin': '*' },
-        )
+        return sendJson(res, 404, { error: 'unknown_variant', variants: Object.keys(VARIANTS) }, ANY_ORIGIN)
       }
     }
     const corsHeaders = cors(req, variant)
@@ -224,9 +185,9 @@ export async function startMcpServer({ port, issuer, playgroundOrigins, resource
       // The root form describes the compliant server; a variant has only its path-inserted form.
       const known = path === '/' ? !variant : path === resourcePath
       if (!known || variant === 'no-prm' || req.method !== 'GET') {
-        return sendJson(res, 404, { error: 'not_found' }, { 'access-control-allow-origin': '*' })
+        return sendJson(res, 404, { error: 'not_found' }, ANY_ORIGIN)
       }
-      return sendJson(res, 200, prmFor(path === '/' ? '' : variant), { 'access-control-allow-origin': '*' })
+      return sendJson(res, 200, prmFor(path === '/' ? '' : variant), ANY_ORIGIN)
     }
 
     if (path !== resourcePath) {
@@ -316,39 +277,21 @@ export async function startMcpServer({ port, issuer, playgroundOrigins, resource
         await server.close().catch(() => {})
       }
       sessions.clear()
-      await Promise.all(
-        servers.map(
-          (s) =>
-            new Promise((resolve) => {
-              s.close(() => resolve(undefined))
-              s.closeAllConnections()
-            }),
-        ),
-      )
+      await closeServers(servers)
     },
   }
 }
 
 // ---- CLI -----------------------------------------------------------------------------------------
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const { values } = parseArgs({
-    options: {
-      port: { type: 'string' },
-      issuer: { type: 'string' },
-      origins: { type: 'string' },
-      host: { type: 'string' },
-    },
+if (isMain(import.meta.url)) {
+  const { port, origins, host, values } = serverArgs({
+    defaultPort: 9500,
+    env: { port: 'MCP_PORT', origins: 'PLAYGROUND_ORIGINS' },
+    extra: ['issuer'],
   })
-  const port = Number(values.port ?? process.env.MCP_PORT ?? 9500)
   const issuer = values.issuer ?? process.env.AS_ISSUER ?? 'http://localhost:9000'
-  const origins = (values.origins ?? process.env.PLAYGROUND_ORIGINS ?? 'http://localhost:5173,http://127.0.0.1:5173')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)
-  const server = await startMcpServer({ port, issuer, playgroundOrigins: origins, host: values.host ?? 'localhost' })
+  const server = await startMcpServer({ port, issuer, playgroundOrigins: origins, host })
   console.log(`MCP server at ${server.url} (issuer ${issuer}, origins ${origins.join(' ')})`)
   console.log(`  variants: ${server.base}/v/<id>/mcp for ${Object.keys(VARIANTS).join(', ')}`)
-  const stop = () => server.close().then(() => process.exit(0))
-  process.on('SIGINT', stop)
-  process.on('SIGTERM', stop)
+  exitOnSignal(() => server.close())
 }

@@ -8,40 +8,10 @@ import { createHash, randomBytes } from 'node:crypto'
 import { decodeJwt } from 'jose'
 import { startAuthorizationServer } from './authorization-server.mjs'
 import { FAULTS } from './faults.mjs'
+import { Jar } from './lib.mjs'
 
 const ORIGIN = 'http://localhost:4173'
 const REDIRECT_URI = `${ORIGIN}/`
-
-/** Minimal cookie jar: the provider's cookie names are unique per instance, so name is a good enough key. */
-class Jar {
-  /** @type {Map<string, string>} */
-  cookies = new Map()
-  /** @param {Response} res */
-  store(res) {
-    for (const line of res.headers.getSetCookie()) {
-      const [pair = ''] = line.split(';')
-      const i = pair.indexOf('=')
-      const name = pair.slice(0, i)
-      const value = pair.slice(i + 1)
-      if (/expires=Thu, 01 Jan 1970/i.test(line) || value === '') this.cookies.delete(name)
-      else this.cookies.set(name, value)
-    }
-  }
-  header() {
-    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ')
-  }
-}
-
-/** @param {Jar} jar @param {string} url @param {RequestInit} [init] */
-async function go(jar, url, init = {}) {
-  const res = await fetch(url, {
-    redirect: 'manual',
-    ...init,
-    headers: { cookie: jar.header(), ...(init.headers ?? {}) },
-  })
-  jar.store(res)
-  return res
-}
 
 function pkce() {
   const verifier = randomBytes(32).toString('base64url')
@@ -59,7 +29,7 @@ async function authorize(issuer, params, opts = {}) {
   const jar = new Jar()
   let url = `${issuer}/auth?${new URLSearchParams(params)}`
   for (let hop = 0; hop < 12; hop++) {
-    const res = await go(jar, url)
+    const res = await jar.fetch(url)
     if (res.status >= 300 && res.status < 400) {
       const location = new URL(/** @type {string} */ (res.headers.get('location')), url)
       if (location.href.startsWith(REDIRECT_URI)) return location
@@ -78,7 +48,7 @@ async function authorize(issuer, params, opts = {}) {
         url = new URL(abort, url).href
         continue
       }
-      const r = await go(jar, submit, {
+      const r = await jar.fetch(submit, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams({ prompt: 'login', login: 'alice', password: 'whatever' }),
@@ -87,7 +57,7 @@ async function authorize(issuer, params, opts = {}) {
       url = new URL(/** @type {string} */ (r.headers.get('location')), url).href
     } else {
       assert.ok(html.includes('name="prompt" value="consent"'), 'expected the consent page')
-      const r = await go(jar, submit, {
+      const r = await jar.fetch(submit, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams({ prompt: 'consent' }),

@@ -5,6 +5,7 @@
 import { createServer } from 'node:http'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
+import { closeServers, listen } from './lib.mjs'
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -50,17 +51,9 @@ export async function startStaticServer({ root, port = 0, host = 'localhost', ca
       res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('not found')
     }
   })
-  await new Promise((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(port, host, () => resolve(undefined))
-  })
-  const address = /** @type {import('node:net').AddressInfo} */ (server.address())
+  const actualPort = await listen(server, port, host)
   return {
-    url: `http://${host}:${address.port}/`,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections?.()
-        server.close(() => resolve(undefined))
-      }),
+    url: `http://${host}:${actualPort}/`,
+    close: () => closeServers([server]),
   }
 }

@@ -3,34 +3,7 @@
  * tests can get real authorization codes from the real test authorization server. The same
  * approach as tests/servers/smoke.mjs: follow redirects by hand, keep the cookies, submit the forms.
  */
-
-/** A minimal cookie jar: enough for the provider's session and interaction cookies. */
-class Jar {
-  cookies = new Map<string, string>()
-  store(res: Response): void {
-    for (const line of res.headers.getSetCookie()) {
-      const [pair = ''] = line.split(';')
-      const i = pair.indexOf('=')
-      const name = pair.slice(0, i)
-      const value = pair.slice(i + 1)
-      if (/expires=Thu, 01 Jan 1970/i.test(line) || value === '') this.cookies.delete(name)
-      else this.cookies.set(name, value)
-    }
-  }
-  header(): string {
-    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ')
-  }
-}
-
-async function go(jar: Jar, url: string, init: RequestInit = {}): Promise<Response> {
-  const res = await fetch(url, {
-    redirect: 'manual',
-    ...init,
-    headers: { cookie: jar.header(), ...((init.headers as Record<string, string>) ?? {}) },
-  })
-  jar.store(res)
-  return res
-}
+import { Jar } from '../servers/lib.mjs'
 
 /**
  * Sends the authorization request, logs in as "alice", consents, and returns the callback URL
@@ -44,7 +17,7 @@ export async function authorizeOverHttp(
   const jar = new Jar()
   let url = `${authorizationEndpoint}?${new URLSearchParams(params)}`
   for (let hop = 0; hop < 12; hop++) {
-    const res = await go(jar, url)
+    const res = await jar.fetch(url)
     if (res.status >= 300 && res.status < 400) {
       const location = new URL(res.headers.get('location') ?? '', url)
       if (location.href.startsWith(redirectUri)) return location
@@ -59,7 +32,7 @@ export async function authorizeOverHttp(
     const form: Record<string, string> = html.includes('name="login"')
       ? { prompt: 'login', login: 'alice', password: 'whatever' }
       : { prompt: 'consent' }
-    const r = await go(jar, submit, {
+    const r = await jar.fetch(submit, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams(form),
