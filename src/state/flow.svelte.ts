@@ -35,7 +35,7 @@ import { validateVerifier } from '../lib/protocol/verifier'
 import { isSafeNavigationTarget } from '../lib/protocol/navigation'
 import type { TokenView } from '../lib/protocol/token-inspection'
 import type { Verdict } from '../lib/diagnosis/report'
-import type { McpChallenge, McpSessionResult, PrmResult, RegistrationResult, ScopeChoice } from '../lib/mcp/mcp'
+import type { McpChallenge, McpSessionResult, PrmResult, RegistrationResult, ScopeChoice } from '../lib/mcp'
 import type { ReadinessItem } from '../lib/mcp/readiness'
 import type { ProbeId } from '../lib/checks/probes'
 

@@ -20,12 +20,11 @@ export {
   probeMcp,
   canonicalMcpUrl,
   discoverProtectedResource,
-  discoverAuthorizationServer,
   chooseScopes,
   registerClient,
   mcpSession,
   crossChecks,
-} from '../mcp/mcp'
+} from '../mcp'
 export { connectorReadiness } from '../mcp/readiness'
 export { refreshTokens, userInfo, introspect, revoke, callResource } from '../protocol/after-token'
 export { PROBES, judgeProbeCallback, runProbeExchange } from '../checks/probes'
