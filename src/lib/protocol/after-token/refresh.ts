@@ -66,7 +66,6 @@ export async function refreshTokens(
   }
   const as = asAuthorizationServer(md)
   const client = oauthClient(snapshot)
-  const confidential = snapshot.config.client_auth !== 'none'
   recorder.label = 'Refresh (refresh_token grant)'
   const before = recorder.exchanges.length
   let response: Response
@@ -118,7 +117,24 @@ export async function refreshTokens(
     return { status: response.status, ...(body ? { body } : {}), processed, rotated: 'unknown', findings }
   }
 
-  // Rotation (RFC 6749 §6: the server MAY issue a new refresh token; RFC 9700 §4.14.2).
+  const rotated = lintRotation(body, refreshToken, snapshot, step, findings)
+  lintRefreshedIdToken(body, snapshot, step, findings)
+  const views = await inspectRefreshedTokens(snapshot, body, recorder, options, step, findings)
+  return { status: response.status, body, processed, rotated, ...(views ? { views } : {}), findings }
+}
+
+/**
+ * Rotation (RFC 6749 §6: the server MAY issue a new refresh token; RFC 9700 §4.14.2): whether the
+ * response carries a new refresh token, and the finding that says so.
+ */
+function lintRotation(
+  body: Record<string, unknown>,
+  refreshToken: string,
+  snapshot: FlowSnapshot,
+  step: SideStepId,
+  findings: Finding[],
+): boolean {
+  const confidential = snapshot.config.client_auth !== 'none'
   const newRefresh = typeof body.refresh_token === 'string' ? body.refresh_token : undefined
   const rotated = newRefresh !== undefined && newRefresh !== refreshToken
   if (rotated) {
@@ -150,8 +166,16 @@ export async function refreshTokens(
       }),
     )
   }
+  return rotated
+}
 
-  // §12.2: a refreshed ID Token keeps iss, sub, aud (and azp, auth_time) of the original one.
+/** OpenID Connect Core §12.2: a refreshed ID Token keeps iss, sub, aud (and azp, auth_time) of the original one. */
+function lintRefreshedIdToken(
+  body: Record<string, unknown>,
+  snapshot: FlowSnapshot,
+  step: SideStepId,
+  findings: Finding[],
+): void {
   const newIdRaw = typeof body.id_token === 'string' ? body.id_token : undefined
   const oldIdRaw = typeof snapshot.token?.body?.id_token === 'string' ? snapshot.token.body.id_token : undefined
   let nonceOfNew: unknown
@@ -218,21 +242,29 @@ export async function refreshTokens(
       }
     }
   }
+}
 
-  // The new tokens decoded and verified like the first ones (no nonce is expected on a refresh).
-  let views: TokenView[] | undefined
+/** The new tokens decoded and verified like the first ones (no nonce is expected on a refresh). */
+async function inspectRefreshedTokens(
+  snapshot: FlowSnapshot,
+  body: Record<string, unknown>,
+  recorder: Recorder,
+  options: RefreshOptions,
+  step: SideStepId,
+  findings: Finding[],
+): Promise<TokenView[] | undefined> {
   try {
-    const jwks = options.jwks ?? (await fetchJwks(md.jwks_uri, recorder))
+    const jwks = options.jwks ?? (await fetchJwks(snapshot.metadata?.jwks_uri, recorder))
     if (!options.jwks) findings.push(...jwks.findings.map((f) => ({ ...f, step })))
     const noNonce: FlowSnapshot = snapshot.authorization
       ? { ...snapshot, authorization: { ...snapshot.authorization, nonce: undefined } }
       : snapshot
     const inspected = await inspectTokens(noNonce, body, jwks, options.now)
-    views = inspected.views
+    const views = inspected.views
     findings.push(...inspected.findings.filter((f) => f.id !== 'jwt-nonce-unexpected').map((f) => ({ ...f, step })))
+    return views
   } catch (err) {
     findings.push(explainError(err, { step, operation: 'id-token' }))
+    return undefined
   }
-
-  return { status: response.status, body, processed, rotated, ...(views ? { views } : {}), findings }
 }
