@@ -1,6 +1,6 @@
 // ESLint: typescript-eslint and eslint-plugin-svelte (recommended sets), plus the rules that keep the
 // core (src/lib) UI-free and its folders layered. Layering: a folder may import only the folders listed
-// for it in LAYERS (see src/lib/README.md); the core never imports Svelte, state or UI, never touches
+// for it in LAYERS (see src/lib/README.md and the folder READMEs); the core never imports Svelte, state or UI, never touches
 // DOM globals and never reads import.meta (build-time values come in through the Environment).
 import js from '@eslint/js'
 import ts from 'typescript-eslint'
@@ -92,7 +92,7 @@ export default ts.config(
             { group: UI_IMPORTS, message: 'The core (src/lib) never imports Svelte, state or UI.' },
             ...FOLDERS.filter((f) => f !== folder && !LAYERS[folder].includes(f)).map((f) => ({
               group: [`../${f}/*`, `../../${f}/*`, `../${f}`, `../../${f}`],
-              message: `src/lib/${folder} may import only ${[folder, ...LAYERS[folder]].join(', ')} (src/lib/README.md).`,
+              message: `src/lib/${folder} may import only ${[folder, ...LAYERS[folder]].join(', ')} (src/lib/README.md and the folder READMEs).`,
             })),
           ],
         },

@@ -13,7 +13,8 @@ const HEAVY = ['oauth4webapi', 'jose']
 /** The specifiers a module imports statically (`import … from`, `export … from`, bare `import '…'`). */
 function staticImports(file: string): string[] {
   let text = readFileSync(file, 'utf8')
-  if (file.endsWith('.svelte')) text = [...text.matchAll(/<script[^>]*>([\s\S]*?)<\/script>/g)].map((m) => m[1]).join('\n')
+  if (file.endsWith('.svelte'))
+    text = [...text.matchAll(/<script[^>]*>([\s\S]*?)<\/script>/g)].map((m) => m[1]).join('\n')
   // Drop comments so that an import written in a comment does not count.
   text = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:])\/\/.*$/gm, '$1')
   const out: string[] = []
@@ -65,7 +66,8 @@ describe('the core boundary', () => {
   it('the first view never reaches oauth4webapi or jose (they load with the engine, on demand)', () => {
     const { modules, packages } = firstView()
     expect(modules.size).toBeGreaterThan(10)
-    for (const heavy of HEAVY) expect(packages.get(heavy), `${heavy} imported by ${packages.get(heavy)}`).toBeUndefined()
+    for (const heavy of HEAVY)
+      expect(packages.get(heavy), `${heavy} imported by ${packages.get(heavy)}`).toBeUndefined()
     // The engine itself is only ever loaded dynamically.
     expect([...modules].some((m) => m.endsWith(join('lib', 'flow', 'engine.ts')))).toBe(false)
   })

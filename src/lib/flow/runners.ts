@@ -28,8 +28,8 @@ import {
   pkceRules,
   verifierEditedRules,
 } from '../diagnosis/rules'
-import { canonicalMcpUrl, chooseScopes, crossChecks, discoverProtectedResource, mcpSession, probeMcp } from '../mcp/mcp'
-import { registerClient } from '../mcp/mcp'
+import { canonicalMcpUrl, chooseScopes, crossChecks, discoverProtectedResource, mcpSession, probeMcp } from '../mcp'
+import { registerClient } from '../mcp'
 import { connectorReadiness, type ReadinessFacts } from '../mcp/readiness'
 import { decodeToken } from '../platform/jwt-decode'
 import { forToken, verifierEdited, type McpSide, type Snapshot } from './side'

@@ -10,7 +10,7 @@ import type { AuthorizationRequest, PkceState } from '../model/types'
 import type { Challenge } from '../platform/o4w'
 import type { CorsProbeResult } from '../checks/cors-check'
 import type { ProbeId } from '../checks/probes'
-import type { McpChallenge, McpSessionResult, PrmResult, RegistrationResult, ScopeChoice } from '../mcp/mcp'
+import type { McpChallenge, McpSessionResult, PrmResult, RegistrationResult, ScopeChoice } from '../mcp'
 import type { ReadinessItem } from '../mcp/readiness'
 
 /** A server probe waiting for its authorization round trip. */

@@ -16,19 +16,25 @@ import {
   chooseScopes,
   crossChecks,
   diffRegistration,
-  discoverAuthorizationServer,
   discoverProtectedResource,
   mcpSession,
   parseMcpBody,
   probeMcp,
   prmWellKnownUrls,
   registerClient,
-} from './mcp'
-import type { Finding, ServerMetadata, StepRef } from '../model/types'
+} from '.'
+import { defaultConfig } from '../protocol/config'
+import { discover } from '../protocol/discovery'
+import type { Finding, FlowConfig, ServerMetadata, StepRef } from '../model/types'
 
 const ORIGIN = 'http://localhost:4173'
 const REDIRECT_URI = `${ORIGIN}/`
 const OPTS = { allowInsecureLoopback: true }
+
+/** The FlowConfig the playground's discovery step (protocol/discovery.ts) reads for an MCP issuer. */
+function asConfig(issuer: string): FlowConfig {
+  return { ...defaultConfig('http://localhost/'), scope: '', redirect_uri: '', issuer, allow_insecure_loopback: true }
+}
 
 interface Started {
   url: string
@@ -260,8 +266,7 @@ describe('the compliant MCP server, end to end', () => {
     expect(prm.resource).toBe(mcp.url)
     expect(prm.prm?.authorization_servers).toEqual([as.url])
 
-    const asd = await discoverAuthorizationServer(prm.prm?.authorization_servers?.[0] ?? '', rec, OPTS)
-    expect(asd.canProceed).toBe(true)
+    const asd = await discover(asConfig(prm.prm?.authorization_servers?.[0] ?? ''), rec)
     expect(asd.findings).toEqual([])
     const metadata = asd.metadata as ServerMetadata
     expect(metadata.code_challenge_methods_supported).toContain('S256')
@@ -341,7 +346,7 @@ describe('the compliant MCP server, end to end', () => {
 
   it('a token for another resource is refused: mcp-token-rejected + access-token-audience-mismatch', async () => {
     const rec = recorder('mcp-discovery')
-    const { metadata } = await discoverAuthorizationServer(as.url, rec, OPTS)
+    const { metadata } = await discover(asConfig(as.url), rec)
     const m = metadata as ServerMetadata
     const reg = await registerClient(m, {
       redirectUri: REDIRECT_URI,
@@ -493,29 +498,6 @@ describe('canned server faults', () => {
       ),
     )
     expect(quoted.challenge).toMatchObject({ resource_metadata: 'https://mcp.example.com/prm', scope: 'x y' })
-  })
-
-  it('AS metadata without code_challenge_methods_supported → mcp-pkce-not-advertised, cannot proceed', async () => {
-    const f = canned({ [`${issuer}/.well-known/oauth-authorization-server`]: () => json(200, meta()) })
-    const r = await discoverAuthorizationServer(issuer, recorder('mcp-discovery', f))
-    expect(r.metadata).toBeDefined()
-    expect(r.canProceed).toBe(false)
-    expect(r.findings.map((x) => [x.id, x.severity])).toEqual([['mcp-pkce-not-advertised', 'error']])
-    const plain = canned({
-      [`${issuer}/.well-known/oauth-authorization-server`]: () =>
-        json(200, meta({ code_challenge_methods_supported: ['plain'] })),
-    })
-    expect((await discoverAuthorizationServer(issuer, recorder('mcp-discovery', plain))).canProceed).toBe(false)
-  })
-
-  it('AS metadata via OIDC fallback with S256 → proceeds', async () => {
-    const f = canned({
-      [`${issuer}/.well-known/openid-configuration`]: () =>
-        json(200, meta({ code_challenge_methods_supported: ['S256'] })),
-    })
-    const r = await discoverAuthorizationServer(issuer, recorder('mcp-discovery', f))
-    expect(r.canProceed).toBe(true)
-    expect(r.outcome.result.attempts.map((a) => a.outcome)).toEqual(['not-found', 'ok'])
   })
 
   it('registration priority: pre-registered → CIMD → DCR → unavailable', async () => {

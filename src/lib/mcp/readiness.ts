@@ -101,7 +101,6 @@ const RULES: Rule[] = [
     ids: [
       'discovery-failed',
       'issuer-mismatch',
-      'mcp-issuer-not-identical',
       'cors-blocked',
       'endpoint-unreachable',
       'response-not-json',

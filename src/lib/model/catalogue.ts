@@ -663,12 +663,6 @@ export const CATALOGUE = [
     spec: 'MCP 2025-11-25 Lifecycle; Transports (Streamable HTTP)',
   },
   {
-    id: 'mcp-issuer-not-identical',
-    severity: 'warning',
-    title: 'The metadata issuer is not character-for-character the one in the resource metadata.',
-    spec: 'MCP 2026-07-28 Authorization Server Discovery; RFC 8414 §3.3; RFC 9207 §2.4',
-  },
-  {
     id: 'mcp-no-auth-required',
     severity: 'info',
     title: 'The MCP server does not ask for authorization.',

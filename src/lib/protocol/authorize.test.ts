@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import {
-  buildAuthorizationRequest,
-  isSafeNavigationTarget,
-  newStateAndNonce,
-  paramMeaning,
-  wantsOpenId,
-} from './authorize'
+import { buildAuthorizationRequest, isSafeNavigationTarget, newStateAndNonce, wantsOpenId } from './authorize'
 import { defaultConfig } from './config'
 import type { FlowConfig, PkceState, ServerMetadata } from '../model/types'
 
@@ -128,11 +122,6 @@ describe('state, nonce and scope helpers', () => {
     const oauth = newStateAndNonce('read')
     expect(oauth.nonce).toBeUndefined()
     expect(newStateAndNonce('read').state).not.toBe(oauth.state)
-  })
-
-  it('paramMeaning explains known parameters and has a neutral note for others', () => {
-    expect(paramMeaning('code_challenge').spec).toContain('RFC 7636')
-    expect(paramMeaning('my_param').spec).toBe('RFC 6749 §3.1')
   })
 })
 

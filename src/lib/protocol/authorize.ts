@@ -7,7 +7,7 @@ import * as oauth from 'oauth4webapi'
 import type { AuthorizationRequest, FlowConfig, PkceState, ServerMetadata } from '../model/types'
 import { wantsOpenId } from './navigation'
 
-export { PARAM_MEANINGS, paramMeaning, isSafeNavigationTarget, wantsOpenId } from './navigation'
+export { isSafeNavigationTarget, wantsOpenId } from './navigation'
 
 /** New random state and (for OpenID Connect) nonce. */
 export function newStateAndNonce(scope: string): { state: string; nonce?: string } {

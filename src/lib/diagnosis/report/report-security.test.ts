@@ -4,8 +4,8 @@
 import { describe, expect, it } from 'vitest'
 import { micromark } from 'micromark'
 import { gfm, gfmHtml } from 'micromark-extension-gfm'
-import { buildReport, redactText, reportToMarkdown } from './report'
-import type { Finding, FindingId, FlowSnapshot, HttpExchange, StepRef } from '../model/types'
+import { buildReport, redactText, reportToMarkdown } from '.'
+import type { Finding, FindingId, FlowSnapshot, HttpExchange, StepRef } from '../../model/types'
 
 const ISSUER = 'https://as.example.com'
 const VERIFIER = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk'

@@ -1,7 +1,7 @@
 import { base64url, exportJWK, generateKeyPair } from 'jose'
 import { describe, expect, it } from 'vitest'
-import { lintCors, lintJwks, lintMetadata, lintTokenResponse } from './lint'
-import type { Finding, RecordedResponse } from '../model/types'
+import { lintCors, lintJwks, lintMetadata, lintTokenResponse } from '.'
+import type { Finding, RecordedResponse } from '../../model/types'
 
 const TOKEN_URL = 'https://as.example.com/token'
 

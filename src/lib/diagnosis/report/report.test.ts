@@ -10,12 +10,12 @@ import {
   redactText,
   redactToken,
   reportToMarkdown,
-} from './report'
-import { stepsFor } from '../model/steps'
+} from '.'
+import { stepsFor } from '../../model/steps'
 
 // The plain OAuth flow (no MCP server URL in these snapshots).
 const STEPS = stepsFor(false)
-import type { Finding, FindingId, FlowSnapshot, HttpExchange, StepRef } from '../model/types'
+import type { Finding, FindingId, FlowSnapshot, HttpExchange, StepRef } from '../../model/types'
 
 const b64url = (v: unknown): string => Buffer.from(JSON.stringify(v)).toString('base64url')
 

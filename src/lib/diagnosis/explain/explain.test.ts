@@ -19,9 +19,9 @@ import {
   decodeProtectedHeader,
 } from 'jose'
 import type { JWK } from 'jose'
-import { OAUTH_ERROR_CODES, explainError, type ExplainContext } from './explain'
-import { isFindingId } from '../model/catalogue'
-import type { Finding } from '../model/types'
+import { OAUTH_ERROR_CODES, explainError, type ExplainContext } from '.'
+import { isFindingId } from '../../model/catalogue'
+import type { Finding } from '../../model/types'
 
 const ISSUER = 'https://as.example'
 const CLIENT_ID = 'playground'
