@@ -23,7 +23,7 @@
  * Pure: no DOM, no storage. Every protocol step goes through oauth4webapi; findings have stable ids
  * from the catalogue (model/catalogue.ts).
  */
-export { MCP_PROTOCOL_VERSION, MCP_CLIENT_INFO, MCP_STEPS, type McpStepId, type McpOptions } from './shared'
+export { MCP_PROTOCOL_VERSION, MCP_CLIENT_INFO, type McpOptions } from './shared'
 export { canonicalMcpUrl, probeMcp, type McpChallenge, type McpProbeResult } from './probe'
 export {
   prmWellKnownUrls,

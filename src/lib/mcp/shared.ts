@@ -8,10 +8,6 @@ import type { Finding, StepRef } from '../model/types'
 export const MCP_PROTOCOL_VERSION = '2025-11-25'
 export const MCP_CLIENT_INFO = { name: 'pkce-playground', version: '1.0.0' } as const
 
-/** Step ids used by the MCP way in. */
-export const MCP_STEPS = ['mcp-probe', 'mcp-discovery', 'registration', 'mcp-tools'] as const
-export type McpStepId = (typeof MCP_STEPS)[number]
-
 export interface McpOptions {
   /** Allow http:// on loopback hosts (localhost, 127.0.0.0/8, [::1]). */
   allowInsecureLoopback?: boolean

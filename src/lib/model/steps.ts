@@ -186,6 +186,8 @@ export interface SideStepInfo {
   id: SideStepId
   title: string
   spec: string
+  /** Shown in the "After the token" panel (the actions that use the tokens). */
+  afterToken?: true
 }
 
 /**
@@ -194,15 +196,21 @@ export interface SideStepInfo {
  */
 export const SIDE_STEPS: readonly SideStepInfo[] = [
   { id: 'cors', title: 'CORS check', spec: 'Fetch §3.2; draft-ietf-oauth-browser-based-apps §6.3.3.4' },
-  { id: 'refresh', title: 'Refresh', spec: 'RFC 6749 §6; OIDC Core §12.2' },
-  { id: 'userinfo', title: 'UserInfo', spec: 'OIDC Core §5.3' },
-  { id: 'introspection', title: 'Introspection', spec: 'RFC 7662' },
-  { id: 'revocation', title: 'Revocation', spec: 'RFC 7009' },
-  { id: 'resource', title: 'Protected resource', spec: 'RFC 6750 §2.1, §3' },
+  { id: 'refresh', title: 'Refresh', spec: 'RFC 6749 §6; OIDC Core §12.2', afterToken: true },
+  { id: 'userinfo', title: 'UserInfo', spec: 'OIDC Core §5.3', afterToken: true },
+  { id: 'introspection', title: 'Introspection', spec: 'RFC 7662', afterToken: true },
+  { id: 'revocation', title: 'Revocation', spec: 'RFC 7009', afterToken: true },
+  { id: 'resource', title: 'Protected resource', spec: 'RFC 6750 §2.1, §3', afterToken: true },
   { id: 'probes', title: 'Server probes', spec: 'RFC 7636 §4.6; RFC 9700 §2.1.1' },
 ]
 
 export const SIDE_STEP_IDS: readonly SideStepId[] = SIDE_STEPS.map((s) => s.id)
+
+/** The steps that run only when starting from an MCP server URL. */
+export const MCP_STEP_IDS: readonly StepId[] = STEPS.filter((s) => s.mcpOnly).map((s) => s.id)
+
+/** The side steps of the "After the token" panel, in order. */
+export const AFTER_TOKEN_STEPS: readonly SideStepInfo[] = SIDE_STEPS.filter((s) => s.afterToken)
 
 /** Is this string a step or side step id? */
 export function isStepRef(value: string): value is StepRef {

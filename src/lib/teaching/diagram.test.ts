@@ -120,8 +120,8 @@ describe('buildDiagram', () => {
       'token',
       'tokens',
       'mcp-tools',
-      'userinfo',
       'refresh',
+      'userinfo',
       'resource',
       'zeta-side',
     ])

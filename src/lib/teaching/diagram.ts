@@ -4,7 +4,7 @@
  * SequenceDiagram.svelte only draws what this returns (and `layoutDiagram` says where).
  */
 import type { HttpExchange, StepStatus } from '../model/types'
-import { STEP_IDS } from '../model/steps'
+import { AFTER_TOKEN_STEPS, MCP_STEP_IDS, STEP_IDS } from '../model/steps'
 
 export type Lane = 'user' | 'app' | 'as' | 'rs'
 
@@ -93,11 +93,11 @@ const CANONICAL: readonly Canonical[] = [
 ]
 
 /** Steps that have canonical arrows only in MCP mode, and the one that has them only outside it. */
-const MCP_ONLY = new Set(['mcp-probe', 'mcp-discovery', 'registration', 'mcp-tools'])
+const MCP_ONLY = new Set<string>(MCP_STEP_IDS)
 const PLAIN_ONLY = new Set(['resource'])
 
 /** Side steps shown in the "After the token" panel (`#step-after`). */
-const AFTER_TOKEN = ['userinfo', 'refresh', 'introspection', 'revocation', 'resource'] as const
+const AFTER_TOKEN: readonly string[] = AFTER_TOKEN_STEPS.map((s) => s.id)
 
 /**
  * Where each step's arrows go, top to bottom: the step table's order, the CORS check after
@@ -112,7 +112,7 @@ const ORDER: readonly string[] = [
 
 /** The id of the panel that shows a step (`step-<id>`, or the shared "After the token" panel). */
 export function stepAnchor(step: string): string {
-  return (AFTER_TOKEN as readonly string[]).includes(step) ? 'step-after' : `step-${step}`
+  return AFTER_TOKEN.includes(step) ? 'step-after' : `step-${step}`
 }
 
 export function truncate(text: string, max: number): string {
