@@ -183,10 +183,13 @@ export async function loginAndConsent(page: Page, login = 'alice', password = 'a
   // The playground strips the code from the address bar at once, so a callback that came back before
   // this wait started is recognised by the Callback step having run (its status leaves "pending").
   // Only for a first round trip: later ones (probes) start with the Callback step already done.
-  const before = await page
-    .getByTestId('status-callback')
-    .textContent({ timeout: 1_000 })
-    .catch(() => null)
+  // Already at the authorization server: no playground page to read (do not wait for one).
+  const before = onAuthorizationServer(new URL(page.url()))
+    ? null
+    : await page
+        .getByTestId('status-callback')
+        .textContent({ timeout: 1_000 })
+        .catch(() => null)
   let formShown = false
   let handled = false
   const waits = [

@@ -122,6 +122,33 @@ export async function startAuthorizationServer({ port, playgroundOrigins, host =
   /** @type {Map<string, { provider: any, handler: http.RequestListener, mountPath: string, issuer: string, faultId?: string, memory: Map<string, unknown> }>} */
   const instances = new Map()
 
+  /**
+   * Completes an interaction without a page: login as "alice", then a grant for what the client asked
+   * (oidc-provider's documented interactionDetails / Grant / interactionFinished sequence).
+   * @param {any} provider @param {http.IncomingMessage} req @param {http.ServerResponse} res
+   */
+  async function autoInteraction(provider, req, res) {
+    const details = await provider.interactionDetails(req, res)
+    const { prompt, params, session } = details
+    /** @type {Record<string, unknown>} */
+    let result
+    if (prompt.name === 'login') {
+      result = { login: { accountId: 'alice' } }
+    } else {
+      const grant = details.grantId
+        ? await provider.Grant.find(details.grantId)
+        : new provider.Grant({ accountId: session.accountId, clientId: params.client_id })
+      const missing = prompt.details
+      if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '))
+      if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims)
+      for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes ?? {})) {
+        grant.addResourceScope(indicator, /** @type {string[]} */ (scopes).join(' '))
+      }
+      result = { consent: { grantId: await grant.save() } }
+    }
+    await provider.interactionFinished(req, res, result, { mergeWithLastSubmission: true })
+  }
+
   const internal = http.createServer((req, res) => {
     const url = req.url ?? '/'
     const mountPath = /** @type {string} */ (req.headers['x-demo-as-mount'] ?? '')
@@ -131,6 +158,15 @@ export async function startAuthorizationServer({ port, playgroundOrigins, host =
     // oidc-provider computes its own URLs from req.baseUrl (the mount path) + the Host header.
     req.url = url.slice(mountPath.length) || '/'
     Object.assign(req, { baseUrl: mountPath })
+    // A fault issuer breaks one thing after the login: it signs "alice" in and consents by itself
+    // (two redirects instead of two pages), so fault runs spend their time on the fault.
+    if (inst.faultId && req.method === 'GET' && /^\/interaction\/[^/?]+/.test(req.url)) {
+      autoInteraction(inst.provider, req, res).catch((err) => {
+        console.error(`[AS ${inst.faultId}] interaction`, err)
+        if (!res.headersSent) sendJson(res, 500, { error: 'server_error' })
+      })
+      return
+    }
     inst.handler(req, res)
   })
   // The front reuses its connections to this server (keep-alive agent below). Node closes an idle
