@@ -1,4 +1,4 @@
-import { test as base, expect, type Page } from '@playwright/test'
+import { test as base, expect, type Locator, type Page } from '@playwright/test'
 
 /** The demo authorization server started by playwright.config.ts (webServer). */
 export const AS_BASE = `http://localhost:${process.env.E2E_AS_PORT ?? 9400}`
@@ -101,7 +101,11 @@ function flowIn(page: Page): Flow {
       await page.getByRole('button', { name: 'Start authorization' }).click()
       const login = o.login ?? true
       if (login === 'cancel') await cancelAtLogin(page)
-      else if (login) await loginAndConsent(page)
+      else if (login) {
+        // First round trip: the Callback step is "pending" until the playground handled the redirect.
+        const done = page.getByTestId('status-callback').filter({ hasNotText: /^pending$/ })
+        await loginAndConsent(page, { done })
+      }
       await ready()
       await settled(page, 'callback', o.callback === undefined ? 'ok' : o.callback)
     },
@@ -170,7 +174,11 @@ async function firstOf(...promises: Promise<unknown>[]): Promise<void> {
  * Each Playwright test has a fresh browser context, so both pages always show; if the AS already has a
  * session (login skipped) or a grant (consent skipped), the missing page is skipped.
  */
-export async function loginAndConsent(page: Page, login = 'alice', password = 'any-password'): Promise<void> {
+export async function loginAndConsent(
+  page: Page,
+  options: { login?: string; password?: string; done?: Locator } = {},
+): Promise<void> {
+  const { login = 'alice', password = 'any-password' } = options
   const timeout = 15_000
   const loginInput = page.locator('input[name="login"]')
   const consentButton = page.locator('form:has(input[name="prompt"][value="consent"]) button[type="submit"]')
@@ -184,12 +192,9 @@ export async function loginAndConsent(page: Page, login = 'alice', password = 'a
   // this wait started is recognised by the Callback step having run (its status leaves "pending").
   // Only for a first round trip: later ones (probes) start with the Callback step already done.
   // Already at the authorization server: no playground page to read (do not wait for one).
-  const before = onAuthorizationServer(new URL(page.url()))
-    ? null
-    : await page
-        .getByTestId('status-callback')
-        .textContent({ timeout: 1_000 })
-        .catch(() => null)
+  // The caller knows best: `done` is a locator that appears once the playground handled the callback
+  // (read before the click that started the round trip, so no navigation races the read).
+  const done = options.done
   let formShown = false
   let handled = false
   const waits = [
@@ -202,11 +207,9 @@ export async function loginAndConsent(page: Page, login = 'alice', password = 'a
       }),
     page.waitForURL(isCallback, { timeout, waitUntil: 'commit' }),
   ]
-  if (before === 'pending') {
+  if (done) {
     waits.push(
-      page
-        .locator('[data-testid="status-callback"]')
-        .filter({ hasNotText: /^pending$/ })
+      done
         .waitFor({ timeout })
         .then(() => {
           handled = true
