@@ -85,8 +85,8 @@ describe('findings catalogue', () => {
     const md = renderCatalogueMarkdown()
     const rows = md.split('\n').filter((l) => l.startsWith('| `'))
     expect(rows).toHaveLength(CATALOGUE.length)
-    expect(md).toContain('| id | severity | meaning | spec |')
-    for (const row of rows) expect(row.replace(/\\\|/g, '').split('|')).toHaveLength(6)
+    expect(md).toContain('| id | OAuth | OIDC | MCP | basis | meaning | spec |')
+    for (const row of rows) expect(row.replace(/\\\|/g, '').split('|')).toHaveLength(9)
   })
 
   it('is what README.md shows between the catalogue markers', () => {

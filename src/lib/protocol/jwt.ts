@@ -79,7 +79,9 @@ class Collector {
 
   /** Severity of a rule that is an error for an ID Token and informational for an access token. */
   sev(forIdToken: Severity): Severity {
-    return this.kind === 'access_token' && forIdToken === 'error' ? 'warning' : forIdToken
+    // A client MUST treat an access token as opaque (RFC 9068 §6): what the playground sees in a JWT
+    // access token is information for the reader; the resource server's answer is what counts.
+    return this.kind === 'access_token' ? 'info' : forIdToken
   }
 
   add(
@@ -483,7 +485,7 @@ function checkClaims(
         const typ = typeof header.typ === 'string' ? header.typ : null
         c.add(
           'jwt-access-token-typ',
-          'warning',
+          'info',
           'Access token "typ" is not at+jwt',
           `The header typ is ${typ === null ? 'absent' : json(typ)}; RFC 9068 §2.1 requires ` +
             `"at+jwt" (or "application/at+jwt") so that it cannot be confused with an ID Token${peek}.`,
@@ -638,7 +640,7 @@ function checkClaims(
     if (payload.client_id !== expected.clientId) {
       c.add(
         'jwt-client-id-mismatch',
-        'warning',
+        'info',
         'The access token names another client',
         `client_id is ${json(payload.client_id)}, this client is ${json(expected.clientId)}${peek}.`,
         'Set client_id to the client the token was issued to.',
@@ -649,7 +651,52 @@ function checkClaims(
     }
   }
 
+  checkImplausibleTimes(c, payload, tolerance)
   defaultChecks(c, payload, expected, now)
+}
+
+/** 2000-01-01T00:00:00Z: no token of this protocol family was issued, nor a user authenticated, before it. */
+const EARLIEST_PLAUSIBLE = 946_684_800
+
+/**
+ * Times that are valid numbers but cannot be true: a default value (0, a date before 2000) written
+ * where the server meant "now", or an authentication after the token was issued. jose does not look
+ * at auth_time without maxAge, so these pass every library check while the page would show
+ * "56 years ago".
+ */
+function checkImplausibleTimes(c: Collector, payload: Record<string, unknown>, tolerance: number): void {
+  const problems: string[] = []
+  const claims: string[] = []
+  // exp before 2000 is already "expired"; an old iat may already be "too old".
+  for (const claim of ['auth_time', 'iat', 'nbf', 'updated_at']) {
+    const v = payload[claim]
+    if (typeof v !== 'number' || !Number.isFinite(v) || v >= EARLIEST_PLAUSIBLE) continue
+    if (c.has('jwt-claim-invalid', claim) || (claim === 'iat' && c.has('jwt-iat-too-old'))) continue
+    problems.push(`${claim} is ${v} (${absoluteTime(v) ?? 'not a date'}), before the year 2000`)
+    claims.push(claim)
+  }
+  const authTime = payload.auth_time
+  const iat = payload.iat
+  if (
+    typeof authTime === 'number' &&
+    typeof iat === 'number' &&
+    authTime >= EARLIEST_PLAUSIBLE &&
+    authTime > iat + tolerance
+  ) {
+    problems.push(`auth_time (${absoluteTime(authTime) ?? authTime}) is after iat (${absoluteTime(iat) ?? iat})`)
+    claims.push('auth_time')
+  }
+  if (problems.length === 0) return
+  c.add(
+    'jwt-time-implausible',
+    c.sev('warning'),
+    'A time claim holds a value that cannot be true',
+    `${problems.join('; ')}. A zero or a date before 2000 is usually a default written where the server meant the current time.`,
+    'Write the real time in seconds since 1970-01-01 UTC (auth_time: when the user authenticated, at or before iat).',
+    `${CORE} §2; RFC 7519 §2 (NumericDate)`,
+    { claims },
+  )
+  for (const claim of new Set(claims)) c.check(claim, 'warn', 'implausible value')
 }
 
 function claimInvalid(c: Collector, claim: string, value: unknown): void {

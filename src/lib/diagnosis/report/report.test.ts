@@ -523,18 +523,29 @@ describe('computeVerdict', () => {
     ]
     const v = computeVerdict(s)
     expect(v.scenario).toBe('B')
-    expect(v.findingIds).toEqual(['token-response-content-type', 'jwt-claim-missing'])
+    expect(v.title).toBe('The exchange worked, but the server breaks the spec')
+    expect(v.findingIds).toEqual(['jwt-claim-missing', 'token-response-content-type'])
     expect(v.summary).toContain('jwt-claim-missing (“Title of jwt-claim-missing”)')
     expect(v.summary).not.toContain('token-type-not-bearer')
   })
 
-  it('B: 200 without an access token', () => {
+  it('B: only strict clients would object', () => {
+    const s = baseSnapshot()
+    s.findings = [finding('expires-in-not-number', 'warning', 'token')]
+    const v = computeVerdict(s)
+    expect(v.scenario).toBe('B')
+    expect(v.title).toBe('The exchange worked; only strict clients would object')
+    expect(v.summary).toContain('Valid per the spec')
+    expect(v.summary).not.toContain('Against the spec')
+  })
+
+  it('A: 200 without an access token is a failed exchange', () => {
     const s = baseSnapshot()
     s.token = { status: 200, body: { token_type: 'Bearer' } }
     s.findings = []
     const v = computeVerdict(s)
-    expect(v.scenario).toBe('B')
-    expect(v.summary).toContain('no access_token')
+    expect(v.scenario).toBe('A')
+    expect(v.summary).toContain('without an access token')
   })
 
   it('C: conformant, with the client-side advice', () => {
@@ -546,7 +557,7 @@ describe('computeVerdict', () => {
     expect(v.summary).toContain('client-specific')
   })
 
-  it('C: a pasted-back 200 after CORS blocked the browser names the CORS finding', () => {
+  it('B: a pasted-back 200 after CORS blocked the browser names the CORS finding as about this browser', () => {
     const s = baseSnapshot()
     s.exchanges = [
       { ...tokenExchange, response: undefined, cors: 'blocked-by-cors' },
@@ -554,18 +565,19 @@ describe('computeVerdict', () => {
     ]
     s.findings = [finding('cors-blocked', 'error', 'token')]
     const v = computeVerdict(s)
-    expect(v.scenario).toBe('C')
+    expect(v.scenario).toBe('B')
+    expect(v.title).toBe('The exchange worked; what remains concerns this client or this browser')
     expect(v.findingIds).toEqual(['cors-blocked'])
     expect(v.summary).toContain('pasted back from curl')
   })
 
-  it('C: names AS-intrinsic problems of earlier steps', () => {
+  it('B, never C, for a problem of an earlier step', () => {
     const s = baseSnapshot()
     s.findings = [finding('iss-missing', 'error', 'callback')]
     const v = computeVerdict(s)
-    expect(v.scenario).toBe('C')
+    expect(v.scenario).toBe('B')
     expect(v.findingIds).toEqual(['iss-missing'])
-    expect(v.summary).toContain('AS-intrinsic problems')
+    expect(v.summary).toContain('Against the spec')
   })
 
   it('incomplete: failed at discovery', () => {
@@ -582,8 +594,9 @@ describe('computeVerdict', () => {
     const v = computeVerdict(s)
     expect(v.scenario).toBe('incomplete')
     expect(v.findingIds).toEqual(['discovery-failed'])
-    expect(v.summary).toContain('discovery step')
-    expect(v.summary).toContain('discovery-failed')
+    expect(v.title).toBe('The flow stopped at the Discover step')
+    expect(v.summary).toContain('Title of discovery-failed')
+    expect(v.summary).toContain('Fix discovery-failed')
   })
 
   it('incomplete: access_denied at the callback', () => {
@@ -595,7 +608,7 @@ describe('computeVerdict', () => {
     s.status = { configure: 'ok', discovery: 'ok', pkce: 'ok', authorization: 'ok', callback: 'error' }
     const v = computeVerdict(s)
     expect(v.scenario).toBe('incomplete')
-    expect(v.summary).toContain('callback')
+    expect(v.title).toBe('The flow stopped at the Callback step')
     expect(v.findingIds).toEqual(['authorization-error'])
   })
 

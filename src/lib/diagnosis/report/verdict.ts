@@ -3,14 +3,14 @@
 import { STEPS } from '../../model/steps'
 import { parseJsonObject } from '../../platform/text'
 import type { Finding, FlowSnapshot } from '../../model/types'
+import { catalogueEntry, type Basis } from '../../model/catalogue'
 
 /**
  * Where to look next.
- * - `A`: the token exchange failed (rejected, blocked, unreachable): client configuration, PKCE,
- *   redirect URI or CORS.
- * - `B`: the exchange succeeded but the response or the tokens break the spec or what strict clients
- *   expect: fix the token response.
- * - `C`: everything checked in the token exchange is conformant from this browser: look at the
+ * - `A`: the token exchange failed (rejected, blocked, unreachable, or no access token).
+ * - `B`: the exchange worked, but something in the run is an error or a warning: against the spec,
+ *   only against what strict clients expect, or about this client — the title says which.
+ * - `C`: nothing in the run is an error or a warning: conformant from this browser; look at the
  *   client (its logs, WAF / IP rules).
  * - `incomplete`: the flow never reached the token exchange.
  */
@@ -22,7 +22,6 @@ export interface Verdict {
   findingIds: string[]
 }
 
-const TOKEN_STEPS = new Set(['token', 'tokens'])
 /** Findings about reaching the endpoint rather than about what it answered. */
 const TRANSPORT_IDS = new Set([
   'cors-blocked',
@@ -97,34 +96,36 @@ function lastTokenResponse(
 const C_ADVICE =
   'Everything checked is conformant from this browser. If a server-side client such as ChatGPT still fails, look at that client’s logs and at WAF / IP / bot rules: a browser cannot see those. The AS-intrinsic checks (metadata, token response shape, ID Token, iss, resource) carry over to any client; the client-specific ones (redirect URI, client authentication, CORS) were made with this playground’s registration and origin, so check that client’s registered redirect URI and authentication method separately.'
 
-/**
- * Where to look next, from the token exchange outcome and the findings. Info findings never count;
- * transport findings (CORS, unreachable) do not make a token response non-conformant when the
- * response was obtained another way (pasted back from curl).
- */
-export function computeVerdict(snapshot: FlowSnapshot): Verdict {
-  const v = baseVerdict(snapshot)
-  // Endpoints other than the issuer's own (typed, or set by a link): the results describe another
-  // server, so the verdict names them and is never C.
-  const overridden = (snapshot.findings ?? []).filter((f) => f.id === 'endpoint-overridden' && isProblem(f))
-  if (!overridden.length) return v
-  const named = ` Not the issuer’s own endpoints: ${cite(overridden)}.`
-  if (v.scenario !== 'C') {
-    return {
-      ...v,
-      summary: `${v.summary}${named}`,
-      findingIds: unique([...overridden.map((f) => f.id), ...v.findingIds]),
-    }
-  }
-  return {
-    scenario: 'B',
-    title: 'The exchange worked, but with endpoints the issuer does not name',
-    summary: `The token exchange succeeded, but not with the endpoints the issuer’s metadata names, so this result does not describe the issuer’s server.${named} Clear the endpoint fields (or correct the metadata) and run the flow again for a verdict on the issuer itself.`,
-    findingIds: unique([...overridden.map((f) => f.id), ...v.findingIds]),
-  }
+/** error before warning, then catalogue order of basis (spec, strict, client). */
+const BASIS_ORDER: Record<Basis, number> = { spec: 0, strict: 1, client: 2, info: 3 }
+
+function basisOf(f: Finding): Basis {
+  return catalogueEntry(f.id)?.basis ?? 'spec'
 }
 
-function baseVerdict(snapshot: FlowSnapshot): Verdict {
+function byWeight(a: Finding, b: Finding): number {
+  return (
+    (a.severity === 'error' ? 0 : 1) - (b.severity === 'error' ? 0 : 1) ||
+    BASIS_ORDER[basisOf(a)] - BASIS_ORDER[basisOf(b)]
+  )
+}
+
+/** The step a finding belongs to, as the page names it. */
+function stepTitle(step: string): string {
+  return STEPS.find((s) => s.id === step)?.title ?? step
+}
+
+/**
+ * Where to look next, from the token exchange and the findings (their severities already as they
+ * matter for this run's profile, see diagnosis/assess.ts). The invariants, unit-tested over every
+ * catalogue entry and profile:
+ * - `A` exactly when the exchange failed (no readable 2xx with an access token);
+ * - `C` only when nothing anywhere is an error or a warning;
+ * - `B` otherwise, naming the findings that decide it, and saying whether they break the spec, only
+ *   what strict clients expect, or concern this client;
+ * - `incomplete` when the flow never reached the exchange, naming the step and the cause.
+ */
+export function computeVerdict(snapshot: FlowSnapshot): Verdict {
   const findings = snapshot.findings ?? []
   const status = snapshot.status ?? {}
   const tokenStepFindings = findings.filter((f) => f.step === 'token')
@@ -136,29 +137,18 @@ function baseVerdict(snapshot: FlowSnapshot): Verdict {
     status.token === 'ok' ||
     status.token === 'warning' ||
     status.token === 'error'
+  const overridden = findings.filter((f) => f.id === 'endpoint-overridden' && isProblem(f))
+  const notOwn = overridden.length
+    ? ` This run did not use the issuer’s own endpoints: ${cite(overridden)}; the result describes those endpoints, not the issuer’s server.`
+    : ''
 
-  if (!reached) {
-    const order = STEPS.map((s) => s.id)
-    const failedStep = order.find((id) => status[id] === 'error')
-    const errors = findings.filter((f) => f.severity === 'error')
-    const stepErrors = failedStep ? errors.filter((f) => f.step === failedStep) : []
-    const cited = stepErrors.length ? stepErrors : errors
-    const lastReached = [...order].reverse().find((id) => status[id] && status[id] !== 'pending')
-    const where = failedStep
-      ? `The flow failed at the ${failedStep} step and never reached the token exchange.`
-      : `The flow stopped before the token exchange${lastReached ? ` (last step reached: ${lastReached})` : ''}.`
-    return {
-      scenario: 'incomplete',
-      title: 'The flow did not reach the token exchange',
-      summary: `${where}${cited.length ? ` Errors: ${cite(cited)}.` : ' No error was recorded.'} Fix these and run the flow to the end to get a verdict on the token exchange.`,
-      findingIds: unique(cited.map((f) => f.id)),
-    }
-  }
+  if (!reached) return incomplete(snapshot, notOwn)
 
-  const tokenFindings = findings.filter((f) => TOKEN_STEPS.has(String(f.step)))
   const response = lastTokenResponse(snapshot)
   const httpStatus = response?.status ?? 0
-  const success = httpStatus >= 200 && httpStatus < 300
+  const accessToken = response?.body?.access_token
+  const success = httpStatus >= 200 && httpStatus < 300 && typeof accessToken === 'string' && accessToken !== ''
+  const via = response?.pasted ? ' (response pasted back from curl)' : ''
 
   if (!success) {
     const errors = tokenStepFindings.filter((f) => f.severity === 'error')
@@ -166,7 +156,9 @@ function baseVerdict(snapshot: FlowSnapshot): Verdict {
     const what =
       httpStatus === 0
         ? 'no readable response came back (blocked, unreachable or never sent)'
-        : `the token endpoint answered HTTP ${httpStatus}`
+        : httpStatus >= 200 && httpStatus < 300
+          ? `the token endpoint answered HTTP ${httpStatus}${via} without an access token`
+          : `the token endpoint answered HTTP ${httpStatus}${via}`
     const clientSide = cited.filter((f) => findingScope(f) === 'client-specific')
     const note =
       cited.length > 0 && clientSide.length === cited.length
@@ -177,42 +169,73 @@ function baseVerdict(snapshot: FlowSnapshot): Verdict {
     return {
       scenario: 'A',
       title: 'The token exchange failed',
-      summary: `The token exchange failed: ${what}.${cited.length ? ` Findings: ${cite(cited)}.` : ''} Fix the client configuration, PKCE, the redirect URI or CORS.${note}`,
-      findingIds: unique(cited.map((f) => f.id)),
+      summary: `The token exchange failed: ${what}.${cited.length ? ` Findings: ${cite(cited)}.` : ''} Fix what they name (client configuration, PKCE, the redirect URI, CORS or the token endpoint).${note}${notOwn}`,
+      findingIds: unique([...overridden, ...cited].map((f) => f.id)),
     }
   }
 
-  const problems = tokenFindings.filter((f) => isProblem(f) && !TRANSPORT_IDS.has(f.id))
-  const accessToken = response?.body?.access_token
-  const hasAccessToken = typeof accessToken === 'string' && accessToken !== ''
-  const via = response?.pasted ? ' (response pasted back from curl)' : ''
-  if (problems.length || !hasAccessToken) {
-    const missing = hasAccessToken ? '' : ' The response has no access_token.'
+  const problems = findings.filter(isProblem).sort(byWeight)
+  if (!problems.length) {
     return {
-      scenario: 'B',
-      title: 'The token response or the tokens break the spec or strict clients’ expectations',
-      summary: `The token endpoint answered HTTP ${httpStatus}${via}, but the response or the tokens are not what a strict client accepts.${missing}${problems.length ? ` Findings: ${cite(problems)}.` : ''} Fix the token response.`,
-      findingIds: unique(problems.map((f) => f.id)),
+      scenario: 'C',
+      title: 'The token exchange and the tokens are conformant from this browser',
+      summary: `The token endpoint answered HTTP ${httpStatus}${via} with an access token, and nothing in the run is an error or a warning. ${C_ADVICE}`,
+      findingIds: [],
     }
   }
-
-  const transport = tokenFindings.filter((f) => TRANSPORT_IDS.has(f.id) && isProblem(f))
-  const elsewhere = findings.filter((f) => !TOKEN_STEPS.has(String(f.step)) && isProblem(f))
-  let extra = ''
-  if (transport.length) {
-    extra += ` From this browser the exchange itself was hindered: ${cite(transport)} (client-specific).`
+  const spec = problems.filter((f) => basisOf(f) === 'spec')
+  const strict = problems.filter((f) => basisOf(f) === 'strict')
+  const client = problems.filter((f) => basisOf(f) !== 'spec' && basisOf(f) !== 'strict')
+  const title = overridden.length
+    ? 'The exchange worked, but with endpoints the issuer does not name'
+    : spec.length
+      ? 'The exchange worked, but the server breaks the spec'
+      : strict.length
+        ? 'The exchange worked; only strict clients would object'
+        : 'The exchange worked; what remains concerns this client or this browser'
+  const parts: string[] = []
+  if (spec.length)
+    parts.push(`Against the spec (a MUST or SHOULD the server breaks; fix it on the server): ${cite(spec)}.`)
+  if (strict.length)
+    parts.push(
+      `Valid per the spec, but strict clients reject or trip on it (fix it if such clients must work): ${cite(strict)}.`,
+    )
+  if (client.length)
+    parts.push(`About this client, its configuration or this browser (not the server’s conformance): ${cite(client)}.`)
+  return {
+    scenario: 'B',
+    title,
+    summary: `The token endpoint answered HTTP ${httpStatus}${via} with an access token. ${parts.join(' ')}${notOwn}`,
+    findingIds: unique(problems.map((f) => f.id)),
   }
-  if (elsewhere.length) {
-    const asSide = elsewhere.filter((f) => findingScope(f) === 'as-intrinsic')
-    const clientSide = elsewhere.filter((f) => findingScope(f) === 'client-specific')
-    if (asSide.length)
-      extra += ` Earlier steps still report AS-intrinsic problems that strict clients may reject: ${cite(asSide)}.`
-    if (clientSide.length) extra += ` Earlier steps report client-specific problems: ${cite(clientSide)}.`
+}
+
+/** The flow never reached the token exchange: which step stopped it, and why, in the cause's words. */
+function incomplete(snapshot: FlowSnapshot, notOwn: string): Verdict {
+  const findings = snapshot.findings ?? []
+  const status = snapshot.status ?? {}
+  const order = STEPS.map((s) => s.id)
+  const failedStep = order.find((id) => status[id] === 'error')
+  const stepErrors = failedStep ? findings.filter((f) => f.step === failedStep && f.severity === 'error') : []
+  const cause = stepErrors[0] ?? findings.find((f) => f.severity === 'error')
+  const lastReached = [...order].reverse().find((id) => status[id] && status[id] !== 'pending')
+  let summary: string
+  if (failedStep && cause) {
+    summary = `The flow stopped at the ${stepTitle(failedStep)} step: ${cause.title}. ${cause.fix}${stepErrors.length > 1 ? ` Also: ${cite(stepErrors.slice(1))}.` : ''}`
+  } else if (cause) {
+    summary = `The flow stopped before the token exchange: ${cause.title}. ${cause.fix}`
+  } else if (lastReached === 'authorization') {
+    summary =
+      'The authorization request is ready: start it and log in at the authorization server; the code comes back to this page.'
+  } else {
+    summary = `The flow stopped before the token exchange${lastReached ? ` (last step reached: ${stepTitle(lastReached)})` : ''}; no error was recorded.`
   }
   return {
-    scenario: 'C',
-    title: 'The token exchange and the tokens are conformant from this browser',
-    summary: `The token endpoint answered HTTP ${httpStatus}${via} with an access token, and the token response and tokens raised no error or warning. ${C_ADVICE}${extra}`,
-    findingIds: unique([...transport, ...elsewhere].map((f) => f.id)),
+    scenario: 'incomplete',
+    title: failedStep
+      ? `The flow stopped at the ${stepTitle(failedStep)} step`
+      : 'The flow did not reach the token exchange',
+    summary: `${summary} The verdict on the token exchange comes when the flow reaches it.${notOwn}`,
+    findingIds: unique([...stepErrors, ...(cause && !stepErrors.includes(cause) ? [cause] : [])].map((f) => f.id)),
   }
 }
