@@ -209,11 +209,9 @@ export async function loginAndConsent(
   ]
   if (done) {
     waits.push(
-      done
-        .waitFor({ timeout })
-        .then(() => {
-          handled = true
-        }),
+      done.waitFor({ timeout }).then(() => {
+        handled = true
+      }),
     )
   }
   await firstOf(...waits)

@@ -113,6 +113,7 @@ async function discovery(ctx: StepContext): Promise<StepOutcome> {
         clientAuth: config.client_auth,
         pageOrigin: ctx.origin,
         openid: wantsOpenId(config.scope),
+        allowInsecureLoopback: config.allow_insecure_loopback,
         ...(contentType ? { contentType } : {}),
       }),
     )

@@ -154,13 +154,13 @@ describe('discover', () => {
     expect(out.metadata?.issuer).toBe(issuer)
   })
 
-  it('reports issuer-mismatch and, when nothing else works, discovery-failed', async () => {
+  it('reports issuer-mismatch as the cause when nothing else works (no second, generic finding)', async () => {
     const wrong = json({ ...METADATA, issuer: 'https://other.example.com' })
     const f = fakeFetch({ [`${ISSUER}/.well-known/oauth-authorization-server`]: wrong })
     const out = await discover(config(), recorder(f.fetch))
     expect(out.metadata).toBeUndefined()
     expect(out.result.document).toBeUndefined()
-    expect(out.findings.map((x) => x.id)).toEqual(['issuer-mismatch', 'discovery-failed'])
+    expect(out.findings.map((x) => x.id)).toEqual(['issuer-mismatch'])
     expect(out.result.attempts.map((a) => [a.status, a.outcome])).toEqual([
       [200, 'error'],
       [404, 'not-found'],
@@ -182,19 +182,40 @@ describe('discover', () => {
       [200, 'error'],
       [200, 'ok'],
     ])
-    expect(out.findings.map((x) => x.id)).toEqual(['response-not-json'])
+    // Part of discovery's story: found elsewhere, but clients that try the RFC 8414 URL first stop there.
+    expect(out.findings.map((x) => [x.id, x.severity])).toEqual([['discovery-attempt-failed', 'warning']])
+    expect(out.findings[0]?.data).toMatchObject({ cause: 'response-not-json' })
+    expect(out.findings[0]?.detail).toContain('MCP clients try the RFC 8414 URL first')
     expect(out.metadata?.token_endpoint).toBe(`${ISSUER}/token`)
   })
 
-  it('reports discovery-failed when every URL fails, listing each', async () => {
+  it('URLs the browser could not read before the metadata was found are one note, not errors', async () => {
+    const f = fakeFetch({
+      [`${ISSUER}/.well-known/oauth-authorization-server`]: new TypeError('Failed to fetch'),
+      [`${ISSUER}/.well-known/openid-configuration`]: json(METADATA),
+    })
+    const rec = recorder(f.fetch, async () => ({ verdict: 'blocked-by-cors', detail: 'no ACAO header' }))
+    const out = await discover(config(), rec)
+    expect(out.metadata?.issuer).toBe(ISSUER)
+    expect(out.findings.map((x) => [x.id, x.severity])).toEqual([['discovery-attempt-failed', 'info']])
+    expect(out.findings[0]?.data?.urls).toEqual([`${ISSUER}/.well-known/oauth-authorization-server`])
+  })
+
+  it('reports discovery-failed when nothing is published (every URL 404), listing each', async () => {
+    const out = await discover(config(), recorder(fakeFetch({}).fetch))
+    expect(out.findings.map((x) => x.id)).toEqual(['discovery-failed'])
+    expect(out.findings[0]?.detail).toContain(`${ISSUER}/.well-known/oauth-authorization-server → 404`)
+    expect(out.findings[0]?.fix).toContain('Publish')
+  })
+
+  it('when every URL fails, one finding per cause: a 500 is the cause, not a generic discovery-failed', async () => {
     const f = fakeFetch({ [`${ISSUER}/.well-known/openid-configuration`]: new Response('oops', { status: 500 }) })
     const out = await discover(config(), recorder(f.fetch))
     expect(out.metadata).toBeUndefined()
-    const failed = out.findings.find((x) => x.id === 'discovery-failed')
-    expect(failed?.severity).toBe('error')
-    expect(failed?.detail).toContain(`${ISSUER}/.well-known/oauth-authorization-server → 404`)
-    expect(failed?.detail).toContain(`${ISSUER}/.well-known/openid-configuration → 500`)
-    expect(out.findings.at(-1)?.id).toBe('discovery-failed')
+    expect(out.findings).toHaveLength(1)
+    expect(out.findings[0]?.severity).toBe('error')
+    expect(out.findings[0]?.id).not.toBe('discovery-failed')
+    expect(out.findings[0]?.data?.urls).toEqual([`${ISSUER}/.well-known/openid-configuration`])
     expect(out.result.attempts.map((a) => a.outcome)).toEqual(['not-found', 'error'])
   })
 
@@ -209,11 +230,14 @@ describe('discover', () => {
       [0, 'network', 'no ACAO header'],
       [0, 'network', 'no ACAO header'],
     ])
-    expect(out.findings.map((x) => x.id)).toEqual(['cors-blocked', 'cors-blocked', 'discovery-failed'])
+    // One cause, one finding; it does not say "publish metadata": the metadata may exist.
+    expect(out.findings.map((x) => x.id)).toEqual(['cors-blocked'])
     expect(out.findings[0]?.data).toMatchObject({
       verdict: 'blocked-by-cors',
-      endpoint: `${ISSUER}/.well-known/oauth-authorization-server`,
+      urls: [`${ISSUER}/.well-known/oauth-authorization-server`, `${ISSUER}/.well-known/openid-configuration`],
     })
+    expect(out.findings[0]?.detail).toContain('The metadata may well be there')
+    expect(out.findings[0]?.fix).not.toMatch(/publish/i)
   })
 
   it('reports an unreachable server as endpoint-unreachable', async () => {
@@ -223,7 +247,7 @@ describe('discover', () => {
     })
     const rec = recorder(f.fetch, async () => ({ verdict: 'unreachable', detail: 'down' }))
     const out = await discover(config(), rec)
-    expect(out.findings.map((x) => x.id)).toEqual(['endpoint-unreachable', 'endpoint-unreachable', 'discovery-failed'])
+    expect(out.findings.map((x) => x.id)).toEqual(['endpoint-unreachable'])
   })
 
   it('refuses a plain-http non-loopback issuer without sending anything', async () => {
@@ -232,7 +256,7 @@ describe('discover', () => {
     expect(f.calls).toEqual([])
     expect(out.metadata).toBeUndefined()
     expect(out.result.attempts.every((a) => a.outcome === 'network' && a.exchangeId === '')).toBe(true)
-    expect(out.findings.at(-1)?.id).toBe('discovery-failed')
+    expect(out.findings.map((x) => x.id)).toEqual(['insecure-endpoint'])
   })
 
   it('uses http on loopback when allowed', async () => {

@@ -141,6 +141,8 @@ export interface DiscoveryOutcome {
 export async function discover(config: FlowConfig, recorder: Recorder): Promise<DiscoveryOutcome> {
   const findings: Finding[] = []
   const attempts: DiscoveryAttempt[] = []
+  /** Why each earlier well-known URL did not give the metadata (404s are not failures). */
+  const failures: AttemptFailure[] = []
   const issuer = new URL(config.issuer)
   for (const candidate of wellKnownUrls(config.issuer)) {
     recorder.label = `Discovery: ${candidate.label}`
@@ -164,20 +166,17 @@ export async function discover(config: FlowConfig, recorder: Recorder): Promise<
       }
     } catch (err) {
       const ex = recorder.exchanges[before]
-      const finding = explainError(err, { step: 'discovery', operation: 'discovery', url: candidate.url })
+      const explained = explainError(err, { step: 'discovery', operation: 'discovery', url: candidate.url })
       attempts.push({
         url: candidate.url,
         kind: candidate.kind,
         status: 0,
         outcome: 'network',
-        note: ex?.corsDetail ?? finding.title,
+        note: ex?.corsDetail ?? explained.title,
         exchangeId: ex?.id ?? '',
       })
-      if (ex?.cors && ex.cors !== 'not-checked') {
-        findings.push(corsFinding(candidate.url, ex.cors, ex.corsDetail ?? ''))
-      } else {
-        findings.push(finding)
-      }
+      const verdict = ex?.cors && ex.cors !== 'not-checked' ? ex.cors : undefined
+      failures.push({ url: candidate.url, verdict, detail: ex?.corsDetail ?? '', finding: explained })
       continue
     }
     const ex = recorder.exchanges[before]
@@ -200,6 +199,7 @@ export async function discover(config: FlowConfig, recorder: Recorder): Promise<
         (ex?.response && !ex.response.bodyTruncated ? parseJsonObject(ex.response.body) : undefined) ??
         (as as unknown as Record<string, unknown>)
       const metadata = pickMetadata(doc, as.issuer)
+      findings.push(...earlierFailures(failures, candidate.url))
       const shape = documentShape(doc, ex?.response?.body.length ?? 0, ex?.response?.bodyTruncated ?? false)
       if (shape) {
         findings.push(
@@ -230,29 +230,140 @@ export async function discover(config: FlowConfig, recorder: Recorder): Promise<
       })
       return { result: { attempts, document: doc, source: candidate.url }, metadata, findings }
     } catch (err) {
-      const finding = explainError(err, { step: 'discovery', operation: 'discovery', url: candidate.url })
+      const explained = explainError(err, { step: 'discovery', operation: 'discovery', url: candidate.url })
       attempts.push({
         url: candidate.url,
         kind: candidate.kind,
         status: response.status,
         outcome: 'error',
-        note: finding.title,
+        note: explained.title,
         exchangeId,
       })
-      findings.push(finding)
+      failures.push({ url: candidate.url, detail: '', finding: explained })
     }
   }
-  findings.push(
-    finding('discovery-failed', 'error', 'discovery', {
-      title: 'No usable metadata document was found',
-      detail: `None of the well-known URLs for ${config.issuer} returned valid metadata (${attempts
-        .map((a) => `${a.url} → ${a.status || 'no answer'}`)
-        .join('; ')}).`,
-      fix: 'Publish RFC 8414 or OpenID Connect Discovery metadata at one of these URLs, or enter the authorization and token endpoints by hand in the Configure step and go on.',
-      spec: 'RFC 8414 §3; OpenID Connect Discovery 1.0 §4',
-    }),
-  )
+  findings.push(...discoveryFailed(config.issuer, attempts, failures))
   return { result: { attempts }, findings }
+}
+
+/** One well-known URL that did not give the metadata, and why. */
+interface AttemptFailure {
+  url: string
+  /** How the browser classified a request it could not read (CORS, unreachable…). */
+  verdict?: string | undefined
+  detail: string
+  /** The library error, explained. */
+  finding: Finding
+}
+
+const UNREADABLE = new Set(['blocked-by-cors', 'preflight-failed', 'redirected'])
+const UNREACHABLE = new Set(['unreachable', 'mixed-content', 'local-network'])
+
+/**
+ * Discovery found the metadata at `found` after other well-known URLs failed. That is part of the
+ * step's story: URLs the browser could not read (most servers answer 404 there, without CORS headers)
+ * are one note; a URL that answered with something broken is one warning, because clients that try
+ * it first — MCP clients try the RFC 8414 URL first — stop there.
+ */
+function earlierFailures(failures: readonly AttemptFailure[], found: string): Finding[] {
+  const out: Finding[] = []
+  const unreadable = failures.filter((f) => f.verdict !== undefined)
+  if (unreadable.length) {
+    out.push(
+      finding('discovery-attempt-failed', 'info', 'discovery', {
+        title: `Discovery found the metadata at ${found}; ${unreadable.length === 1 ? 'one other well-known URL was' : `${unreadable.length} other well-known URLs were`} not readable from this browser`,
+        detail: `${unreadable.map((f) => `${f.url} (${f.verdict})`).join('; ')}. Servers usually answer 404 at well-known URLs they do not serve, often without CORS headers, so the browser hides the answer; that costs nothing here.`,
+        fix: 'Nothing to fix, unless the metadata is meant to be served there too.',
+        spec: 'RFC 8414 §3; OpenID Connect Discovery 1.0 §4',
+        data: { urls: unreadable.map((f) => f.url), found },
+      }),
+    )
+  }
+  const broken = failures.filter((f) => f.verdict === undefined)
+  for (const f of broken) {
+    out.push(
+      finding('discovery-attempt-failed', 'warning', 'discovery', {
+        title: `${f.url} answers, but not with valid metadata: ${f.finding.title}`,
+        detail: `${f.finding.detail} Discovery went on and found the metadata at ${found}, but clients that try ${f.url} first get this answer and stop (MCP clients try the RFC 8414 URL first).`,
+        fix: `${f.finding.fix} Or answer 404 at ${f.url} so that clients move on.`,
+        spec: f.finding.spec,
+        data: { url: f.url, found, cause: f.finding.id },
+      }),
+    )
+  }
+  return out
+}
+
+/**
+ * No well-known URL gave the metadata: one finding per cause, in the cause's own words — CORS
+ * (the metadata may well exist; this browser cannot read it), unreachable, an answer that is not
+ * valid metadata (issuer mismatch, HTML…), or nothing published at all (every URL 404).
+ */
+function discoveryFailed(
+  issuer: string,
+  attempts: readonly DiscoveryAttempt[],
+  failures: readonly AttemptFailure[],
+): Finding[] {
+  const out: Finding[] = []
+  const blocked = failures.filter((f) => f.verdict && UNREADABLE.has(f.verdict))
+  const unreachable = failures.filter((f) => f.verdict && UNREACHABLE.has(f.verdict))
+  const other = failures.filter((f) => !blocked.includes(f) && !unreachable.includes(f))
+  const tried = attempts.map((a) => `${a.url} → ${a.status || a.outcome}`).join('; ')
+  if (blocked.length) {
+    out.push(
+      finding('cors-blocked', 'error', 'discovery', {
+        title: 'The browser could not read the metadata: no CORS headers at the well-known URLs',
+        detail:
+          `The server answered at ${blocked.map((f) => f.url).join(' and ')}, but without Access-Control-Allow-Origin for this page, so the browser hid the answer. The metadata may well be there: a server-side client would read it. ${blocked[0]?.detail ?? ''} (Tried: ${tried}.)`.trim(),
+        fix: 'Send Access-Control-Allow-Origin (this page origin, or *) on the metadata URL; OpenID Connect Discovery §4 says it SHOULD support CORS, and RFC 9700 §2.6 allows CORS on metadata and JWKS. Meanwhile, enter the endpoints by hand in Configure to go on.',
+        spec: 'OpenID Connect Discovery 1.0 §4; RFC 9700 §2.6; draft-ietf-oauth-browser-based-apps §6.3.3.4',
+        data: { urls: blocked.map((f) => f.url), verdict: blocked[0]?.verdict ?? null },
+      }),
+    )
+  }
+  if (unreachable.length) {
+    out.push(
+      finding('endpoint-unreachable', 'error', 'discovery', {
+        title: `The issuer ${issuer} could not be reached from this browser`,
+        detail:
+          `${unreachable.map((f) => `${f.url} (${f.verdict})`).join('; ')}. ${unreachable[0]?.detail ?? ''}`.trim(),
+        fix: 'Check the issuer URL, that the server is running, and that its TLS certificate is trusted.',
+        spec: 'RFC 8414 §3',
+        data: { urls: unreachable.map((f) => f.url), verdict: unreachable[0]?.verdict ?? null },
+      }),
+    )
+  }
+  // The same explained cause at several URLs (an issuer mismatch at each) is one finding.
+  const byId = new Map<string, AttemptFailure[]>()
+  for (const f of other) byId.set(f.finding.id, [...(byId.get(f.finding.id) ?? []), f])
+  for (const group of byId.values()) {
+    const first = group[0]
+    if (!first) continue
+    out.push({
+      ...first.finding,
+      ...(group.length > 1
+        ? {
+            detail: `${first.finding.detail} The same at ${group
+              .slice(1)
+              .map((f) => f.url)
+              .join(', ')}.`,
+          }
+        : {}),
+      data: { ...(first.finding.data ?? {}), urls: group.map((f) => f.url) },
+    })
+  }
+  if (!out.length) {
+    out.push(
+      finding('discovery-failed', 'error', 'discovery', {
+        title: 'No metadata is published at the well-known URLs',
+        detail: `Every well-known URL for ${issuer} answered "not found" (${tried}).`,
+        fix: 'Publish RFC 8414 or OpenID Connect Discovery metadata at one of these URLs (check the issuer too: a path issuer puts the well-known segment before the path in RFC 8414), or enter the authorization and token endpoints by hand in Configure and go on.',
+        spec: 'RFC 8414 §3; OpenID Connect Discovery 1.0 §4',
+        data: { urls: attempts.map((a) => a.url) },
+      }),
+    )
+  }
+  return out
 }
 
 /** Nesting deeper than this cannot be metadata; it is not kept (it would also break JSON.stringify). */
@@ -273,24 +384,4 @@ function documentShape(doc: unknown, length: number, truncated: boolean): string
     level = next
   }
   return undefined
-}
-
-/** A finding for a request the browser did not let the page read. */
-export function corsFinding(url: string, verdict: string, detail: string): Finding {
-  if (verdict === 'unreachable') {
-    return finding('endpoint-unreachable', 'error', 'discovery', {
-      title: `Cannot reach ${url}`,
-      detail,
-      fix: 'Check the URL, that the server is running, and that its TLS certificate is trusted.',
-      spec: 'RFC 8414 §3',
-      data: { endpoint: url },
-    })
-  }
-  return finding('cors-blocked', 'error', 'discovery', {
-    title: `The browser blocked the response from ${url} (${verdict})`,
-    detail,
-    fix: 'Send Access-Control-Allow-Origin for this page origin (or *) on the metadata endpoint. OpenID Connect Discovery §4 says it SHOULD support CORS; RFC 9700 §2.6 allows CORS on metadata and JWKS.',
-    spec: 'OpenID Connect Discovery 1.0 §4; RFC 9700 §2.6',
-    data: { endpoint: url, verdict },
-  })
 }

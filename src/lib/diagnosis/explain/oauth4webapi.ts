@@ -21,6 +21,7 @@ import {
 } from 'oauth4webapi'
 import type { Finding } from '../../model/types'
 import { clip } from '../../platform/text'
+import { isLoopbackHost } from '../../platform/network'
 import { finding } from '../finding'
 import { explainAuthorizationResponseError } from './authorization-response'
 import { explainChallenge } from './challenge'
@@ -94,10 +95,21 @@ export const OAUTH_HANDLERS: Record<OAuthCode, OAuthHandler> = {
   },
   [HTTP_REQUEST_FORBIDDEN]: (err, c, message, code) => {
     const url = show(get(err, 'cause'))
+    // oauth4webapi refuses http unless the playground allows it, which it does only for loopback
+    // hosts with the option on: a loopback URL here means the option is off; any other host never works.
+    const loopback = URL.canParse(url === 'undefined' ? (c.url ?? '') : url)
+      ? isLoopbackHost(new URL(url === 'undefined' ? (c.url ?? '') : url).hostname)
+      : false
     return finding('insecure-endpoint', 'error', c.step, {
       title: 'An endpoint uses http:// where TLS is required',
-      detail: `${url !== 'undefined' ? `${url} uses` : 'The endpoint uses'} plain http. OAuth endpoints must be served over TLS: codes, tokens and verifiers would otherwise travel in clear text. The playground only allows http:// for loopback hosts (localhost, 127.0.0.1, [::1]) when you enable that option.${libraryText(message, code)}`,
-      fix: 'Serve the endpoint over https (and advertise the https URL in the metadata). For local testing on localhost, enable "allow insecure loopback" in Configure.',
+      detail: `${url !== 'undefined' ? `${url} uses` : 'The endpoint uses'} plain http. OAuth endpoints must be served over TLS: codes, tokens and verifiers would otherwise travel in clear text. ${
+        loopback
+          ? 'This is a loopback host, which the playground allows for local testing only when "Allow http on loopback" is ticked in Configure — it is not.'
+          : 'The playground allows http:// only for loopback hosts (localhost, 127.0.0.1, [::1]); this host is not one.'
+      }${libraryText(message, code)}`,
+      fix: loopback
+        ? 'For a local test server, tick "Allow http on loopback" in Configure; a deployed server must use https.'
+        : 'Serve the endpoint over https and advertise the https URL in the metadata.',
       spec: 'RFC 6749 §3.1, §3.2, §10.9; RFC 8414 §2',
       data: data({ url: url === 'undefined' ? c.url : url }),
     })

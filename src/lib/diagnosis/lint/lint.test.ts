@@ -1,6 +1,6 @@
 import { base64url, exportJWK, generateKeyPair } from 'jose'
 import { describe, expect, it } from 'vitest'
-import { lintCors, lintJwks, lintMetadata, lintTokenResponse } from '.'
+import { lintCors, lintJwks, lintMetadata, lintTokenResponse, type MetadataLintContext } from '.'
 import type { Finding, RecordedResponse } from '../../model/types'
 
 const TOKEN_URL = 'https://as.example.com/token'
@@ -389,7 +389,7 @@ const META_CTX = {
   pageOrigin: 'https://playground.example',
 }
 
-function lintMeta(change: Record<string, unknown>, ctx: Partial<typeof META_CTX> = {}): Finding[] {
+function lintMeta(change: Record<string, unknown>, ctx: Partial<MetadataLintContext> = {}): Finding[] {
   const doc: Record<string, unknown> = { ...VALID_METADATA }
   for (const [k, v] of Object.entries(change)) {
     if (v === undefined) delete doc[k]
@@ -403,6 +403,33 @@ function lintMeta(change: Record<string, unknown>, ctx: Partial<typeof META_CTX>
 describe('lintMetadata', () => {
   it('finds nothing in a complete, valid document', () => {
     expect(lintMeta({})).toEqual([])
+  })
+
+  it('contradictory members: one note listing each contradiction; PAR required without endpoint is a warning', () => {
+    const out = lintMeta({
+      response_types_supported: ['code', 'code token'],
+      grant_types_supported: ['authorization_code', 'refresh_token'],
+      token_endpoint_auth_methods_supported: ['none', 'private_key_jwt'],
+      token_endpoint_auth_signing_alg_values_supported: undefined,
+    })
+    expect(ids(out)).toEqual(['metadata-contradictory'])
+    expect(out[0]?.severity).toBe('info')
+    expect(out[0]?.data?.contradictions).toHaveLength(2)
+    expect(out[0]?.detail).toContain('"code token"')
+    expect(out[0]?.detail).toContain('MUST be present')
+
+    // Already its own cause (the code flow is not offered): not repeated as a contradiction.
+    const noCode = lintMeta({ response_types_supported: ['id_token'], grant_types_supported: ['authorization_code'] })
+    expect(ids(noCode)).toEqual(['response-type-code-not-supported'])
+
+    const par = lintMeta({ require_pushed_authorization_requests: true })
+    expect(ids(par)).toEqual(['metadata-contradictory'])
+    expect(par[0]?.severity).toBe('warning')
+    const parOk = lintMeta({
+      require_pushed_authorization_requests: true,
+      pushed_authorization_request_endpoint: `${ISSUER}/par`,
+    })
+    expect(ids(parOk)).toEqual([])
   })
 
   it('no code_challenge_methods_supported: pkce-s256-not-advertised (error; means "no PKCE")', () => {
@@ -419,14 +446,17 @@ describe('lintMetadata', () => {
     expect(out[0]?.data?.methods).toEqual(['plain'])
   })
 
-  it('auth methods without "none" for a public client: a warning', () => {
-    const out = lintMeta({ token_endpoint_auth_methods_supported: ['client_secret_basic', 'private_key_jwt'] })
+  it('auth methods without "none" for a public client: a note (RFC 8414 §2 lets the list omit it; the exchange tells)', () => {
+    const out = lintMeta({
+      token_endpoint_auth_methods_supported: ['client_secret_basic', 'private_key_jwt'],
+      token_endpoint_auth_signing_alg_values_supported: ['RS256'],
+    })
     expect(ids(out)).toEqual(['auth-method-none-not-advertised'])
-    expect(out[0]?.severity).toBe('warning')
+    expect(out[0]?.severity).toBe('info')
     expect(out[0]?.data?.methods).toEqual(['client_secret_basic', 'private_key_jwt'])
   })
 
-  it('absent auth methods default to client_secret_basic: warning for none, fine for basic', () => {
+  it('absent auth methods default to client_secret_basic: a note for none, fine for basic', () => {
     const out = lintMeta({ token_endpoint_auth_methods_supported: undefined })
     expect(ids(out)).toEqual(['auth-method-none-not-advertised'])
     expect(out[0]?.title).toMatch(/defaults to client_secret_basic/)
@@ -455,11 +485,43 @@ describe('lintMetadata', () => {
     const out = lintMeta({ token_endpoint: 'http://as.example.com/token' })
     expect(ids(out)).toEqual(['metadata-endpoint-not-https'])
     expect(out[0]?.severity).toBe('error')
-    expect(out[0]?.data).toMatchObject({ member: 'token_endpoint', scheme: 'http' })
+    expect(out[0]?.data).toMatchObject({ members: ['token_endpoint'] })
     expect(out[0]?.detail).toMatch(/mixed content/)
     const local = lintMeta({ token_endpoint: 'http://localhost:9000/token' })
     expect(ids(local)).toEqual(['metadata-endpoint-not-https'])
     expect(local[0]?.severity).toBe('info')
+  })
+
+  it('one finding per cause: every loopback http endpoint in one note, every other one in one error', () => {
+    const out = lintMeta({
+      authorization_endpoint: 'http://localhost:9000/auth',
+      token_endpoint: 'http://localhost:9000/token',
+      jwks_uri: 'http://localhost:9000/jwks',
+      userinfo_endpoint: 'http://as.example.com/me',
+      revocation_endpoint: 'http://as.example.com/revoke',
+    })
+    const notes = out.filter((f) => f.id === 'metadata-endpoint-not-https')
+    expect(notes.map((f) => f.severity).sort()).toEqual(['error', 'info'])
+    expect(notes.find((f) => f.severity === 'info')?.data?.members).toEqual([
+      'authorization_endpoint',
+      'token_endpoint',
+      'jwks_uri',
+    ])
+    expect(notes.find((f) => f.severity === 'error')?.data?.members).toEqual([
+      'userinfo_endpoint',
+      'revocation_endpoint',
+    ])
+  })
+
+  it('says what is true about "Allow http on loopback": on, it is allowed; off, tick it', () => {
+    const on = only(lintMeta({ token_endpoint: 'http://localhost:9000/token' }), 'metadata-endpoint-not-https')
+    expect(on.detail).toContain('"Allow http on loopback" is on')
+    expect(on.detail).not.toContain('Tick')
+    const off = only(
+      lintMeta({ token_endpoint: 'http://localhost:9000/token' }, { allowInsecureLoopback: false }),
+      'metadata-endpoint-not-https',
+    )
+    expect(off.detail).toContain('Tick "Allow http on loopback"')
   })
 
   it('a javascript: authorization_endpoint is not https; null / relative is invalid', () => {

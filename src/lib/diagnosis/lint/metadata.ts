@@ -23,6 +23,8 @@ export interface MetadataLintContext {
   openid?: boolean
   /** Step of the findings; default "discovery". */
   step?: StepRef
+  /** "Allow http on loopback" in Configure (default true), for the wording of http endpoints. */
+  allowInsecureLoopback?: boolean
 }
 
 const URL_ENDPOINT_MEMBERS = /(_endpoint|^jwks_uri)$/
@@ -90,6 +92,7 @@ function lintMetadataInner(doc: unknown, ctx: MetadataLintContext, step: StepRef
   lintPkce(m)
   lintAuthMethods(m)
   lintCodeFlowSupport(m)
+  lintContradictions(m)
   lintIssParameter(m)
   lintIdTokenAlgs(m)
   lintDocUrls(m)
@@ -148,10 +151,15 @@ function lintRequiredMembers(m: MetadataCheck): void {
   }
 }
 
-/** URL-valued endpoints: type, absolute URL, https. */
+/**
+ * URL-valued endpoints: type, absolute URL, https. One finding per cause: every endpoint on plain http
+ * of a loopback host in one note, every other non-https endpoint in one error (data.members lists them).
+ */
 function lintEndpointUrls(m: MetadataCheck): void {
   const { doc, ctx, docSpec, step, out } = m
   const pageHttps = typeof ctx.pageOrigin === 'string' && ctx.pageOrigin.startsWith('https:')
+  const loopbackHttp: Array<[string, string]> = []
+  const insecure: Array<[string, string, string]> = []
   for (const member of Object.keys(doc).slice(0, 200)) {
     if (!URL_ENDPOINT_MEMBERS.test(member)) continue
     const value = own(doc, member)
@@ -169,18 +177,37 @@ function lintEndpointUrls(m: MetadataCheck): void {
       continue
     }
     if (url.protocol === 'https:') continue
-    const loopback = url.protocol === 'http:' && isLoopbackHost(url.hostname)
+    if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) loopbackHttp.push([plain(member, 60), plain(value)])
+    else insecure.push([plain(member, 60), plain(value), url.protocol.replace(/:$/, '')])
+  }
+  if (insecure.length) {
+    const schemes = new Set(insecure.map(([, , scheme]) => scheme))
     out.push(
-      finding('metadata-endpoint-not-https', loopback ? 'info' : 'error', step, {
-        title: loopback
-          ? `${plain(member, 60)} uses http:// on a loopback host (local testing only)`
-          : `${plain(member, 60)} is not an https URL`,
-        detail: loopback
-          ? `${quote(value, 200)} is plain http on this machine. Fine for local testing (enable "allow insecure loopback" in Configure); a deployed server must use https.`
-          : `${quote(value, 200)} uses ${quote(url.protocol, 20)}. OAuth endpoints MUST use TLS: codes and tokens would travel in clear text.${url.protocol === 'http:' && pageHttps ? ' The browser also blocks this request from an https page (mixed content).' : ''}${url.protocol !== 'http:' ? ' A non-http(s) scheme (javascript:, data:, file:) is never followed by the playground.' : ''}`,
-        fix: `Serve the endpoint over https and advertise the https URL in "${plain(member, 60)}".`,
+      finding('metadata-endpoint-not-https', 'error', step, {
+        title:
+          insecure.length === 1
+            ? `${insecure[0]?.[0]} is not an https URL`
+            : `${insecure.length} endpoints are not https URLs: ${insecure.map(([member]) => member).join(', ')}`,
+        detail: `${insecure.map(([member, value]) => `${member} ${quote(value, 120)}`).join('; ')}. OAuth endpoints MUST use TLS: codes and tokens would travel in clear text.${schemes.has('http') && pageHttps ? ' The browser also blocks these requests from an https page (mixed content).' : ''}${[...schemes].some((x) => x !== 'http') ? ' A non-http(s) scheme (javascript:, data:, file:) is never followed by the playground.' : ''}`,
+        fix: 'Serve these endpoints over https and advertise the https URLs in the metadata.',
         spec: 'RFC 6749 §3.1, §3.2; RFC 8414 §2; RFC 9700 §2.6',
-        data: { member: plain(member, 60), url: plain(value), scheme: url.protocol.replace(/:$/, '') },
+        data: { members: insecure.map(([member]) => member), urls: insecure.map(([, value]) => value) },
+      }),
+    )
+  }
+  if (loopbackHttp.length) {
+    const allowed = ctx.allowInsecureLoopback !== false
+    out.push(
+      finding('metadata-endpoint-not-https', 'info', step, {
+        title: `${loopbackHttp.length === 1 ? `${loopbackHttp[0]?.[0]} uses` : `${loopbackHttp.length} endpoints use`} http:// on a loopback host (local testing only)`,
+        detail: `${loopbackHttp.map(([member]) => member).join(', ')} ${loopbackHttp.length === 1 ? 'is' : 'are'} plain http on this machine. ${
+          allowed
+            ? 'The playground allows that for local testing ("Allow http on loopback" is on);'
+            : 'Tick "Allow http on loopback" in Configure to use a local test server;'
+        } a deployed server must use https.`,
+        fix: 'Nothing to fix for a local test server; serve a deployed one over https.',
+        spec: 'RFC 6749 §3.1, §3.2; RFC 8414 §2; RFC 9700 §2.6',
+        data: { members: loopbackHttp.map(([member]) => member), urls: loopbackHttp.map(([, value]) => value) },
       }),
     )
   }
@@ -278,7 +305,7 @@ function lintAuthMethods(m: MetadataCheck): void {
   const effective = authList ?? ['client_secret_basic']
   if (ctx.clientAuth === 'none' && !effective.includes('none')) {
     out.push(
-      finding('auth-method-none-not-advertised', 'warning', step, {
+      finding('auth-method-none-not-advertised', 'info', step, {
         title: authList
           ? 'The server does not advertise "none" (public clients) at the token endpoint'
           : 'token_endpoint_auth_methods_supported is absent, so it defaults to client_secret_basic',
@@ -340,6 +367,64 @@ function lintCodeFlowSupport(m: MetadataCheck): void {
       }),
     )
   }
+}
+
+const strings = (v: unknown): string[] | undefined =>
+  Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : undefined
+
+/**
+ * Members that contradict each other: each is valid alone, together they cannot both be true. One
+ * finding lists every contradiction; a warning when a client following the metadata cannot comply
+ * (PAR required without an endpoint), a note otherwise (the code flow is not affected).
+ */
+function lintContradictions(m: MetadataCheck): void {
+  const { doc, docSpec, step, out } = m
+  const found: { text: string; blocking: boolean }[] = []
+  const responseTypes = strings(own(doc, 'response_types_supported'))
+  const grantTypes = strings(own(doc, 'grant_types_supported'))
+  // RFC 7591 §2.1: response_type "code" goes with grant authorization_code, any "token" with implicit.
+  if (responseTypes && grantTypes && grantTypes.length > 0) {
+    const implicit = responseTypes.filter((t) => t.split(' ').includes('token'))
+    if (implicit.length > 0 && !grantTypes.includes('implicit')) {
+      found.push({
+        text: `response_types_supported offers ${implicit.map((t) => `"${plain(t, 30)}"`).join(', ')} (the implicit grant) while grant_types_supported does not list "implicit"`,
+        blocking: false,
+      })
+    }
+  }
+  // RFC 8414 §2: the signing algorithms MUST be listed when a JWT-based client authentication is.
+  const authMethods = strings(own(doc, 'token_endpoint_auth_methods_supported')) ?? []
+  const jwtAuth = authMethods.filter((a) => a === 'private_key_jwt' || a === 'client_secret_jwt')
+  if (jwtAuth.length > 0 && own(doc, 'token_endpoint_auth_signing_alg_values_supported') === undefined) {
+    found.push({
+      text: `token_endpoint_auth_methods_supported lists ${jwtAuth.map((a) => `"${a}"`).join(' and ')} but token_endpoint_auth_signing_alg_values_supported is absent (RFC 8414 §2: it MUST be present then)`,
+      blocking: false,
+    })
+  }
+  // RFC 9126 §5: requiring PAR without publishing its endpoint leaves clients no way to comply.
+  if (own(doc, 'require_pushed_authorization_requests') === true) {
+    const par = own(doc, 'pushed_authorization_request_endpoint')
+    if (typeof par !== 'string' || par === '') {
+      found.push({
+        text: 'require_pushed_authorization_requests is true but pushed_authorization_request_endpoint is absent: a client cannot push its request anywhere',
+        blocking: true,
+      })
+    }
+  }
+  if (found.length === 0) return
+  const blocking = found.some((f) => f.blocking)
+  out.push(
+    finding('metadata-contradictory', blocking ? 'warning' : 'info', step, {
+      title:
+        found.length === 1
+          ? 'Two metadata members contradict each other'
+          : `${found.length} pairs of metadata members contradict each other`,
+      detail: `${found.map((f) => f.text).join('; ')}.${blocking ? '' : ' The authorization code flow with PKCE is not affected, but clients and registration tools that read these members get contradictory answers.'}`,
+      fix: 'Make the members agree: list only what the server really supports, in every member that describes it.',
+      spec: `${docSpec}; RFC 8414 §2; RFC 7591 §2.1; RFC 9126 §5`,
+      data: { contradictions: found.map((f) => f.text) },
+    }),
+  )
 }
 
 /** RFC 9207: iss in the authorization response. */
