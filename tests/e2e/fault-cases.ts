@@ -8,13 +8,12 @@
  * fail; warning = lenient clients survive or strict clients are known to reject; info = valid),
  * src/lib/explain.ts, jwt.ts, callback.ts, token.ts, tokens.ts, corscheck.ts, state/flow.svelte.ts.
  *
- * Verdicts are the scenarios of src/lib/report.ts computeVerdict():
- * - 'A': the token exchange failed (rejected, blocked, unreachable, redirected);
- * - 'B': the exchange answered 2xx, but the token response or the tokens break the spec or strict
- *   clients' expectations (an error or warning in the token / tokens steps, transport findings aside,
- *   or no access_token);
- * - 'C': the token exchange and the tokens are conformant (problems in earlier steps, info findings
- *   and transport findings such as a JWKS blocked by CORS do not change that);
+ * Verdicts are the scenarios of src/lib/diagnosis/report/verdict.ts (issue 12 invariants):
+ * - 'A': the token exchange failed (rejected, blocked, unreachable, redirected, or 2xx without a
+ *   readable access token);
+ * - 'B': the exchange worked, but an error or a warning remains somewhere; the headline says whether
+ *   it breaks the spec, only what strict clients expect, or concerns this client or browser;
+ * - 'C': the exchange worked and there is no error and no warning anywhere;
  * - 'incomplete': the flow never reached the token exchange.
  */
 
@@ -74,7 +73,10 @@ export const CASES: FaultCase[] = [
     category: 'discovery',
     fault: 'metadata-wrong-well-known',
     stopAt: 'discovery',
-    expect: [{ id: 'discovery-failed', severity: 'error', step: 'discovery' }],
+    // Issue 12, one finding per cause: the well-known URLs answer 404 without CORS headers, which the
+    // browser hides; the page cannot tell "not there" from "not readable", and says both.
+    expect: [{ id: 'cors-blocked', severity: 'error', step: 'discovery', text: /404 without CORS headers/ }],
+    absent: ['discovery-failed'],
     verdict: 'incomplete',
     notes:
       'Every computed well-known URL answers 404; the metadata exists only at {issuer}/.well-known/oauth-authorization-server.',
@@ -84,10 +86,13 @@ export const CASES: FaultCase[] = [
     category: 'discovery',
     fault: 'discovery-html',
     stopAt: 'discovery',
+    // Issue 12: the HTML answer is the cause (response-not-json); the other well-known URL, hidden by
+    // CORS, is the second one. No generic discovery-failed on top.
     expect: [
       { id: 'response-not-json', severity: 'error', step: 'discovery' },
-      { id: 'discovery-failed', severity: 'error', step: 'discovery' },
+      { id: 'cors-blocked', severity: 'error', step: 'discovery' },
     ],
+    absent: ['discovery-failed'],
     verdict: 'incomplete',
   },
   {
@@ -96,7 +101,8 @@ export const CASES: FaultCase[] = [
     fault: 'discovery-text-plain',
     stopAt: 'tokens',
     expect: [{ id: 'metadata-content-type', severity: 'warning', step: 'discovery' }],
-    verdict: 'C',
+    // Issue 12: C only with no error and no warning anywhere.
+    verdict: 'B',
   },
   {
     csv: 'D04',
@@ -131,7 +137,8 @@ export const CASES: FaultCase[] = [
       { id: 'metadata-invalid-endpoint', severity: 'error', step: 'discovery' },
       { id: 'jwks-unavailable', severity: 'info', step: 'tokens' },
     ],
-    verdict: 'C',
+    // Issue 12: an error anywhere means not C.
+    verdict: 'B',
     notes: 'The flow works; the ID token signature cannot be checked (no JWKS).',
   },
   {
@@ -147,8 +154,9 @@ export const CASES: FaultCase[] = [
     category: 'discovery',
     fault: 'pkce-methods-absent',
     stopAt: 'tokens',
-    expect: [{ id: 'pkce-s256-not-advertised', severity: 'error', step: 'discovery' }],
-    verdict: 'C',
+    // Issue 12: a warning outside MCP (RFC 8414 §2 'no PKCE'; only MCP clients MUST refuse), so B.
+    expect: [{ id: 'pkce-s256-not-advertised', severity: 'warning', step: 'discovery' }],
+    verdict: 'B',
     notes: 'The provider still enforces S256: the exchange is conformant; MCP clients would refuse at discovery.',
   },
   {
@@ -156,15 +164,16 @@ export const CASES: FaultCase[] = [
     category: 'discovery',
     fault: 'pkce-plain-only',
     stopAt: 'tokens',
-    expect: [{ id: 'pkce-s256-not-advertised', severity: 'error', step: 'discovery' }],
-    verdict: 'C',
+    expect: [{ id: 'pkce-s256-not-advertised', severity: 'warning', step: 'discovery' }],
+    verdict: 'B',
   },
   {
     csv: 'D11',
     category: 'discovery',
     fault: 'auth-methods-without-none',
     stopAt: 'tokens',
-    expect: [{ id: 'auth-method-none-not-advertised', severity: 'warning', step: 'discovery' }],
+    // Issue 12: info (RFC 8414 §2 lets the list omit none; the exchange with none worked).
+    expect: [{ id: 'auth-method-none-not-advertised', severity: 'info', step: 'discovery' }],
     verdict: 'C',
   },
   {
@@ -172,7 +181,8 @@ export const CASES: FaultCase[] = [
     category: 'discovery',
     fault: 'auth-methods-absent',
     stopAt: 'tokens',
-    expect: [{ id: 'auth-method-none-not-advertised', severity: 'warning', step: 'discovery' }],
+    // Issue 12: info (RFC 8414 §2 lets the list omit none; the exchange with none worked).
+    expect: [{ id: 'auth-method-none-not-advertised', severity: 'info', step: 'discovery' }],
     verdict: 'C',
   },
   {
@@ -368,7 +378,8 @@ export const CASES: FaultCase[] = [
     fault: 'token-invalid-json',
     stopAt: 'token',
     expect: [{ id: 'token-response-not-json', severity: 'error', step: 'token' }],
-    verdict: 'B',
+    // Issue 12: A iff the exchange failed, and a 2xx without a readable access token is a failed exchange.
+    verdict: 'A',
     notes: 'HTTP 200 whose body does not parse: no access_token can be read.',
   },
   {
@@ -385,7 +396,8 @@ export const CASES: FaultCase[] = [
     fault: 'token-access-token-missing',
     stopAt: 'token',
     expect: [{ id: 'token-response-access-token-missing', severity: 'error', step: 'token' }],
-    verdict: 'B',
+    // Issue 12: a 2xx without access token is a failed exchange.
+    verdict: 'A',
   },
   {
     csv: 'T06',
@@ -636,7 +648,8 @@ export const CASES: FaultCase[] = [
     fault: 'jwks-unreachable',
     stopAt: 'tokens',
     expect: [{ id: 'endpoint-unreachable', severity: 'error', step: 'tokens' }],
-    verdict: 'C',
+    // Issue 12: C only with no error anywhere; the headline says it concerns this client or browser.
+    verdict: 'B',
     notes: 'A transport problem of this browser: the token response itself is conformant.',
   },
   {
@@ -679,11 +692,13 @@ export const CASES: FaultCase[] = [
     resource: true,
     stopAt: 'tokens',
     expect: [
-      { id: 'jwt-access-token-typ', severity: 'warning', step: 'tokens' },
-      { id: 'jwt-claim-missing', severity: 'warning', step: 'tokens', text: /jti/ },
+      { id: 'jwt-access-token-typ', severity: 'info', step: 'tokens' },
+      { id: 'jwt-claim-missing', severity: 'info', step: 'tokens', text: /jti/ },
     ],
-    verdict: 'B',
-    notes: 'Access token rules are informational for a client (RFC 9068 §6): warnings, not errors.',
+    // Issue 12: a client MUST treat the access token as opaque (RFC 9068 §6); the profile is the
+    // resource server's business, so these are notes and the flow is conformant.
+    verdict: 'C',
+    notes: 'Access token rules are informational for a client (RFC 9068 §6).',
   },
   {
     csv: 'J23',
@@ -701,8 +716,9 @@ export const CASES: FaultCase[] = [
     fault: 'access-token-aud-client',
     resource: true,
     stopAt: 'tokens',
-    expect: [{ id: 'jwt-audience-mismatch', severity: 'warning', step: 'tokens' }],
-    verdict: 'B',
+    // Issue 12: informational for the client (RFC 9068 §6); the resource server's answer is what counts.
+    expect: [{ id: 'jwt-audience-mismatch', severity: 'info', step: 'tokens' }],
+    verdict: 'C',
   },
 
   // ===== CORS =======================================================================================
@@ -762,7 +778,8 @@ export const CASES: FaultCase[] = [
     fault: 'jwks-no-cors',
     stopAt: 'tokens',
     expect: [{ id: 'cors-blocked', severity: 'error', step: 'tokens' }],
-    verdict: 'C',
+    // Issue 12: C only with no error anywhere.
+    verdict: 'B',
     notes: 'A transport problem of this browser: the token response itself is conformant.',
   },
   {

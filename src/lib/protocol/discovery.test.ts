@@ -236,7 +236,9 @@ describe('discover', () => {
       verdict: 'blocked-by-cors',
       urls: [`${ISSUER}/.well-known/oauth-authorization-server`, `${ISSUER}/.well-known/openid-configuration`],
     })
-    expect(out.findings[0]?.detail).toContain('The metadata may well be there')
+    expect(out.findings[0]?.detail).toContain(
+      'from here the metadata and an error page (a 404 without CORS headers) look the same',
+    )
     expect(out.findings[0]?.fix).not.toMatch(/publish/i)
   })
 

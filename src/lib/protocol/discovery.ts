@@ -314,7 +314,7 @@ function discoveryFailed(
       finding('cors-blocked', 'error', 'discovery', {
         title: 'The browser could not read the metadata: no CORS headers at the well-known URLs',
         detail:
-          `The server answered at ${blocked.map((f) => f.url).join(' and ')}, but without Access-Control-Allow-Origin for this page, so the browser hid the answer. The metadata may well be there: a server-side client would read it. ${blocked[0]?.detail ?? ''} (Tried: ${tried}.)`.trim(),
+          `The requests to ${blocked.map((f) => f.url).join(' and ')} got no Access-Control-Allow-Origin for this page, so the browser hid the answers: from here the metadata and an error page (a 404 without CORS headers) look the same. A server-side client would see which it is. ${blocked[0]?.detail ?? ''} (Tried: ${tried}.)`.trim(),
         fix: 'Send Access-Control-Allow-Origin (this page origin, or *) on the metadata URL; OpenID Connect Discovery §4 says it SHOULD support CORS, and RFC 9700 §2.6 allows CORS on metadata and JWKS. Meanwhile, enter the endpoints by hand in Configure to go on.',
         spec: 'OpenID Connect Discovery 1.0 §4; RFC 9700 §2.6; draft-ietf-oauth-browser-based-apps §6.3.3.4',
         data: { urls: blocked.map((f) => f.url), verdict: blocked[0]?.verdict ?? null },
