@@ -12,8 +12,7 @@ import { assessFindings, type Profile } from '../../src/lib/diagnosis/assess'
 import { catalogueEntry } from '../../src/lib/model/catalogue'
 import { finding } from '../../src/lib/diagnosis/finding'
 import { recogniseProvider, withProviderFixes } from '../../src/lib/diagnosis/providers'
-import type { Finding } from '../../src/lib/model/types'
-import type { RecordedResponse } from '../../src/lib/platform/recorder'
+import type { Finding, RecordedResponse } from '../../src/lib/model/types'
 
 const DIR = join(import.meta.dirname, '../fixtures/providers')
 
