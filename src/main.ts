@@ -1,12 +1,15 @@
 import { mount } from 'svelte'
 import App from './App.svelte'
 import { FlowSession } from './state/flow.svelte'
+import { ViewState } from './state/view.svelte'
 import { EngineLoadError } from './state/engine'
 import { isCallbackUrl } from './lib/platform/callback-url'
 import { warmCallbackPanels } from './ui/lazy'
 import './app.css'
 
 const env = import.meta.env
+// Read before the session takes the fragment over: a share link may name the mode (#…&mode=debug).
+const view = new ViewState({ hash: location.hash, storage: sessionStorage })
 const session = new FlowSession({
   href: () => location.href,
   origin: location.origin,
@@ -37,7 +40,7 @@ window.addEventListener('unhandledrejection', (event) => {
 // while the token request is in flight (App's resume() is the same, already running, call).
 const target = document.getElementById('app')
 const start = () => {
-  if (target) mount(App, { target, props: { session, returning } })
+  if (target) mount(App, { target, props: { session, view, returning } })
 }
 const returning = isCallbackUrl(location.href)
 if (returning) {

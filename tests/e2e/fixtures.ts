@@ -137,7 +137,27 @@ function flowIn(page: Page): Flow {
   }
 }
 
-export const test = base.extend<{ as: AuthorizationServer; mcp: McpTestServer; flow: Flow }>({
+/**
+ * The page's view mode (issue 13). The suites that inspect every panel run in Debug (everything
+ * expanded, as a developer debugging would); `test.use({ viewMode: 'learn' })` runs as a newcomer
+ * sees the page. Set before the page's own scripts, only when the tab has no mode yet, so that a
+ * switch in the page (or a share link's mode=) still wins and survives the redirect.
+ */
+export type ViewMode = 'learn' | 'debug'
+
+export const test = base.extend<{ as: AuthorizationServer; mcp: McpTestServer; flow: Flow; viewMode: ViewMode }>({
+  viewMode: ['debug', { option: true }],
+  page: async ({ page, viewMode }, use) => {
+    await page.addInitScript((mode) => {
+      try {
+        if (!sessionStorage.getItem('pkce-playground:view-mode'))
+          sessionStorage.setItem('pkce-playground:view-mode', mode)
+      } catch {
+        // about:blank and opaque origins have no sessionStorage
+      }
+    }, viewMode)
+    await use(page)
+  },
   // eslint-disable-next-line no-empty-pattern
   as: async ({}, use) => {
     await use({
@@ -159,7 +179,7 @@ export const test = base.extend<{ as: AuthorizationServer; mcp: McpTestServer; f
 
 export { expect }
 
-const onAuthorizationServer = (url: URL): boolean => url.origin === new URL(AS_BASE).origin
+export const onAuthorizationServer = (url: URL): boolean => url.origin === new URL(AS_BASE).origin
 
 /** Resolves when the first of the promises resolves; the others' later rejections are ignored. */
 async function firstOf(...promises: Promise<unknown>[]): Promise<void> {
