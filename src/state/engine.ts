@@ -16,12 +16,21 @@ export class EngineLoadError extends Error {
 }
 
 let enginePromise: Promise<Engine> | undefined
+let loaded: Engine | undefined
+
+/** The engine if it has loaded already (every step outcome comes from it), else undefined. */
+export function engineIfLoaded(): Engine | undefined {
+  return loaded
+}
 /** The protocol and crypto code, loaded on first use (keeps the first view small). */
 export function loadEngine(): Promise<Engine> {
   // A failed load is not remembered: the next call tries again.
-  enginePromise ??= import('../lib/flow/engine').catch((err: unknown) => {
-    enginePromise = undefined
-    throw new EngineLoadError(err)
-  })
+  enginePromise ??= import('../lib/flow/engine').then(
+    (e) => (loaded = e),
+    (err: unknown) => {
+      enginePromise = undefined
+      throw new EngineLoadError(err)
+    },
+  )
   return enginePromise
 }

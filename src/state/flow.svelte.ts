@@ -27,7 +27,7 @@ import {
 } from '../lib/protocol/config'
 import { isCallbackUrl } from '../lib/platform/callback-url'
 import { LinkTrust } from './link-trust.svelte'
-import { EngineLoadError, loadEngine, type Engine } from './engine'
+import { EngineLoadError, engineIfLoaded, loadEngine, type Engine } from './engine'
 import { Recorder, type FetchLike } from '../lib/platform/recorder'
 import { classifyFailure, makeNoCorsProbe } from '../lib/platform/network'
 import { validateVerifier } from '../lib/protocol/verifier'
@@ -205,7 +205,7 @@ export class FlowSession {
 
   /** Applies a step's outcome to the snapshot (and the form, for what the step learned). */
   #apply(step: StepId, o: StepOutcome) {
-    this.snapshot = applyStep(this.snapshot, step, o)
+    this.snapshot = this.#reassess(applyStep(this.snapshot, step, o))
     if (o.learn) Object.assign(this.config, o.learn)
     if (o.notice) this.notice = o.notice
     if (o.verifierDraft !== undefined) this.verifierDraft = o.verifierDraft
@@ -213,8 +213,14 @@ export class FlowSession {
     void this.#updateVerdict()
   }
 
+  /** Severity by profile and provider fixes (engine code: every outcome comes from the engine). */
+  #reassess(s: Snapshot): Snapshot {
+    const engine = engineIfLoaded()
+    return engine ? engine.reassess(s) : s
+  }
+
   #applySide(step: SideStepId, o: SideOutcome) {
-    this.snapshot = applySide(this.snapshot, step, o)
+    this.snapshot = this.#reassess(applySide(this.snapshot, step, o))
     void this.#updateVerdict()
   }
 

@@ -86,7 +86,7 @@ async function measure(browser, appUrl, asUrl, mode, width) {
   await page.goto(`${appUrl}#${share}`)
   await page.locator('body[data-ready="true"]').waitFor({ state: 'attached' })
   if (SHOTS && width === 1280 && mode === 'learn') {
-    await page.screenshot({ path: path.join(ROOT, 'docs', `first-view-${width}.png`) })
+    await page.screenshot({ path: path.join(ROOT, 'docs', `first-view-${width}.jpg`), quality: 70 })
   }
   await page.getByRole('button', { name: 'Run to the end' }).click()
   await page.waitForURL((u) => u.origin === new URL(asUrl).origin, { waitUntil: 'commit' })
@@ -105,8 +105,8 @@ async function measure(browser, appUrl, asUrl, mode, width) {
   }))
   if (SHOTS) {
     await page.screenshot({
-      path: path.join(ROOT, 'docs', `after-tokens-${mode}-${width}.png`),
-      fullPage: false,
+      path: path.join(ROOT, 'docs', `after-tokens-${mode}-${width}.jpg`),
+      quality: 70,
     })
   }
   if (process.env.FIGURES_FULL_DIR) {

@@ -4,7 +4,7 @@
 // incomplete names the step that stopped the flow and its cause.
 import { describe, expect, it } from 'vitest'
 import { CATALOGUE, type CatalogueEntry, type Profile } from '../model/catalogue'
-import { reassess } from '../flow/outcome'
+import { reassess } from '../flow/reassess'
 import { emptySnapshot } from '../flow/outcome'
 import { defaultConfig } from '../protocol/config'
 import { finding } from './finding'

@@ -2,6 +2,7 @@
  * Everything that needs the protocol and crypto libraries, behind one dynamic import so that the
  * first view (the Configure form) loads without them. The driver calls `loadEngine()`.
  */
+export { reassess } from './reassess'
 export { RUNNERS, callbackOutcome } from './runners'
 export {
   corsCheckSide,

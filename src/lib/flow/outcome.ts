@@ -8,8 +8,6 @@ import { STEP_IDS, stepIndex } from '../model/steps'
 import { nextExchangeId } from '../platform/recorder'
 import type { TokenView } from '../protocol/token-inspection'
 import type { SideState, Snapshot } from './side'
-import { recogniseProvider, withProviderFixes } from '../diagnosis/providers'
-import { assessFindings, learnedFrom, profileOf } from '../diagnosis/assess'
 
 /** The result of running one step. */
 export interface StepOutcome {
@@ -96,47 +94,23 @@ export function applyStep(s: Snapshot, step: StepId, o: StepOutcome): Snapshot {
   }
   status[step] = o.status ?? severityToStatus(o.findings)
   const config = o.learn ? { ...base.config, ...o.learn } : base.config
-  return reassess({
+  return {
     ...base,
     ...o.patch,
     config,
     exchanges: [...base.exchanges.filter((e) => !later.has(e.step)), ...(o.exchanges ?? [])],
     findings: dedupe([...base.findings.filter((f) => !later.has(f.step)), ...o.findings]),
     status,
-  })
+  }
 }
 
 /** The snapshot after side step `step` ran: its results are replaced, the side state merged. Pure. */
 export function applySide(s: Snapshot, step: SideStepId, o: SideOutcome): Snapshot {
-  return reassess({
+  return {
     ...s,
     exchanges: [...s.exchanges.filter((e) => e.step !== step), ...o.exchanges],
     findings: dedupe([...s.findings.filter((f) => f.step !== step), ...o.findings]),
     extraStatus: { ...(s.extraStatus ?? {}), [step]: o.status ?? severityToStatus(o.findings) },
     side: { ...(s.side ?? {}), ...(o.side ?? {}) },
-  })
-}
-
-/**
- * Every finding's severity as it matters for this run's profile, with what the run learned (a
- * probe that shows PKCE enforced changes an earlier discovery finding); the status of every step
- * whose findings changed follows. Pure and idempotent.
- */
-export function reassess(s: Snapshot): Snapshot {
-  const issuer = s.metadata?.issuer ?? s.config.issuer
-  const provider = recogniseProvider(issuer, s.metadata as Record<string, unknown> | undefined)
-  const findings = withProviderFixes(assessFindings(s.findings, profileOf(s.config), learnedFrom(s)), provider)
-  const changed = new Set(findings.filter((f, i) => f.severity !== s.findings[i]?.severity).map((f) => f.step))
-  if (findings.every((f, i) => f === s.findings[i])) return s
-  if (!changed.size) return { ...s, findings }
-  const recompute = (prev: StepStatus | undefined, step: string): StepStatus | undefined =>
-    prev === 'ok' || prev === 'warning' || prev === 'error'
-      ? severityToStatus(findings.filter((f) => f.step === step))
-      : prev
-  const status: Snapshot['status'] = { ...s.status }
-  for (const id of STEP_IDS) if (changed.has(id)) status[id] = recompute(status[id], id)
-  const extraStatus = { ...(s.extraStatus ?? {}) }
-  for (const [id, prev] of Object.entries(extraStatus))
-    if (changed.has(id as SideStepId)) extraStatus[id] = recompute(prev, id) ?? prev
-  return { ...s, findings, status, ...(s.extraStatus ? { extraStatus } : {}) }
+  }
 }
