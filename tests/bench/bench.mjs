@@ -16,16 +16,13 @@
 //    c. PKCE: verifier + S256 challenge, with oauth4webapi in Node (what the app calls) and with the
 //       same WebCrypto operations in the page; median per operation.
 // Writes tests/bench/latest.json. Runs in about two minutes.
-import { spawn } from 'node:child_process'
 import { readFile, readdir, writeFile, rm } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { gzipSync } from 'node:zlib'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { performance } from 'node:perf_hooks'
 import os from 'node:os'
+import { ROOT, freePort, loginAndConsent, run } from './lib.mjs'
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const OUT_DIR = 'dist-bench'
 const DIST = path.join(ROOT, OUT_DIR)
 const LOADS = Number(process.env.BENCH_LOADS ?? 20)
@@ -48,30 +45,6 @@ const median = (xs) => {
 const kB = (n) => `${(n / 1024).toFixed(1)} kB`
 const ms = (n) => (n < 10 ? `${n.toFixed(3)} ms` : `${n.toFixed(1)} ms`)
 const log = (...a) => console.error('[bench]', ...a)
-
-function run(cmd, args) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
-    let out = ''
-    child.stdout.on('data', (d) => (out += d))
-    child.stderr.on('data', (d) => (out += d))
-    child.on('error', reject)
-    child.on('exit', (code) =>
-      code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}\n${out}`)),
-    )
-  })
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer()
-    s.once('error', reject)
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = /** @type {import('node:net').AddressInfo} */ (s.address())
-      s.close(() => resolve(port))
-    })
-  })
-}
 
 // ---- 1. build and sizes -----------------------------------------------------------------------
 async function sizes() {
@@ -104,22 +77,6 @@ async function sizes() {
 }
 
 // ---- 2. browser measurements ---------------------------------------------------------------------
-async function loginAndConsent(page, asOrigin) {
-  const timeout = 15_000
-  const onAs = () => new URL(page.url()).origin === asOrigin
-  const login = page.locator('input[name="login"]')
-  const consent = page.locator('form:has(input[name="prompt"][value="consent"]) button[type="submit"]')
-  await login.or(consent).first().waitFor({ timeout })
-  if (await login.isVisible()) {
-    await login.fill('alice')
-    await page.locator('input[name="password"]').fill('any-password')
-    await page.getByRole('button', { name: 'Sign-in' }).click()
-    await consent.waitFor({ timeout })
-  }
-  if (onAs() && (await consent.isVisible())) await consent.click()
-  await page.waitForURL((u) => u.origin !== asOrigin, { timeout, waitUntil: 'commit' })
-}
-
 /** Records, in every document, when the page became ready and when the ID token verified. */
 function marks() {
   const w = /** @type {any} */ (window)

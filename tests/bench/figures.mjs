@@ -7,56 +7,16 @@
 // and warnings, and the step panels open. Limits for the default mode (Learn): height ≤ 5,000 px at
 // 1280 and ≤ 12,000 px at 360, visible words ≤ 1,500, no console error. Exits 1 when a limit is missed
 // with `--strict`.
-import { spawn } from 'node:child_process'
 import { mkdir, rm } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { ROOT, freePort, loginAndConsent, run } from './lib.mjs'
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const OUT_DIR = 'dist-figures'
 const DIST = path.join(ROOT, OUT_DIR)
 const SHOTS = process.argv.includes('--shots')
 const STRICT = process.argv.includes('--strict')
 const LIMITS = { 1280: { height: 5000 }, 360: { height: 12000 }, words: 1500 }
 const log = (...a) => console.error('[figures]', ...a)
-
-function run(cmd, args) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
-    let out = ''
-    child.stdout.on('data', (d) => (out += d))
-    child.stderr.on('data', (d) => (out += d))
-    child.on('error', reject)
-    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} exited ${code}\n${out}`))))
-  })
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer()
-    s.once('error', reject)
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = /** @type {import('node:net').AddressInfo} */ (s.address())
-      s.close(() => resolve(port))
-    })
-  })
-}
-
-async function loginAndConsent(page, asOrigin) {
-  const timeout = 15_000
-  const login = page.locator('input[name="login"]')
-  const consent = page.locator('form:has(input[name="prompt"][value="consent"]) button[type="submit"]')
-  await login.or(consent).first().waitFor({ timeout })
-  if (await login.isVisible()) {
-    await login.fill('alice')
-    await page.locator('input[name="password"]').fill('any-password')
-    await page.getByRole('button', { name: 'Sign-in' }).click()
-    await consent.waitFor({ timeout })
-  }
-  if (new URL(page.url()).origin === asOrigin && (await consent.isVisible())) await consent.click()
-  await page.waitForURL((u) => u.origin !== asOrigin, { timeout, waitUntil: 'commit' })
-}
 
 async function measure(browser, appUrl, asUrl, mode, width) {
   const height = width === 360 ? 740 : 900
