@@ -22,14 +22,12 @@ import {
   linkSettingsToReview,
   originOf,
   parseShareFragment,
-  validateConfig,
   type Defaults,
 } from '../lib/protocol/config'
 import { isCallbackUrl } from '../lib/platform/callback-url'
 import { LinkTrust } from './link-trust.svelte'
 import { EngineLoadError, engineIfLoaded, loadEngine, type Engine } from './engine'
-import { Recorder, type FetchLike } from '../lib/platform/recorder'
-import { classifyFailure, makeNoCorsProbe } from '../lib/platform/network'
+import type { FetchLike, Recorder } from '../lib/platform/recorder'
 import { validateVerifier } from '../lib/protocol/verifier'
 import { isSafeNavigationTarget } from '../lib/protocol/navigation'
 import { applySide, applyStep, emptySnapshot, type SideOutcome, type StepOutcome } from '../lib/flow/outcome'
@@ -102,7 +100,9 @@ export class FlowSession {
   resourceToConfirm = $state.raw<ResourceRequest | undefined>(undefined)
 
   verifierProblem = $derived(validateVerifier(this.verifierDraft))
-  configProblems = $derived(validateConfig(this.config, this.secret))
+  /** The Configure form's checks: they come with the engine, loaded right after the first paint (warmUp). */
+  #checkConfig = $state.raw<Engine['validateConfig'] | undefined>(engineIfLoaded()?.validateConfig)
+  configProblems = $derived(this.#checkConfig ? this.#checkConfig(this.config, this.secret) : [])
   findings = $derived(this.snapshot.findings)
   verifierEdited = $derived(verifierEdited(this.snapshot, this.tokenVerifier))
   canExchange = $derived(
@@ -132,6 +132,19 @@ export class FlowSession {
     this.#syncLink()
   }
 
+  /**
+   * Loads the protocol code in the background once the first view is up, so that the form's checks
+   * show and the first action does not wait for it. A failed load is retried by the next action.
+   */
+  warmUp(): Promise<void> {
+    return loadEngine().then(
+      (e) => {
+        this.#checkConfig = e.validateConfig
+      },
+      () => undefined,
+    )
+  }
+
   /** This page's origin (what CORS is checked against). */
   get origin(): string {
     return this.#env.origin
@@ -147,6 +160,11 @@ export class FlowSession {
   status(step: StepId): StepStatus {
     if (this.busy === step) return 'running'
     return this.snapshot.status[step] ?? 'pending'
+  }
+
+  /** A finished step's one-line summary (a step has run only once the engine is loaded). */
+  summary(step: StepId): string | undefined {
+    return engineIfLoaded()?.stepSummary(step, this.snapshot)
   }
 
   exchangesFor(step: StepId): HttpExchange[] {
@@ -260,6 +278,7 @@ export class FlowSession {
     try {
       const engine = await loadEngine()
       this.loadError = ''
+      this.#checkConfig = engine.validateConfig
       const ok = await this.#runStep(engine, step)
       this.announcement = `${step}: ${this.snapshot.status[step] ?? 'done'}`
       return ok
@@ -534,7 +553,7 @@ export class FlowSession {
   async runCorsCheck(): Promise<void> {
     this.corsRunning = true
     await this.#side('cors', (e, rec) =>
-      e.corsCheckSide(this.snapshot, this.#env.href(), rec, makeNoCorsProbe(this.#env.fetch)),
+      e.corsCheckSide(this.snapshot, this.#env.href(), rec, e.makeNoCorsProbe(this.#env.fetch)),
     ).finally(() => (this.corsRunning = false))
     const results = this.snapshot.side?.cors
     if (results && this.snapshot.extraStatus?.cors)
@@ -611,21 +630,16 @@ export class FlowSession {
 
   // ----- Plumbing -----------------------------------------------------------------------------------
 
+  /** A recorder for a step (engine code: only ever called once the engine is loaded). */
   #recorder(step: StepRef, onFetch?: () => void): Recorder {
-    const pageUrl = this.#env.href()
-    const probe = makeNoCorsProbe(this.#env.fetch)
-    const fetch: FetchLike = onFetch
-      ? (input, init) => {
-          const sent = this.#env.fetch(input, init)
-          onFetch()
-          return sent
-        }
-      : this.#env.fetch
-    return new Recorder({
-      fetch,
+    const engine = engineIfLoaded()
+    if (!engine) throw new EngineLoadError(new Error('the engine is not loaded'))
+    return engine.pageRecorder({
+      fetch: this.#env.fetch,
       step,
       pageOrigin: this.#env.origin,
-      classify: (url, init) => classifyFailure(url, init, pageUrl, probe),
+      pageUrl: this.#env.href(),
+      ...(onFetch ? { onFetch } : {}),
     })
   }
 

@@ -15,13 +15,20 @@ export const panels = {
   glossary: () => import('./Glossary.svelte'),
   /** The token viewer (needs jose), inside the Tokens step. */
   jwtView: () => import('./common/JwtView.svelte'),
+  /** One recorded HTTP exchange (a step panel's raw material). */
+  exchangeView: () => import('./common/ExchangeView.svelte'),
+  /** What happens in a step and why, with the terms' definitions in place. */
+  stepGuide: () => import('./common/StepGuide.svelte'),
 }
 
 /**
- * The step panels that load on demand, by step id (the others are part of the first view, see
+ * The step panels that load on demand, by step id (only Configure is part of the first view, see
  * App.svelte). The order in which they show is the step order (model/steps.ts), not this table's.
  */
 export const stepPanels: Partial<Record<StepId, () => Promise<{ default: Component }>>> = {
+  discovery: () => import('./steps/DiscoveryStep.svelte'),
+  pkce: () => import('./steps/PkceStep.svelte'),
+  authorization: () => import('./steps/AuthorizeStep.svelte'),
   'mcp-probe': () => import('./steps/McpProbeStep.svelte'),
   'mcp-discovery': () => import('./steps/McpDiscoveryStep.svelte'),
   registration: () => import('./steps/RegistrationStep.svelte'),
@@ -33,7 +40,13 @@ export const stepPanels: Partial<Record<StepId, () => Promise<{ default: Compone
 
 /** What a page loaded with an authorization response needs next: fetched at once, in parallel. */
 export function warmCallbackPanels(): void {
-  for (const load of [stepPanels.callback, stepPanels.token, stepPanels.tokens, panels.jwtView]) {
+  const loads: Array<() => Promise<unknown>> = [
+    ...Object.values(stepPanels),
+    panels.jwtView,
+    panels.exchangeView,
+    panels.stepGuide,
+  ]
+  for (const load of loads) {
     void load?.().catch(() => undefined)
   }
 }

@@ -1,6 +1,7 @@
 // Regressions found by review of the core modules (issue 2).
 import { expect, it } from 'vitest'
-import { defaultConfig, validateConfig } from '../protocol/config'
+import { defaultConfig } from '../protocol/config'
+import { validateConfig } from '../protocol/config-check'
 import { buildAuthorizationRequest } from '../protocol/authorize'
 import { cleanCallbackUrl, isCallbackUrl } from '../protocol/authorization-response'
 import type { FlowConfig, PkceState } from '../model/types'

@@ -5,7 +5,7 @@
  */
 import type { FlowConfig, Finding, HttpExchange, SideStepId, StepId, StepStatus } from '../model/types'
 import { STEP_IDS, stepIndex } from '../model/steps'
-import { nextExchangeId } from '../platform/recorder'
+import { nextExchangeId } from '../platform/ids'
 import type { TokenView } from '../protocol/token-inspection'
 import type { SideState, Snapshot } from './side'
 

@@ -8,7 +8,7 @@
 import type { FlowConfig, PkceMethod, StepId, StepRef } from '../model/types'
 import type { Recorder } from '../platform/recorder'
 import { isSafeNavigationTarget, wantsOpenId } from '../protocol/navigation'
-import { effectiveMetadata, endpointOverrideFinding, validateConfig } from '../protocol/config'
+import { effectiveMetadata, endpointOverrideFinding, validateConfig } from '../protocol/config-check'
 import { discover } from '../protocol/discovery'
 import { validateVerifier } from '../protocol/verifier'
 import { makePkce, newVerifier } from '../protocol/pkce'

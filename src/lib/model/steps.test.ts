@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { STEPS, STEP_IDS, stepIndex, stepInfo, stepsFor } from './steps'
 import type { StepId } from './types'
+import { STEP_GUIDE } from '../teaching/step-guide'
 
 describe('steps', () => {
   it('are in flow order', () => {
@@ -30,13 +31,14 @@ describe('steps', () => {
     expect(stepsFor(true)).toHaveLength(11)
   })
 
-  it('each has a title, summary, explanation and at least one https spec link', () => {
+  it('each has a title, summary, and a guide with an explanation and at least one https spec link', () => {
     for (const s of STEPS) {
       expect(s.title.trim(), s.id).not.toBe('')
       expect(s.summary.trim(), s.id).not.toBe('')
-      expect(s.explanation.length, s.id).toBeGreaterThan(40)
-      expect(s.spec.length, s.id).toBeGreaterThanOrEqual(1)
-      for (const link of s.spec) {
+      const guide = STEP_GUIDE[s.id]
+      expect(guide.explanation.length, s.id).toBeGreaterThan(40)
+      expect(guide.spec.length, s.id).toBeGreaterThanOrEqual(1)
+      for (const link of guide.spec) {
         expect(link.label.trim(), s.id).not.toBe('')
         expect(new URL(link.href).protocol, `${s.id}: ${link.href}`).toBe('https:')
       }
@@ -52,7 +54,7 @@ describe('steps', () => {
     expect(stepIndex('token')).toBe(8)
     expect(stepIndex('tokens')).toBe(9)
     expect(stepInfo('pkce').title).toBe('PKCE')
-    expect(stepInfo('callback').spec.some((l) => l.href.includes('rfc9207'))).toBe(true)
+    expect(STEP_GUIDE.callback.spec.some((l) => l.href.includes('rfc9207'))).toBe(true)
     expect(stepIndex('nope' as StepId)).toBe(-1)
     expect(() => stepInfo('nope' as StepId)).toThrow(/unknown step/)
   })

@@ -19,12 +19,8 @@ export interface RecorderOptions {
   now?: () => number
 }
 
-let counter = 0
-/** A short id for an exchange, unique within this page load. */
-export function nextExchangeId(prefix = 'x'): string {
-  counter += 1
-  return `${prefix}${Date.now().toString(36)}${counter.toString(36)}`
-}
+export { nextExchangeId } from './ids'
+import { nextExchangeId } from './ids'
 
 function headersToList(headers: HeadersInit | undefined): HeaderList {
   if (!headers) return []

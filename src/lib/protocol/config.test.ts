@@ -4,13 +4,12 @@ import {
   buildShareFragment,
   defaultConfig,
   defaultRedirectUri,
-  endpointOverrideFinding,
   linkSettingsToReview,
   parseShareFragment,
   pendingLinkEndpoints,
-  validateConfig,
   type ConfigProblem,
 } from './config'
+import { endpointOverrideFinding, validateConfig } from './config-check'
 import type { FlowConfig } from '../model/types'
 
 function config(overrides: Partial<FlowConfig> = {}): FlowConfig {

@@ -13,7 +13,7 @@ import { explainError } from '../diagnosis/explain'
 import { isLoopbackHost } from '../platform/network'
 import { parseJsonObject } from '../platform/text'
 
-export { effectiveMetadata } from './config'
+export { effectiveMetadata } from './config-check'
 
 export interface WellKnownUrl {
   url: string

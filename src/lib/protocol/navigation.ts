@@ -2,7 +2,7 @@
  * Which URLs the page may navigate to (the authorization endpoint, a probe's request), and whether
  * the scope asks for OpenID Connect. No protocol library here: this module is part of the first view.
  */
-import { isLoopbackHost } from '../platform/network'
+import { isLoopbackHost } from '../platform/hosts'
 
 export function wantsOpenId(scope: string): boolean {
   return scope.split(/\s+/).includes('openid')

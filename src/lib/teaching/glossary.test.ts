@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { readFileSync } from 'node:fs'
 import { compile } from 'svelte/compiler'
 import { GLOSSARY, STEP_TERMS, findTerm, firstSentence, segmentTerms } from './glossary'
-import { STEPS } from '../model/steps'
+import { STEP_GUIDE } from './step-guide'
+import type { StepId } from '../model/types'
 
 describe('glossary', () => {
   it('has unique kebab-case ids', () => {
@@ -110,7 +111,7 @@ describe('glossary', () => {
 describe('terms in the step texts', () => {
   it('links phrases that occur in each step’s explanation to existing entries', () => {
     for (const [step, pairs] of Object.entries(STEP_TERMS)) {
-      const info = STEPS.find((s) => s.id === step)
+      const info = STEP_GUIDE[step as StepId]
       expect(info, step).toBeDefined()
       const segs = segmentTerms(info!.explanation, pairs)
       expect(segs.map((s) => s.text).join(''), step).toBe(info!.explanation)
