@@ -12,6 +12,9 @@ export type ViewMode = 'learn' | 'debug'
 const STORAGE_KEY = 'pkce-playground:view-mode'
 const isMode = (v: unknown): v is ViewMode => v === 'learn' || v === 'debug'
 
+/** The actions that can be the page's one primary button. */
+export type PrimaryAction = 'discover' | 'authorize' | 'exchange'
+
 /** What the view needs to know about the flow to choose which steps are open. */
 export interface FlowPosition {
   current: StepId
@@ -62,6 +65,20 @@ export class ViewState {
   /** The step the user should act on next: the first active step that has not run. */
   next(flow: FlowPosition): StepId | undefined {
     return flow.activeSteps().find((id) => flow.status(id) === 'pending')
+  }
+
+  /**
+   * The one action to show as the primary button: Discover until the authorization request is
+   * built, then Start authorization until the server sent the browser back, then Exchange code
+   * until the token request ran; nothing after that.
+   */
+  primary(flow: FlowPosition): PrimaryAction | undefined {
+    const next = this.next(flow)
+    if (!next) return undefined
+    if (next === 'callback') return 'authorize'
+    if (next === 'token') return 'exchange'
+    const ids = flow.activeSteps()
+    return ids.indexOf(next) < ids.indexOf('callback') ? 'discover' : undefined
   }
 
   /** The first step after the current one that has not run: where the next button is. */

@@ -48,6 +48,18 @@ describe('ViewState', () => {
     expect(STEPS.every((id) => v.isOpen(id, f))).toBe(true)
   })
 
+  it('names one primary action: Discover, then Start authorization, then Exchange code, then none', () => {
+    const v = new ViewState()
+    expect(v.primary(flow('configure', {}))).toBe('discover')
+    expect(v.primary(flow('discovery', { configure: 'ok', discovery: 'error' }))).toBe('discover')
+    const built = { configure: 'ok', discovery: 'ok', pkce: 'ok', authorization: 'ok' } as const
+    expect(v.primary(flow('authorization', built))).toBe('authorize')
+    expect(v.primary(flow('callback', { ...built, callback: 'ok' }))).toBe('exchange')
+    expect(v.primary(flow('callback', { ...built, callback: 'error' }))).toBe('exchange')
+    expect(v.primary(flow('tokens', { ...built, callback: 'ok', token: 'ok', tokens: 'ok' }))).toBeUndefined()
+    expect(v.primary(flow('token', { ...built, callback: 'ok', token: 'error' }))).toBeUndefined()
+  })
+
   it('adds its mode to a share link', () => {
     const v = new ViewState({ hash: '#mode=debug' })
     expect(v.withMode('https://p.example/#issuer=x')).toBe('https://p.example/#issuer=x&mode=debug')

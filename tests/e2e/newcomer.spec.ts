@@ -73,3 +73,49 @@ test('the mode survives the redirect, and Expand all opens every step', async ({
   await page.getByRole('button', { name: 'Expand all' }).click()
   await expect(page.locator('section.step-panel[data-open="false"]')).toHaveCount(0)
 })
+
+test('Debug shows every step, yet only the next action is the primary button', async ({ page, as, flow }) => {
+  await flow.open({ issuer: as.issuer, client_id: CLIENT_IDS.public, scope: 'openid' })
+  await page.getByRole('radio', { name: 'Debug' }).check()
+  const primary = page.locator('button.primary:visible')
+  await expect(primary).toHaveText('Discover')
+  await page.getByRole('button', { name: 'Discover', exact: true }).click()
+  await expect(page.getByTestId('status-authorization')).toHaveText(/ok|warning/)
+  // Every panel is open, with Discover, Start authorization and Exchange code all visible; one leads.
+  await expect(page.getByRole('button', { name: 'Exchange code' })).toBeVisible()
+  await expect(primary).toHaveCount(1)
+  await expect(primary).toHaveText('Start authorization')
+})
+
+test('a link to a step opens it; a term opens its definition in place; the glossary opens from its link', async ({
+  page,
+  as,
+}) => {
+  await page.goto(`/#${new URLSearchParams({ issuer: as.issuer, client_id: CLIENT_IDS.public })}`)
+  await expect(page.locator('#step-pkce')).toHaveAttribute('data-open', 'false')
+  // A deep link (#step-<id>) opens that step, on load and later.
+  await page.goto('/#step-pkce')
+  await expect(page.locator('#step-pkce')).toHaveAttribute('data-open', 'true')
+  await page.evaluate(() => (location.hash = '#step-tokens'))
+  await expect(page.locator('#step-tokens')).toHaveAttribute('data-open', 'true')
+  // A term in a step's text: its definition opens right there, and closes again.
+  const pkce = page.locator('#step-pkce')
+  const term = pkce.locator('button.term').first()
+  await expect(term).toHaveAttribute('aria-expanded', 'false')
+  await term.click()
+  await expect(term).toHaveAttribute('aria-expanded', 'true')
+  const definition = pkce.getByRole('complementary', { name: /^Definition: / })
+  await expect(definition).toContainText('RFC')
+  // From there, the whole glossary (collapsed until asked) opens at that term.
+  await expect(page.getByTestId('open-glossary')).toBeVisible()
+  await expect(page.locator('dt[id^="term-"]')).toHaveCount(0)
+  await definition.getByRole('link', { name: 'Open the glossary' }).click()
+  await expect(page.getByTestId('open-glossary')).toHaveCount(0)
+  await expect(page.locator(`dt${new URL(page.url()).hash}`)).toBeInViewport()
+  await pkce.getByRole('button', { name: 'Close the definition' }).click()
+  await expect(definition).toHaveCount(0)
+  // A collapsed side panel opens from a link to it too.
+  await expect(page.getByTestId('open-probes')).toBeVisible()
+  await page.evaluate(() => (location.hash = '#step-probes'))
+  await expect(page.getByTestId('open-probes')).toHaveCount(0)
+})
