@@ -15,6 +15,11 @@
 //       `vite preview` sends; reported only);
 //    c. PKCE: verifier + S256 challenge, with oauth4webapi in Node (what the app calls) and with the
 //       same WebCrypto operations in the page; median per operation.
+// 3. Floors, measured in the same run and interleaved with the app (a shared 2-core machine's load
+//    moves every timing; a ratio to a floor measured alongside moves much less): tests/bench/floor/
+//    holds a page without Svelte that does the same callback, exchange, JWKS fetch and verification
+//    with the same libraries against the same server, and an empty Svelte page with one input. Each
+//    app timing is reported as a ratio to its floor (median of the per-pair ratios, with the spread).
 // Writes tests/bench/latest.json. Runs in about two minutes.
 import { readFile, readdir, writeFile, rm } from 'node:fs/promises'
 import { gzipSync } from 'node:zlib'
@@ -31,11 +36,14 @@ const PKCE_RUNS = 1000
 const STRICT = process.argv.includes('--strict')
 
 const BUDGET = {
-  firstViewGzip: 50 * 1024,
-  firstViewMs: 150,
-  callbackToTokensMs: 150,
+  firstViewGzip: 35 * 1024,
+  firstViewMs: 100,
+  callbackToTokensMs: 100,
+  /** App timing ÷ the floor measured alongside it. */
+  floorRatio: 1.5,
   pkceMs: 1,
 }
+const FLOOR_DIR = 'dist-floor'
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b)
@@ -90,27 +98,38 @@ function marks() {
     ) {
       w.__verifiedAt = performance.now()
     }
+    if (w.__verifiedAt === undefined && document.body?.dataset.verified === 'valid') w.__verifiedAt = performance.now()
   }
   new MutationObserver(check).observe(document, { subtree: true, childList: true, attributes: true })
 }
 
-async function browserRuns(appUrl, noCacheUrl, asUrl) {
+async function browserRuns(appUrl, noCacheUrl, floorUrl, asUrl) {
   const { chromium } = await import('@playwright/test')
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' })
   try {
-    // a. first view, cold cache
+    // a. first view, cold cache; the app and the empty Svelte page in turn
     const firstView = []
-    for (let i = 0; i <= LOADS; i++) {
+    const firstViewFloor = []
+    const load = async (url) => {
       const context = await browser.newContext()
       await context.addInitScript(marks)
       const page = await context.newPage()
-      await page.goto(appUrl)
+      await page.goto(url)
       await page.waitForFunction(() => /** @type {any} */ (window).__readyAt !== undefined)
       const t = await page.evaluate(() => /** @type {any} */ (window).__readyAt)
-      if (i > 0) firstView.push(t) // the first load warms up the server and the browser
       await context.close()
+      return t
     }
-    log(`first view: ${firstView.length} loads`)
+    for (let i = 0; i <= LOADS; i++) {
+      const app = await load(appUrl)
+      const floor = await load(`${floorUrl}empty.html`)
+      // the first pair warms up the servers and the browser
+      if (i > 0) {
+        firstView.push(app)
+        firstViewFloor.push(floor)
+      }
+    }
+    log(`first view: ${firstView.length} loads of each page`)
 
     // b. callback → tokens verified, run-to-the-end mode; cached and revalidated flows interleaved
     const callback = []
@@ -122,13 +141,16 @@ async function browserRuns(appUrl, noCacheUrl, asUrl) {
       scope: 'openid',
       resource: `${asUrl}/api`,
     })
-    const flow = async (url) => {
+    const callbackFloor = []
+    const flow = async (url, floor = false) => {
       const context = await browser.newContext()
       await context.addInitScript(marks)
       const page = await context.newPage()
       await page.goto(`${url}#${share}`)
-      await page.waitForFunction(() => /** @type {any} */ (window).__readyAt !== undefined)
-      await page.getByRole('button', { name: 'Run to the end' }).click()
+      if (!floor) {
+        await page.waitForFunction(() => /** @type {any} */ (window).__readyAt !== undefined)
+        await page.getByRole('button', { name: 'Run to the end' }).click()
+      }
       await page.waitForURL((u) => u.origin === asOrigin, { waitUntil: 'commit' })
       await loginAndConsent(page, asOrigin)
       await page.waitForFunction(() => /** @type {any} */ (window).__verifiedAt !== undefined, null, {
@@ -143,11 +165,13 @@ async function browserRuns(appUrl, noCacheUrl, asUrl) {
     }
     await flow(appUrl) // warm-up
     await flow(noCacheUrl)
+    await flow(floorUrl, true)
     for (let i = 0; i < FLOWS; i++) {
       callback.push(await flow(appUrl))
+      callbackFloor.push(await flow(floorUrl, true))
       callbackNoCache.push(await flow(noCacheUrl))
     }
-    log(`callback → tokens: ${callback.length} + ${callbackNoCache.length} flows`)
+    log(`callback → tokens: ${callback.length} + ${callbackFloor.length} (floor) + ${callbackNoCache.length} flows`)
 
     // c. PKCE in the page: the same WebCrypto operations oauth4webapi performs
     const context = await browser.newContext()
@@ -174,7 +198,7 @@ async function browserRuns(appUrl, noCacheUrl, asUrl) {
       return perOp[Math.floor(perOp.length / 2)]
     }, PKCE_RUNS)
     await context.close()
-    return { firstView, callback, callbackNoCache, pkceBrowser }
+    return { firstView, firstViewFloor, callback, callbackFloor, callbackNoCache, pkceBrowser }
   } finally {
     await browser.close()
   }
@@ -195,9 +219,19 @@ async function pkceNode() {
 // ---- main ---------------------------------------------------------------------------------------
 const started = performance.now()
 const size = await sizes()
+await run(process.execPath, [
+  path.join(ROOT, 'node_modules/vite/bin/vite.js'),
+  'build',
+  '--config',
+  'tests/bench/floor/vite.config.mjs',
+  '--outDir',
+  path.join(ROOT, FLOOR_DIR),
+  '--emptyOutDir',
+])
 const { startStaticServer } = await import('../servers/static-server.mjs')
 const server = await startStaticServer({ root: DIST, port: await freePort(), cache: true })
 const noCache = await startStaticServer({ root: DIST, port: await freePort(), cache: false })
+const floorServer = await startStaticServer({ root: path.join(ROOT, FLOOR_DIR), port: await freePort(), cache: true })
 const appUrl = server.url
 const { startAuthorizationServer } = await import('../servers/authorization-server.mjs')
 // oidc-provider prints start-up warnings; keep the report clean.
@@ -205,20 +239,35 @@ const { warn, log: consoleLog } = console
 console.warn = console.log = (...a) => (String(a[0]).includes('oidc-provider') ? undefined : warn(...a))
 const as = await startAuthorizationServer({
   port: 0,
-  playgroundOrigins: [appUrl.slice(0, -1), noCache.url.slice(0, -1)],
+  playgroundOrigins: [appUrl.slice(0, -1), noCache.url.slice(0, -1), floorServer.url.slice(0, -1)],
 })
 Object.assign(console, { warn, log: consoleLog })
-log(`app ${appUrl} (and ${noCache.url}, no-cache), authorization server ${as.url}`)
+log(`app ${appUrl} (and ${noCache.url}, no-cache), floor ${floorServer.url}, authorization server ${as.url}`)
 
 let browserResult
 try {
-  browserResult = await browserRuns(appUrl, noCache.url, as.url)
+  browserResult = await browserRuns(appUrl, noCache.url, floorServer.url, as.url)
 } finally {
   await as.close()
-  await Promise.all([server.close(), noCache.close()])
+  await Promise.all([server.close(), noCache.close(), floorServer.close()])
 }
 const pkce = await pkceNode()
 await rm(DIST, { recursive: true, force: true })
+await rm(path.join(ROOT, FLOOR_DIR), { recursive: true, force: true })
+
+/** Per-pair ratios app ÷ floor (the pairs ran one after the other): median, 10th and 90th percentile. */
+const ratios = (app, floor) => {
+  const r = app.map((a, i) => a / floor[i]).sort((x, y) => x - y)
+  const at = (q) => r[Math.min(r.length - 1, Math.floor(q * r.length))]
+  return { median: median(r), p10: at(0.1), p90: at(0.9) }
+}
+const spread = (xs) => {
+  const s = [...xs].sort((a, b) => a - b)
+  return `${ms(s[Math.floor(0.1 * s.length)])}–${ms(s[Math.min(s.length - 1, Math.floor(0.9 * s.length))])}`
+}
+const times = (r) => `${r.median.toFixed(2)}× (p10–p90 ${r.p10.toFixed(2)}–${r.p90.toFixed(2)})`
+const firstViewRatio = ratios(browserResult.firstView, browserResult.firstViewFloor)
+const callbackRatio = ratios(browserResult.callback, browserResult.callbackFloor)
 
 const firstViewMs = median(browserResult.firstView)
 const callbackMs = median(browserResult.callback)
@@ -238,10 +287,34 @@ const rows = [
     firstViewMs <= BUDGET.firstViewMs,
   ],
   [
-    `Callback → tokens verified (median of ${browserResult.callback.length})`,
+    `  floor: an empty Svelte page (median, p10–p90 ${spread(browserResult.firstViewFloor)})`,
+    ms(median(browserResult.firstViewFloor)),
+    'report only',
+    null,
+  ],
+  [
+    `  first view ÷ floor, per pair`,
+    times(firstViewRatio),
+    `≤ ${BUDGET.floorRatio}×`,
+    firstViewRatio.median <= BUDGET.floorRatio,
+  ],
+  [
+    `Callback → tokens verified (median of ${browserResult.callback.length}, p10–p90 ${spread(browserResult.callback)})`,
     ms(callbackMs),
     `≤ ${BUDGET.callbackToTokensMs} ms`,
     callbackMs <= BUDGET.callbackToTokensMs,
+  ],
+  [
+    `  floor: same work, no Svelte (median, p10–p90 ${spread(browserResult.callbackFloor)})`,
+    ms(median(browserResult.callbackFloor)),
+    'report only',
+    null,
+  ],
+  [
+    `  callback ÷ floor, per pair`,
+    times(callbackRatio),
+    `≤ ${BUDGET.floorRatio}×`,
+    callbackRatio.median <= BUDGET.floorRatio,
   ],
   [
     `  same, every asset revalidated (no-cache) (median of ${browserResult.callbackNoCache.length})`,
@@ -287,6 +360,18 @@ const result = {
   sizes: { firstViewGzip: size.firstViewGzip, allJsGzip: size.allJsGzip, firstView: size.firstView, allJs: size.allJs },
   firstViewMs: { median: firstViewMs, samples: browserResult.firstView.map((x) => Math.round(x * 10) / 10) },
   callbackToTokensMs: { median: callbackMs, samples: browserResult.callback.map((x) => Math.round(x * 10) / 10) },
+  floors: {
+    firstViewMs: {
+      median: median(browserResult.firstViewFloor),
+      samples: browserResult.firstViewFloor.map((x) => Math.round(x * 10) / 10),
+    },
+    callbackToTokensMs: {
+      median: median(browserResult.callbackFloor),
+      samples: browserResult.callbackFloor.map((x) => Math.round(x * 10) / 10),
+    },
+    firstViewRatio,
+    callbackRatio,
+  },
   callbackToTokensNoCacheMs: {
     median: callbackNoCacheMs,
     samples: browserResult.callbackNoCache.map((x) => Math.round(x * 10) / 10),
