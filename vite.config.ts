@@ -22,6 +22,8 @@ export default defineConfig({
   build: {
     target: 'es2022',
     sourcemap: false,
+    // Every browser this targets preloads modules natively; the polyfill would only add to the first view.
+    modulePreload: { polyfill: false },
   },
   server: { port: Number(process.env.PLAYGROUND_PORT ?? 5173), strictPort: true },
   preview: { port: Number(process.env.PLAYGROUND_PORT ?? 4173), strictPort: true },

@@ -16,27 +16,18 @@ import type {
   StepStatus,
 } from '../lib/model/types'
 import { STEP_IDS, stepsFor } from '../lib/model/steps'
-import {
-  buildShareFragment,
-  defaultConfig,
-  linkSettingsToReview,
-  originOf,
-  parseShareFragment,
-  type Defaults,
-} from '../lib/protocol/config'
+import { defaultConfig, linkSettingsToReview, parseShareFragment, type Defaults } from '../lib/protocol/config'
 import { isCallbackUrl } from '../lib/platform/callback-url'
 import { LinkTrust } from './link-trust.svelte'
 import { EngineLoadError, engineIfLoaded, loadEngine, type Engine } from './engine'
 import type { FetchLike, Recorder } from '../lib/platform/recorder'
-import { validateVerifier } from '../lib/protocol/verifier'
 import { isSafeNavigationTarget } from '../lib/protocol/navigation'
-import { applySide, applyStep, emptySnapshot, type SideOutcome, type StepOutcome } from '../lib/flow/outcome'
+import type { SideOutcome, StepOutcome } from '../lib/flow/outcome'
 import type { StepContext } from '../lib/flow/runners'
 import type { ResourceRequest } from '../lib/flow/side-runners'
-import { forToken, secretsInPlay, sideBlocked, usableVerifier, verifierEdited, type Snapshot } from '../lib/flow/side'
+import { emptySnapshot, forToken, sideBlocked, usableVerifier, verifierEdited, type Snapshot } from '../lib/flow/side'
 import type { TokenView } from '../lib/protocol/token-inspection'
 import type { Verdict } from '../lib/diagnosis/report'
-import type { ProbeId } from '../lib/checks/probes'
 import { SNAPSHOT_KEY, clearSnapshot, loadSnapshot, saveSnapshot, type KeyValueStore } from '../lib/platform/persist'
 
 export type { ResourceRequest }
@@ -56,6 +47,21 @@ export interface Environment {
   /** The Client ID Metadata Document URL this build publishes, if any. */
   cimdUrl?: string
   now?: () => number
+}
+
+/** The driver's hooks lent to the side actions (see FlowSession.port). */
+export interface SessionPort {
+  side(
+    step: SideStepId,
+    work: (engine: Engine, recorder: Recorder) => Promise<SideOutcome>,
+    which?: 'access_token' | 'refresh_token',
+  ): Promise<void>
+  apply(step: StepId, o: StepOutcome): void
+  linkGate(): boolean
+  persist(): boolean
+  navigate(url: string): void
+  env(): Environment
+  onReset(f: () => void): void
 }
 
 /** A promise with its resolve function outside (Promise.withResolvers is ES2024). */
@@ -91,15 +97,9 @@ export class FlowSession {
   loadError = $state('')
   /** The A/B/C verdict over the whole run (recomputed after each step). */
   verdict = $state.raw<Verdict | undefined>(undefined)
-  corsRunning = $state(false)
-  /** Notes about the last pasted response (what was assumed). */
-  pasteNotes = $state.raw<string[]>([])
   /** What the share link set that decides where secrets go, and what the user decided about it. */
   link = new LinkTrust(() => this.config)
-  /** A resource call to a URL from the link, waiting for the user to confirm sending the token there. */
-  resourceToConfirm = $state.raw<ResourceRequest | undefined>(undefined)
 
-  verifierProblem = $derived(validateVerifier(this.verifierDraft))
   /** The Configure form's checks: they come with the engine, loaded right after the first paint (warmUp). */
   #checkConfig = $state.raw<Engine['validateConfig'] | undefined>(engineIfLoaded()?.validateConfig)
   configProblems = $derived(this.#checkConfig ? this.#checkConfig(this.config, this.secret) : [])
@@ -175,13 +175,16 @@ export class FlowSession {
     return this.snapshot.findings.filter((f) => f.step === step)
   }
 
-  shareLink(): string {
+  /** The share link: the configuration, never a secret (see flow/share.ts). */
+  async shareLink(): Promise<string> {
+    const { shareFragment } = await loadEngine()
     const u = new URL(this.#env.href())
     u.search = ''
-    u.hash = buildShareFragment(
-      $state.snapshot(this.config),
-      secretsInPlay(this.snapshot, [this.tokenVerifier, this.verifierDraft, this.secret]),
-    )
+    u.hash = shareFragment($state.snapshot(this.config), this.snapshot, [
+      this.tokenVerifier,
+      this.verifierDraft,
+      this.secret,
+    ])
     return u.href
   }
 
@@ -223,7 +226,8 @@ export class FlowSession {
 
   /** Applies a step's outcome to the snapshot (and the form, for what the step learned). */
   #apply(step: StepId, o: StepOutcome) {
-    this.snapshot = this.#reassess(applyStep(this.snapshot, step, o))
+    const engine = this.#engine()
+    this.snapshot = engine.reassess(engine.applyStep(this.snapshot, step, o))
     if (o.learn) Object.assign(this.config, o.learn)
     if (o.notice) this.notice = o.notice
     if (o.verifierDraft !== undefined) this.verifierDraft = o.verifierDraft
@@ -231,14 +235,16 @@ export class FlowSession {
     void this.#updateVerdict()
   }
 
-  /** Severity by profile and provider fixes (engine code: every outcome comes from the engine). */
-  #reassess(s: Snapshot): Snapshot {
+  /** The engine, for what only ever runs once it is loaded (every outcome comes from it). */
+  #engine(): Engine {
     const engine = engineIfLoaded()
-    return engine ? engine.reassess(s) : s
+    if (!engine) throw new EngineLoadError(new Error('the engine is not loaded'))
+    return engine
   }
 
   #applySide(step: SideStepId, o: SideOutcome) {
-    this.snapshot = this.#reassess(applySide(this.snapshot, step, o))
+    const engine = this.#engine()
+    this.snapshot = engine.reassess(engine.applySide(this.snapshot, step, o))
     void this.#updateVerdict()
   }
 
@@ -531,49 +537,6 @@ export class FlowSession {
     }
   }
 
-  refresh = () => this.#side('refresh', (e, rec) => e.refreshSide(this.snapshot, this.secret, rec))
-  userInfo = () => this.#side('userinfo', (e, rec) => e.userInfoSide(this.snapshot, rec))
-  introspect = (which: 'access_token' | 'refresh_token') =>
-    this.#side('introspection', (e, rec) => e.introspectionSide(this.snapshot, which, this.secret, rec), which)
-  revoke = (which: 'access_token' | 'refresh_token') =>
-    this.#side('revocation', (e, rec) => e.revocationSide(this.snapshot, which, this.secret, rec), which)
-
-  async callResource(req: ResourceRequest, confirmed = false) {
-    // The resource URL a share link chose gets the access token only after a confirmation.
-    if (this.link.needsResourceConfirmation(req.url, confirmed)) {
-      this.resourceToConfirm = req
-      this.announcement = `Confirm: send the access token to ${originOf(req.url)}?`
-      return
-    }
-    this.resourceToConfirm = undefined
-    await this.#side('resource', (e, rec) => e.resourceSide(this.snapshot, req, rec))
-  }
-
-  /** CORS check: every endpoint the metadata names, from this page's origin, without spending a code. */
-  async runCorsCheck(): Promise<void> {
-    this.corsRunning = true
-    await this.#side('cors', (e, rec) =>
-      e.corsCheckSide(this.snapshot, this.#env.href(), rec, e.makeNoCorsProbe(this.#env.fetch)),
-    ).finally(() => (this.corsRunning = false))
-    const results = this.snapshot.side?.cors
-    if (results && this.snapshot.extraStatus?.cors)
-      this.announcement = `CORS check done: ${results.length} endpoints probed.`
-  }
-
-  /** Starts a probe: a fresh authorization request shaped for it, then the redirect (needs a click). */
-  async startProbe(id: ProbeId) {
-    if (!this.#linkGate()) return
-    const { probeAuthorization } = await loadEngine()
-    const r = await probeAuthorization(this.snapshot, id)
-    if ('notice' in r) {
-      this.notice = r.notice
-      return
-    }
-    this.snapshot = { ...this.snapshot, side: { ...(this.snapshot.side ?? {}), probe: r.pending } }
-    if (!this.#persist()) return
-    this.#env.navigate(r.pending.authorization.url)
-  }
-
   /** The callback of a probe's authorization round trip: judge it, run the probe's token requests. */
   async #finishProbe(href: string) {
     const probe = this.snapshot.side?.probe
@@ -592,49 +555,26 @@ export class FlowSession {
     }
   }
 
-  /** The redacted JSON report (no code, verifier, secret, refresh token or token signature). */
-  async report() {
-    const { buildReport, reportToMarkdown, REPORT_FILENAME } = await loadEngine()
-    const extraSteps = Object.entries(this.snapshot.extraStatus ?? {}).map(([id, status]) => ({ id, status }))
-    const report = buildReport(this.snapshot, {
-      version: this.#env.appVersion,
-      clientSecret: this.secret,
-      extraSteps,
-      secrets: this.tokenVerifier ? [this.tokenVerifier] : [],
-    })
-    return {
-      report,
-      json: JSON.stringify(report, null, 2),
-      markdown: reportToMarkdown(report),
-      filename: REPORT_FILENAME,
-    }
-  }
+  // ----- Plumbing -----------------------------------------------------------------------------------
 
   /**
-   * Paste-back: the user ran the curl command and pasted the raw HTTP response (or just the JSON).
-   * The same linters and token decoding run on it as on a response the page could read.
+   * What the side actions (state/side-actions.svelte.ts, loaded with the panels that use them) may
+   * do with this run: run a side step, apply a pasted response, check the link, save and leave.
    */
-  async analysePasted(text: string): Promise<boolean> {
-    const { pastedTokenOutcome } = await loadEngine()
-    const r = pastedTokenOutcome(this.snapshot, text, this.tokenPreview)
-    if (!r.ok) {
-      this.notice = r.error
-      this.pasteNotes = []
-      return false
-    }
-    this.pasteNotes = r.notes
-    this.#apply('token', r.outcome)
-    if (r.hasAccessToken) await this.run('tokens')
-    return true
+  readonly port: SessionPort = {
+    side: (step, work, which) => this.#side(step, work, which),
+    apply: (step, o) => this.#apply(step, o),
+    linkGate: () => this.#linkGate(),
+    persist: () => this.#persist(),
+    navigate: (url) => this.#env.navigate(url),
+    env: () => this.#env,
+    onReset: (f) => void this.#onReset.push(f),
   }
-
-  // ----- Plumbing -----------------------------------------------------------------------------------
+  #onReset: Array<() => void> = []
 
   /** A recorder for a step (engine code: only ever called once the engine is loaded). */
   #recorder(step: StepRef, onFetch?: () => void): Recorder {
-    const engine = engineIfLoaded()
-    if (!engine) throw new EngineLoadError(new Error('the engine is not loaded'))
-    return engine.pageRecorder({
+    return this.#engine().pageRecorder({
       fetch: this.#env.fetch,
       step,
       pageOrigin: this.#env.origin,
@@ -666,6 +606,7 @@ export class FlowSession {
     this.tokenVerifier = ''
     this.snapshot = emptySnapshot($state.snapshot(this.config), this.#env.origin)
     this.current = 'configure'
+    for (const f of this.#onReset) f()
     this.announcement = 'Flow reset: tokens, verifier and secret removed from this tab.'
   }
 }

@@ -17,6 +17,12 @@ export const panels = {
   jwtView: () => import('./common/JwtView.svelte'),
   /** One recorded HTTP exchange (a step panel's raw material). */
   exchangeView: () => import('./common/ExchangeView.svelte'),
+  /** A step's findings (a step has findings only once it ran). */
+  findingList: () => import('./common/FindingList.svelte'),
+  /** What a share link set that decides where secrets go (only for a link that sets such things). */
+  linkNotice: () => import('./LinkNotice.svelte'),
+  /** Configure's other options (resource, extra parameters, endpoints by hand). */
+  configureMore: () => import('./steps/ConfigureMore.svelte'),
   /** What happens in a step and why, with the terms' definitions in place. */
   stepGuide: () => import('./common/StepGuide.svelte'),
 }

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest'
 import { CATALOGUE, type CatalogueEntry, type Profile } from '../model/catalogue'
 import { reassess } from '../flow/reassess'
-import { emptySnapshot } from '../flow/outcome'
+import { emptySnapshot } from '../flow/side'
 import { defaultConfig } from '../protocol/config'
 import { finding } from './finding'
 import { computeVerdict } from './report'

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { applySide, applyStep, dedupe, emptySnapshot, severityToStatus } from './outcome'
+import { applySide, applyStep, dedupe, severityToStatus } from './outcome'
+import { emptySnapshot } from './side'
 import { defaultConfig } from '../protocol/config'
 import { finding } from '../diagnosis/finding'
 import type { Finding, HttpExchange, StepRef } from '../model/types'

@@ -5,7 +5,6 @@
  */
 import type { FlowConfig, Finding, HttpExchange, SideStepId, StepId, StepStatus } from '../model/types'
 import { STEP_IDS, stepIndex } from '../model/steps'
-import { nextExchangeId } from '../platform/ids'
 import type { TokenView } from '../protocol/token-inspection'
 import type { SideState, Snapshot } from './side'
 
@@ -37,19 +36,6 @@ export interface SideOutcome {
   findings: Finding[]
   side?: Partial<SideState>
   status?: StepStatus
-}
-
-/** A fresh snapshot for a new run from `config`. */
-export function emptySnapshot(config: FlowConfig, origin: string): Snapshot {
-  return {
-    version: 1,
-    runId: nextExchangeId('run'),
-    origin,
-    config,
-    exchanges: [],
-    findings: [],
-    status: {},
-  }
 }
 
 /** error > warning > ok, from the findings' severities. */

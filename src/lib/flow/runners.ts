@@ -32,8 +32,8 @@ import { canonicalMcpUrl, chooseScopes, crossChecks, discoverProtectedResource, 
 import { registerClient } from '../mcp'
 import { connectorReadiness, type ReadinessFacts } from '../mcp/readiness'
 import { decodeToken } from '../platform/jwt-decode'
-import { forToken, verifierEdited, type McpSide, type Snapshot } from './side'
-import { emptySnapshot, type StepOutcome } from './outcome'
+import { emptySnapshot, forToken, verifierEdited, type McpSide, type Snapshot } from './side'
+import type { StepOutcome } from './outcome'
 
 /** Everything a runner may read, and the hooks the driver lends it. */
 export interface StepContext {

@@ -4,7 +4,8 @@
  * the rest of the snapshot. It lives in flow/ because it gathers result shapes from every layer
  * below; the lower layers never read it (they take the base {@link FlowSnapshot}).
  */
-import type { FlowSnapshot, SideStepId } from '../model/types'
+import type { FlowConfig, FlowSnapshot, SideStepId } from '../model/types'
+import { nextExchangeId } from '../platform/ids'
 import { REMOVED_AFTER_USE } from '../platform/persist'
 import type { AuthorizationRequest, PkceState } from '../model/types'
 import type { Challenge } from '../platform/o4w'
@@ -105,15 +106,6 @@ export function sideBlocked(
   }
 }
 
-/** Every secret the run holds (code, verifier, tokens and their signatures), plus `extra` (drafts, the secret). */
-export function secretsInPlay(s: Snapshot, extra: readonly string[]): string[] {
-  const out: Array<string | undefined> = [s.code, s.pkce?.code_verifier, ...extra]
-  for (const v of [...Object.values(s.token?.body ?? {}), ...Object.values(currentTokens(s))]) {
-    if (typeof v === 'string') out.push(v, v.split('.')[2])
-  }
-  return out.filter((v): v is string => typeof v === 'string' && v.length >= 6)
-}
-
 /** The verifier kept in a restored snapshot, unless it was removed after use. */
 export function usableVerifier(snapshot: Snapshot): string {
   const v = snapshot.pkce?.code_verifier ?? ''
@@ -130,4 +122,17 @@ export function forToken(s: Snapshot, tokenVerifier: string): Snapshot {
 /** Did the user edit the verifier the token request sends? */
 export function verifierEdited(s: Snapshot, tokenVerifier: string): boolean {
   return Boolean(s.pkce) && tokenVerifier !== '' && tokenVerifier !== s.pkce?.code_verifier
+}
+
+/** A fresh snapshot for a new run from `config`. */
+export function emptySnapshot(config: FlowConfig, origin: string): Snapshot {
+  return {
+    version: 1,
+    runId: nextExchangeId('run'),
+    origin,
+    config,
+    exchanges: [],
+    findings: [],
+    status: {},
+  }
 }

@@ -10,9 +10,23 @@
 import type { CorsVerdict } from '../model/types'
 import type { FetchLike } from './recorder'
 
-import { isLoopbackHost, isPrivateHost } from './hosts'
+import { isLoopbackHost } from './hosts'
 
-export { isLoopbackHost, isPrivateHost }
+export { isLoopbackHost }
+
+/** RFC 1918 / link-local / unique-local / .local names: "local network" for Local Network Access. */
+export function isPrivateHost(hostname: string): boolean {
+  const h = hostname.toLowerCase().replace(/^\[|\]$/g, '')
+  return (
+    /^10\./.test(h) ||
+    /^192\.168\./.test(h) ||
+    /^172\.(1[6-9]|2\d|3[01])\./.test(h) ||
+    /^169\.254\./.test(h) ||
+    /^f[cd][0-9a-f]{2}:/.test(h) ||
+    /^fe80:/.test(h) ||
+    h.endsWith('.local')
+  )
+}
 
 /** Is a request "simple" (no preflight) per the Fetch standard? Only the parts OAuth uses. */
 export function needsPreflight(method: string, headers: HeadersInit | undefined): boolean {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
   SHARE_KEYS,
-  buildShareFragment,
   defaultConfig,
   defaultRedirectUri,
   linkSettingsToReview,
@@ -10,6 +9,7 @@ import {
   type ConfigProblem,
 } from './config'
 import { endpointOverrideFinding, validateConfig } from './config-check'
+import { buildShareFragment } from './share-fragment'
 import type { FlowConfig } from '../model/types'
 
 function config(overrides: Partial<FlowConfig> = {}): FlowConfig {

@@ -3,7 +3,6 @@
  * what the user typed. Share links carry configuration only: never a secret, code or token.
  */
 import type { ClientAuthMethod, ConfigProblem, FlowConfig, LinkEndpointKey, LinkSetting } from '../model/types'
-import { carriesSecret } from '../platform/secrets'
 
 export type { ConfigProblem, LinkEndpointKey, LinkSetting }
 
@@ -153,25 +152,4 @@ export function pendingLinkEndpoints(
       (LINK_ENDPOINT_KEYS as readonly string[]).includes(s.field) &&
       config[s.field as LinkEndpointKey] === s.value,
   )
-}
-
-/**
- * Writes the share fragment (without '#'). Empty values are left out, and so is any value that
- * carries one of `secrets` (code, verifier, client secret, tokens) in any encoding: a link never
- * carries a secret, even one pasted into a configuration field.
- */
-export function buildShareFragment(config: FlowConfig, secrets: readonly string[] = []): string {
-  const params = new URLSearchParams()
-  for (const key of SHARE_KEYS) {
-    const value = key === 'mcp' ? config.mcp_url : config[key]
-    if (
-      typeof value === 'string' &&
-      value !== '' &&
-      !(key === 'client_auth' && value === 'none') &&
-      !carriesSecret(value, secrets)
-    ) {
-      params.set(key, value)
-    }
-  }
-  return params.toString()
 }
