@@ -7,8 +7,9 @@
  */
 import * as oauth from 'oauth4webapi'
 import { calculateJwkThumbprint, decodeJwt, decodeProtectedHeader, type JWK } from 'jose'
-import type { FlowConfig, ServerMetadata } from '../model/types'
-import { withoutSignature } from '../platform/recorder'
+import type { Finding, FlowConfig, ServerMetadata, StepRef } from '../model/types'
+import { withoutSignature, type Recorder } from '../platform/recorder'
+import { dpopNonceNotExposedFinding, dpopNonceRoundTripFinding, readableNonce } from '../diagnosis/dpop'
 
 /** The three-way switch of the Configure form (and the `dpop` share-link key). */
 export type DpopSetting = 'auto' | 'on' | 'off'
@@ -283,4 +284,52 @@ export async function decodeProof(headerValue: string, request?: ProofRequest): 
     }
   }
   return out
+}
+
+/**
+ * DPoP for one request: the oauth4webapi handle (it signs a proof per request and keeps the
+ * server's nonces) and the thumbprint of its key (what a bound token's cnf.jkt must be).
+ */
+export interface DpopUse {
+  handle: oauth.DPoPHandle
+  thumbprint: string
+}
+
+/**
+ * Sends a request that carried a DPoP proof and, when the server answers use_dpop_nonce (RFC 9449
+ * §8) with a DPoP-Nonce the page can read, sends it ONCE more (the handle has cached the nonce).
+ * Both exchanges are recorded. With a hidden nonce it does not retry and says why. `process` runs
+ * the oauth4webapi processing of the step on a clone (it decides what a nonce error is).
+ * A failed fetch (first or retry) is thrown to the caller as is.
+ */
+export async function sendWithDpopNonceRetry(
+  send: () => Promise<Response>,
+  process: (response: Response) => Promise<unknown>,
+  recorder: Recorder,
+  step: StepRef,
+  endpoint: string,
+): Promise<{ response: Response; findings: Finding[] }> {
+  const findings: Finding[] = []
+  const response = await send()
+  if (response.status !== 400 && response.status !== 401) return { response, findings }
+  let nonceError = false
+  try {
+    await process(response.clone())
+  } catch (err) {
+    nonceError = oauth.isDPoPNonceError(err)
+  }
+  if (!nonceError) return { response, findings }
+  if (readableNonce(recorder.exchanges.at(-1)) === undefined) {
+    findings.push(dpopNonceNotExposedFinding(step, endpoint))
+    return { response, findings }
+  }
+  const label = recorder.label
+  recorder.label = `${label.replace(/\s*\(.*\)$/, '')} (retried once with the DPoP nonce)`
+  try {
+    const retry = await send()
+    findings.push(dpopNonceRoundTripFinding(step, endpoint, retry.status))
+    return { response: retry, findings }
+  } finally {
+    recorder.label = label
+  }
 }

@@ -12,23 +12,10 @@ import { Recorder, browserAddedHeaders, requestHeadersToList, type FetchLike } f
 import { asAuthorizationServer, clientAuthFor, insecureAllowed } from '../platform/o4w'
 import { parseJsonObject } from '../platform/text'
 import { explainError } from '../diagnosis/explain'
-import {
-  dpopBindingFindings,
-  dpopNonceNotExposedFinding,
-  dpopNonceRoundTripFinding,
-  dpopPreflightFinding,
-  dpopTokenTypeFinding,
-  readableNonce,
-} from '../diagnosis/dpop'
+import { dpopBindingFindings, dpopPreflightFinding, dpopTokenTypeFinding } from '../diagnosis/dpop'
+import { sendWithDpopNonceRetry, type DpopUse } from './dpop'
 
-/**
- * DPoP for one request: the oauth4webapi handle (it signs a proof per request and keeps the
- * server's nonces) and the thumbprint of its key (what a bound token's cnf.jkt must be).
- */
-export interface DpopUse {
-  handle: oauth.DPoPHandle
-  thumbprint: string
-}
+export type { DpopUse }
 
 export { toCurl } from '../platform/curl'
 
@@ -150,33 +137,23 @@ export async function exchangeCode(
   recorder.label = 'Token request (authorization_code grant)'
   let response: Response
   try {
-    response = await send()
+    if (dpop) {
+      const sent = await sendWithDpopNonceRetry(
+        send,
+        (r) => oauth.processAuthorizationCodeResponse(as, client, r, expected),
+        recorder,
+        'token',
+        'token endpoint',
+      )
+      response = sent.response
+      findings.push(...sent.findings)
+    } else {
+      response = await send()
+    }
   } catch (err) {
     const ex = recorder.exchanges.at(-1)
     findings.push(tokenNetworkFinding(err, ex, md.token_endpoint, snapshot, dpop !== undefined))
     return { status: 0, processed: false, findings }
-  }
-  if (dpop && (response.status === 400 || response.status === 401)) {
-    const first = recorder.exchanges.at(-1)
-    let nonceError = false
-    try {
-      await oauth.processAuthorizationCodeResponse(as, client, response.clone(), expected)
-    } catch (err) {
-      nonceError = oauth.isDPoPNonceError(err)
-    }
-    if (nonceError && readableNonce(first) === undefined) {
-      findings.push(dpopNonceNotExposedFinding('token', 'token endpoint'))
-    } else if (nonceError) {
-      recorder.label = 'Token request (retried once with the DPoP nonce)'
-      try {
-        response = await send()
-      } catch (err) {
-        const ex = recorder.exchanges.at(-1)
-        findings.push(tokenNetworkFinding(err, ex, md.token_endpoint, snapshot, true))
-        return { status: 0, processed: false, findings }
-      }
-      findings.push(dpopNonceRoundTripFinding('token', 'token endpoint', response.status))
-    }
   }
   const ex = recorder.exchanges.at(-1)
   const body = parseJsonObject(ex?.response?.body)
