@@ -1025,6 +1025,50 @@ export const CATALOGUE = [
     spec: 'RFC 6749 §5.2',
   },
   {
+    id: 'par-cors',
+    severity: 'error',
+    basis: 'spec',
+    title:
+      'The pushed authorization request endpoint cannot be called from the page (CORS on the POST or its preflight).',
+    spec: 'RFC 9126 §2; browser-apps §6.3.3.4; Fetch §3.2',
+  },
+  {
+    id: 'par-expires-in',
+    severity: 'varies',
+    basis: 'spec',
+    reason:
+      'REQUIRED positive integer (a warning when missing or not positive); information when far above the typical 5–600 s',
+    title: 'The PAR response’s expires_in is missing, not a positive number, or unusually long.',
+    spec: 'RFC 9126 §2.2',
+  },
+  {
+    id: 'par-ignores-pkce',
+    severity: 'warning',
+    basis: 'spec',
+    title:
+      'A probe pushed an authorization request without code_challenge and the PAR endpoint accepted it, although PKCE is required.',
+    spec: 'RFC 9126 §2.1; RFC 9700 §2.1.1; RFC 7636 §4.4.1',
+  },
+  {
+    id: 'par-request-uri-shape',
+    severity: 'varies',
+    basis: 'spec',
+    reason:
+      'the format is the server’s choice: a warning when request_uri is not an absolute URI, information when it lacks the registered urn:ietf:params:oauth:request_uri: prefix',
+    title:
+      'The request_uri of the PAR response is not an absolute URI, or not a urn:ietf:params:oauth:request_uri: URN.',
+    spec: 'RFC 9126 §2.2, §7.1; RFC 9101 §5',
+  },
+  {
+    id: 'par-required',
+    severity: 'error',
+    basis: 'client',
+    reason: 'the server requires pushed authorization requests and this flow sent a plain one',
+    title:
+      'The server requires PAR (require_pushed_authorization_requests) and refused the plain authorization request.',
+    spec: 'RFC 9126 §5, §6',
+  },
+  {
     id: 'pkce-downgrade-accepted',
     severity: 'error',
     basis: 'spec',
