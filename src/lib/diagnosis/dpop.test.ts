@@ -132,7 +132,7 @@ describe('dpopPreflightFinding', () => {
     expect(f).toMatchObject({ id: 'dpop-preflight-refused', severity: 'error' })
     expect(f?.fix).toMatch(/Access-Control-Allow-Headers: dpop, authorization, content-type/)
     expect(f?.detail).toMatch(/OPTIONS \/token/)
-    expect(f?.detail).toMatch(/code was not consumed/)
+    expect(f?.detail).toMatch(/authorization code is then unused/)
   })
   it('says nothing without a DPoP header, for another verdict, or without an error', () => {
     const failed = { cors: 'preflight-failed' as const, error: { name: 'TypeError', message: 'x' } }

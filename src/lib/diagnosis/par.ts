@@ -36,7 +36,7 @@ export function parCorsFinding(ex: HttpExchange | undefined, step: StepRef = 'au
     detail:
       `${ex.corsDetail ?? ''} A pushed authorization request is a cross-origin POST from the page to the authorization server (unlike the authorization request itself, which is a top-level navigation and needs no CORS): the server must allow the page's origin on the PAR endpoint as on the token endpoint. ${
         preflight
-          ? 'This request needed a preflight (a DPoP or Authorization header), which failed: nothing was pushed.'
+          ? 'This request needed a preflight (a DPoP or Authorization header): either the preflight was refused (then nothing was pushed) or the answer to the POST lacked Access-Control-Allow-Origin — the browser does not tell the page which.'
           : 'A public client’s PAR POST is a "simple" request: it probably reached the server and a request_uri was created, but the page cannot read it, so it can never be used.'
       } Server-side clients are not subject to CORS.`.trim(),
     fix: 'Send Access-Control-Allow-Origin for the playground’s origin on the PAR endpoint’s responses (success and error), answer its preflight allowing content-type, authorization and dpop, and expose DPoP-Nonce and WWW-Authenticate. Or switch PAR off for this client if the server does not require it.',

@@ -10,7 +10,6 @@ import type { Recorder } from '../platform/recorder'
 import { asAuthorizationServer, clientAuthFor, insecureAllowed } from '../platform/o4w'
 import { parseJsonObject } from '../platform/text'
 import { explainError } from '../diagnosis/explain'
-import { dpopPreflightFinding } from '../diagnosis/dpop'
 import { parCorsFinding, parResponseFindings } from '../diagnosis/par'
 import { exchangeSince, failureFinding } from './after-token/shared'
 import { sendWithDpopNonceRetry, type DpopUse } from './dpop'
@@ -91,11 +90,7 @@ export async function pushAuthorizationRequest(
     }
   } catch (err) {
     const ex = exchangeSince(recorder, before)
-    findings.push(
-      dpopPreflightFinding(ex, step, 'pushed authorization request endpoint') ??
-        parCorsFinding(ex, step) ??
-        failureFinding(err, ex, { step, operation: 'par', url: endpoint }),
-    )
+    findings.push(parCorsFinding(ex, step) ?? failureFinding(err, ex, { step, operation: 'par', url: endpoint }))
     return { status: 0, ...(ex ? { exchangeId: ex.id } : {}), findings }
   }
   const ex = exchangeSince(recorder, before)
