@@ -29,6 +29,8 @@ export const SHARE_KEYS = [
   'jwks_uri',
   'client_auth',
   'mcp',
+  'dpop',
+  'par',
 ] as const
 
 export interface Defaults {
@@ -54,6 +56,8 @@ export function defaultConfig(pageUrl: string, defaults: Defaults = {}): FlowCon
     extra_params: [],
     allow_insecure_loopback: true,
     mcp_url: '',
+    dpop: 'auto',
+    par: 'auto',
   }
 }
 
@@ -66,6 +70,14 @@ export function defaultRedirectUri(pageUrl: string): string {
 }
 
 const AUTH_METHODS: ClientAuthMethod[] = ['none', 'client_secret_basic', 'client_secret_post']
+
+/** The values of the dpop and par settings (share-link keys `dpop`, `par`); 'auto' is the default. */
+export const FEATURE_SETTINGS = ['auto', 'on', 'off'] as const
+export type FeatureSetting = (typeof FEATURE_SETTINGS)[number]
+
+function isFeatureSetting(v: string): v is FeatureSetting {
+  return (FEATURE_SETTINGS as readonly string[]).includes(v)
+}
 
 /**
  * Reads configuration from a URL fragment (form-encoded). Returns only the keys present.
@@ -82,6 +94,9 @@ export function parseShareFragment(hash: string): Partial<FlowConfig> {
       if ((AUTH_METHODS as string[]).includes(v)) out.client_auth = v as ClientAuthMethod
     } else if (key === 'mcp') {
       out.mcp_url = v
+    } else if (key === 'dpop' || key === 'par') {
+      // anything but auto/on/off is ignored (the default stays)
+      if (isFeatureSetting(v)) out[key] = v
     } else {
       out[key] = v
     }
@@ -178,6 +193,7 @@ export function buildShareFragment(config: FlowConfig, secrets: readonly string[
       typeof value === 'string' &&
       value !== '' &&
       !(key === 'client_auth' && value === 'none') &&
+      !((key === 'dpop' || key === 'par') && value === 'auto') &&
       !carriesSecret(value, secrets)
     ) {
       params.set(key, value)
