@@ -21,7 +21,7 @@ import { exchangeCode } from './token-exchange'
 import { decodeProof, dpopHandle, makeDpopKey, wantsDpop, type DpopUse } from './dpop'
 import { parAuthorizationUrl, pushAuthorizationRequest } from './par'
 import { handleCallback } from './authorization-response'
-import { refreshTokens } from './after-token'
+import { refreshTokens, userInfo } from './after-token'
 import { judgeParWithoutPkce } from '../diagnosis/par'
 
 const ORIGIN = 'http://localhost:4173'
@@ -154,6 +154,21 @@ describe('DPoP with the real oidc-provider', () => {
     expect(refresh.status, JSON.stringify(refresh.findings)).toBe(200)
     expect(refresh.body?.token_type).toBe('DPoP')
     expect(refresh.findings.filter((f) => f.id.startsWith('dpop-') && f.severity !== 'info')).toEqual([])
+  })
+
+  it('UserInfo with a DPoP-bound token: accepted with the key, explained when the proof is another key’s', async () => {
+    const { snapshot, params, state } = start(CLIENTS.dpop)
+    const cb = await authorizeOverHttp(md.authorization_endpoint ?? '', Object.fromEntries(params), REDIRECT_URI)
+    const use = await dpopUse()
+    const out = await exchangeCode(snapshot, validated(cb, state, CLIENTS.dpop), '', recorder('token'), use)
+    const at = String(out.body?.access_token)
+    const ok = await userInfo(snapshot, at, undefined, recorder('userinfo'), use)
+    expect(ok.status, JSON.stringify(ok.findings)).toBe(200)
+    const rec = recorder('userinfo')
+    const other = await userInfo(snapshot, at, undefined, rec, await dpopUse())
+    expect(other.status).toBe(401)
+    expect(rec.exchanges[0]?.request.headers.find(([k]) => k === 'authorization')?.[1]).toMatch(/^DPoP /)
+    expect(pairs(other.findings)).toContainEqual(['dpop-resource-error', 'error'])
   })
 
   it('dpop client without a proof is refused; the public client with a proof gets DPoP without a nonce', async () => {
