@@ -24,6 +24,8 @@ function shareParams(c: FaultCase, issuer: string): Record<string, string> {
   if (c.resource) params.resource = RESOURCE
   if (client === 'basic') params.client_auth = 'client_secret_basic'
   if (client === 'post') params.client_auth = 'client_secret_post'
+  if (c.dpop) params.dpop = c.dpop
+  if (c.par) params.par = c.par
   if (c.action === 'callback-on-other-origin') {
     params.redirect_uri = `${APP_BASE.replace('://localhost', '://127.0.0.1')}/`
   }

@@ -26,6 +26,8 @@ export const CLIENT_IDS = {
   noCors: 'pkce-playground-nocors',
   basic: 'pkce-playground-basic',
   post: 'pkce-playground-post',
+  par: 'pkce-playground-par',
+  dpop: 'pkce-playground-dpop',
 } as const
 
 export const CLIENT_SECRETS = {

@@ -48,6 +48,10 @@ export const CLIENTS = Object.freeze({
   noCors: 'pkce-playground-nocors',
   basic: 'pkce-playground-basic',
   post: 'pkce-playground-post',
+  /** public; require_pushed_authorization_requests: a plain authorization request is refused (RFC 9126 §6) */
+  par: 'pkce-playground-par',
+  /** public; dpop_bound_access_tokens, and every DPoP proof must carry a server nonce (RFC 9449 §5.2, §8) */
+  dpop: 'pkce-playground-dpop',
 })
 export const SECRETS = Object.freeze({ basic: 'demo-secret-basic', post: 'demo-secret-post' })
 export const SCOPES = ['openid', 'profile', 'email', 'offline_access']
@@ -117,6 +121,9 @@ export async function startAuthorizationServer({ port, playgroundOrigins, host =
   const { privateKey } = await generateKeyPair('RS256', { extractable: true })
   const signingKey = { ...(await exportJWK(privateKey)), kid: 'demo-rs256', alg: 'RS256', use: 'sig' }
   const cookieKeys = [randomBytes(32).toString('base64url')]
+  // DPoP nonces (RFC 9449 §8): with a nonce secret oidc-provider issues DPoP-Nonce and lists it in
+  // Access-Control-Expose-Headers of the token and PAR endpoints and UserInfo.
+  const dpopNonceSecret = randomBytes(32)
 
   // ---- internal server: hosts every provider instance, on a random loopback port ------------------
   /** @type {Map<string, { provider: any, handler: http.RequestListener, mountPath: string, issuer: string, faultId?: string, memory: Map<string, unknown> }>} */
@@ -200,6 +207,7 @@ export async function startAuthorizationServer({ port, playgroundOrigins, host =
       redirectUris,
       signingKey,
       cookieKeys,
+      dpopNonceSecret,
     })
     if (fault?.providerConfig) config = fault.providerConfig(config)
     const provider = new Provider(issuer, config)
@@ -365,9 +373,9 @@ export async function startAuthorizationServer({ port, playgroundOrigins, host =
 /**
  * oidc-provider configuration shared by the compliant server and every fault instance.
  * @param {{ issuer: string, mountPath: string, faultId?: string, origins: string[], redirectUris: string[],
- *   signingKey: Record<string, unknown>, cookieKeys: string[] }} o
+ *   signingKey: Record<string, unknown>, cookieKeys: string[], dpopNonceSecret: Buffer }} o
  */
-function providerConfiguration({ mountPath, faultId, origins, redirectUris, signingKey, cookieKeys }) {
+function providerConfiguration({ mountPath, faultId, origins, redirectUris, signingKey, cookieKeys, dpopNonceSecret }) {
   const cookieSuffix = faultId ? `_${faultId.replace(/[^A-Za-z0-9]/g, '_')}` : ''
   const cookiePath = mountPath || '/'
   /** @param {string} client_id @param {Record<string, unknown>} extra */
@@ -387,6 +395,8 @@ function providerConfiguration({ mountPath, faultId, origins, redirectUris, sign
       client(CLIENTS.noCors, { token_endpoint_auth_method: 'none' }),
       client(CLIENTS.basic, { token_endpoint_auth_method: 'client_secret_basic', client_secret: SECRETS.basic }),
       client(CLIENTS.post, { token_endpoint_auth_method: 'client_secret_post', client_secret: SECRETS.post }),
+      client(CLIENTS.par, { token_endpoint_auth_method: 'none', require_pushed_authorization_requests: true }),
+      client(CLIENTS.dpop, { token_endpoint_auth_method: 'none', dpop_bound_access_tokens: true }),
     ],
     jwks: { keys: [signingKey] },
     cookies: {
@@ -438,6 +448,17 @@ function providerConfiguration({ mountPath, faultId, origins, redirectUris, sign
       registration: { enabled: true, initialAccessToken: false },
       rpInitiatedLogout: { enabled: true },
       clientCredentials: { enabled: false },
+      // DPoP (RFC 9449): proofs are accepted from every client (a request without one gets a Bearer
+      // token as before); the dpop client must also carry a server nonce, so its flow shows the
+      // use_dpop_nonce round trip. The CORS preflight echoes Access-Control-Request-Headers (dpop).
+      dPoP: {
+        enabled: true,
+        nonceSecret: dpopNonceSecret,
+        requireNonce: (/** @type {any} */ ctx) => requestClientId(ctx) === CLIENTS.dpop,
+      },
+      // PAR (RFC 9126): on for every client; required only for the par client (per client, so the
+      // metadata's require_pushed_authorization_requests stays false).
+      pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: false },
       resourceIndicators: {
         enabled: true,
         // No default audience: a request without `resource` gets an opaque access token for UserInfo
@@ -473,6 +494,17 @@ function providerConfiguration({ mountPath, faultId, origins, redirectUris, sign
       Grant: 14 * 24 * 3600,
     },
   }
+}
+
+/**
+ * The client of a request, for features.dPoP.requireNonce: the client oidc-provider has loaded, or the
+ * client_id of the form body (token and PAR requests of public clients) or of the query.
+ * @param {any} ctx
+ */
+function requestClientId(ctx) {
+  return (
+    ctx.oidc?.client?.clientId ?? ctx.oidc?.params?.client_id ?? ctx.request?.body?.client_id ?? ctx.query?.client_id
+  )
 }
 
 // ---- CLI -----------------------------------------------------------------------------------------

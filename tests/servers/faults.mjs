@@ -410,6 +410,14 @@ function tamperSignature(jwt) {
   return `${h}.${p}.${sig.toString('base64url')}`
 }
 
+/** RFC 7638 thumbprint of the layer's ES256 public key: a cnf.jkt no client's DPoP key has. */
+const OTHER_JKT = (() => {
+  const { crv, kty, x, y } = /** @type {Record<string, string>} */ (
+    LAYER_KEYS.es256.publicKey.export({ format: 'jwk' })
+  )
+  return createHash('sha256').update(JSON.stringify({ crv, kty, x, y })).digest('base64url')
+})()
+
 const NOT_FOUND_HTML =
   '<!DOCTYPE html>\n<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1></body></html>\n'
 const BAD_REQUEST_HTML =
@@ -1258,6 +1266,87 @@ export const FAULTS = {
         headers: { 'access-control-allow-origin': undefined, 'access-control-expose-headers': undefined },
       },
     ),
+  },
+
+  // ===== DPoP and PAR (RFC 9449, RFC 9126) ==========================================================
+
+  'dpop-nonce-not-exposed': {
+    description:
+      'Every DPoP request must carry a server nonce (the token endpoint answers 400 use_dpop_nonce with a DPoP-Nonce ' +
+      "header, as RFC 9449 §8 allows), but the token endpoint's Access-Control-Expose-Headers no longer lists " +
+      'DPoP-Nonce: a page cannot read the nonce and can never retry. Requests without DPoP work as on the compliant server.',
+    spec: 'RFC 9449 §8, §9; Fetch standard (Access-Control-Expose-Headers); draft-ietf-oauth-browser-based-apps §6.3.3.4.',
+    providerConfig(cfg) {
+      return { ...cfg, features: { ...cfg.features, dPoP: { ...cfg.features.dPoP, requireNonce: () => true } } }
+    },
+    onResponse(ctx) {
+      if (!isTokenPost(ctx) || !ctx.response) return
+      const expose = (getHeader(ctx.response.headers, 'access-control-expose-headers') ?? '')
+        .split(',')
+        .map((h) => h.trim())
+        .filter((h) => h && h.toLowerCase() !== 'dpop-nonce')
+      if (expose.length) setHeader(ctx.response.headers, 'access-control-expose-headers', expose.join(', '))
+      else deleteHeader(ctx.response.headers, 'access-control-expose-headers')
+    },
+  },
+  'dpop-preflight-refuses': {
+    description:
+      'The token endpoint answers the CORS preflight of a request with a DPoP header without "dpop" in ' +
+      'Access-Control-Allow-Headers (the other requested headers stay allowed), so the browser never sends a DPoP ' +
+      'token request. Requests without DPoP (no preflight, or a preflight for authorization only) work.',
+    spec: 'RFC 9449 §4.1; Fetch standard CORS-preflight; draft-ietf-oauth-browser-based-apps §6.3.3.4.',
+    onResponse(ctx) {
+      if (ctx.endpoint !== 'token' || !ctx.preflight || !ctx.response) return
+      const requested = (getHeader(ctx.request.headers, 'access-control-request-headers') ?? '')
+        .split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter((h) => h && h !== 'dpop')
+      if (requested.length) setHeader(ctx.response.headers, 'access-control-allow-headers', requested.join(', '))
+      else deleteHeader(ctx.response.headers, 'access-control-allow-headers')
+    },
+  },
+  'dpop-bearer-returned': {
+    description:
+      'A token request that carried a DPoP proof gets token_type "Bearer" instead of "DPoP" (the layer rewrites the ' +
+      'member; the metadata still advertises dpop_signing_alg_values_supported). Requests without a proof are unchanged.',
+    spec: 'RFC 9449 §5: token_type DPoP signals a DPoP-bound access token (the server MAY issue Bearer instead).',
+    ...tokenBody((body, ctx) => {
+      if (getHeader(ctx.request.headers, 'dpop') && typeof body.token_type === 'string') body.token_type = 'Bearer'
+    }),
+  },
+  'dpop-jkt-mismatch': {
+    description:
+      'The JWT access token of a DPoP request (send resource to get one) carries cnf.jkt of ANOTHER key (the ' +
+      "thumbprint of the layer's ES256 key) instead of the proof's; re-signed with the layer key, which the JWKS publishes.",
+    spec: 'RFC 9449 §6, §6.1: cnf.jkt is the JWK SHA-256 thumbprint of the key of the DPoP proof.',
+    ...resigned('access_token', ({ payload }) => {
+      if (payload.cnf && typeof payload.cnf === 'object' && 'jkt' in payload.cnf) payload.cnf = { jkt: OTHER_JKT }
+    }),
+  },
+  'par-no-cors': {
+    description:
+      'Responses of the pushed authorization request endpoint lose Access-Control-Allow-Origin (and the other ' +
+      'Access-Control-* headers); its preflight still succeeds. The push is really processed, but the page cannot ' +
+      'read the request_uri. Every other endpoint keeps its CORS headers.',
+    spec: 'RFC 9126 §2; draft-ietf-oauth-browser-based-apps §6.3.3.4 (CORS on the endpoints a browser client calls).',
+    onResponse(ctx) {
+      if (ctx.endpoint === 'pushed_authorization_request' && !ctx.preflight && ctx.response) stripCors(ctx.response)
+    },
+  },
+  'par-ignores-pkce': {
+    description:
+      'The PAR endpoint accepts a pushed request without code_challenge (the layer adds the S256 challenge of a ' +
+      'verifier only it knows before the provider sees it), although the server requires PKCE for public clients. ' +
+      'Plain authorization requests and pushed requests WITH a code_challenge are unchanged.',
+    spec: 'RFC 9126 §2.1 (the PAR endpoint validates the request like the authorization endpoint); RFC 9700 §2.1.1.',
+    onRequest(ctx) {
+      if (ctx.endpoint !== 'pushed_authorization_request' || ctx.preflight || ctx.request.method !== 'POST') return
+      const params = getForm(ctx)
+      if (params.has('code_challenge')) return
+      params.set('code_challenge', s256(LAYER_VERIFIER))
+      params.set('code_challenge_method', 'S256')
+      setForm(ctx, params)
+    },
   },
 
   // ===== Browser (B) ================================================================================

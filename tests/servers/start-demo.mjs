@@ -51,6 +51,7 @@ console.log(`
   Demo login:            any username / any password, then "Continue" on the consent page
   Clients:               ${CLIENTS.public} (public, PKCE)  ·  ${CLIENTS.noCors} (public, CORS refused)
                          ${CLIENTS.basic} / ${SECRETS.basic}  ·  ${CLIENTS.post} / ${SECRETS.post}
+                         ${CLIENTS.par} (public, PAR required)  ·  ${CLIENTS.dpop} (public, DPoP-bound, nonce required)
   Broken servers:        ${as.url}/faults/<id>   (list: ${as.url}/faults)
 
   MCP server:            ${mcp.url}   (official MCP SDK, protected by the authorization server above)

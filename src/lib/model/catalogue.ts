@@ -228,6 +228,21 @@ export const CATALOGUE = [
     spec: 'RFC 8414 §3',
   },
   {
+    id: 'dpop-jkt-mismatch',
+    severity: 'error',
+    basis: 'spec',
+    title:
+      'cnf.jkt of the DPoP-bound token (JWT or introspection) is not the thumbprint of the key that signed the proof.',
+    spec: 'RFC 9449 §6, §6.1, §7.1; RFC 7638 §3',
+  },
+  {
+    id: 'dpop-jkt-missing',
+    severity: 'warning',
+    basis: 'spec',
+    title: 'token_type is DPoP, but the JWT access token (or introspection response) has no cnf.jkt.',
+    spec: 'RFC 9449 §6.1, §6.2',
+  },
+  {
     id: 'dpop-nonce-not-exposed',
     severity: 'warning',
     basis: 'client',
@@ -236,10 +251,29 @@ export const CATALOGUE = [
   },
   {
     id: 'dpop-nonce-required',
-    severity: 'warning',
+    severity: 'varies',
     basis: 'spec',
+    reason:
+      'a warning when the flow stops there; information when the playground retried once with the nonce (a normal round trip)',
     title: 'The server asks for a DPoP proof carrying its nonce (use_dpop_nonce).',
     spec: 'RFC 9449 §8, §9',
+  },
+  {
+    id: 'dpop-not-honoured',
+    severity: 'varies',
+    basis: 'spec',
+    reason:
+      'RFC 9449 §5 lets a server issue a Bearer token to a DPoP request: a warning when its metadata advertises DPoP, information when it does not',
+    title: 'A DPoP proof was sent, but the token response says token_type Bearer (the access token is not bound).',
+    spec: 'RFC 9449 §5, §5.1',
+  },
+  {
+    id: 'dpop-preflight-refused',
+    severity: 'error',
+    basis: 'spec',
+    title:
+      'The CORS preflight of a request with a DPoP header was refused (dpop not in Access-Control-Allow-Headers); the request was not sent.',
+    spec: 'RFC 9449 §4.1; Fetch §3.2.2; browser-apps §6.3.3.4',
   },
   {
     id: 'dpop-proof-mismatch',
@@ -247,6 +281,14 @@ export const CATALOGUE = [
     basis: 'spec',
     title: 'A DPoP proof claim (htm/htu/ath/cnf) does not match the request.',
     spec: 'RFC 9449 §4.3, §7',
+  },
+  {
+    id: 'dpop-resource-error',
+    severity: 'error',
+    basis: 'spec',
+    title:
+      'A resource server or UserInfo refused a DPoP request (WWW-Authenticate: DPoP error=invalid_dpop_proof, invalid_token, …).',
+    spec: 'RFC 9449 §7.1, §7.2, §12.2; RFC 6750 §3.1',
   },
   {
     id: 'duplicate-parameter',
@@ -981,6 +1023,50 @@ export const CATALOGUE = [
     basis: 'spec',
     title: 'An endpoint other than the token endpoint answered with an OAuth error body.',
     spec: 'RFC 6749 §5.2',
+  },
+  {
+    id: 'par-cors',
+    severity: 'error',
+    basis: 'spec',
+    title:
+      'The pushed authorization request endpoint cannot be called from the page (CORS on the POST or its preflight).',
+    spec: 'RFC 9126 §2; browser-apps §6.3.3.4; Fetch §3.2',
+  },
+  {
+    id: 'par-expires-in',
+    severity: 'varies',
+    basis: 'spec',
+    reason:
+      'REQUIRED positive integer (a warning when missing or not positive); information when far above the typical 5–600 s',
+    title: 'The PAR response’s expires_in is missing, not a positive number, or unusually long.',
+    spec: 'RFC 9126 §2.2',
+  },
+  {
+    id: 'par-ignores-pkce',
+    severity: 'warning',
+    basis: 'spec',
+    title:
+      'A probe pushed an authorization request without code_challenge and the PAR endpoint accepted it, although PKCE is required.',
+    spec: 'RFC 9126 §2.1; RFC 9700 §2.1.1; RFC 7636 §4.4.1',
+  },
+  {
+    id: 'par-request-uri-shape',
+    severity: 'varies',
+    basis: 'spec',
+    reason:
+      'the format is the server’s choice: a warning when request_uri is not an absolute URI, information when it lacks the registered urn:ietf:params:oauth:request_uri: prefix',
+    title:
+      'The request_uri of the PAR response is not an absolute URI, or not a urn:ietf:params:oauth:request_uri: URN.',
+    spec: 'RFC 9126 §2.2, §7.1; RFC 9101 §5',
+  },
+  {
+    id: 'par-required',
+    severity: 'error',
+    basis: 'client',
+    reason: 'the server requires pushed authorization requests and this flow sent a plain one',
+    title:
+      'The server requires PAR (require_pushed_authorization_requests) and refused the plain authorization request.',
+    spec: 'RFC 9126 §5, §6',
   },
   {
     id: 'pkce-downgrade-accepted',

@@ -129,6 +129,10 @@ export interface FlowConfig {
   allow_insecure_loopback: boolean
   /** Start from an MCP server: its URL (absent or empty = plain OAuth). */
   mcp_url?: string
+  /** DPoP (RFC 9449): 'auto' (absent) = when the metadata advertises dpop_signing_alg_values_supported. */
+  dpop?: 'auto' | 'on' | 'off'
+  /** PAR (RFC 9126): 'auto' (absent) = when the metadata says require_pushed_authorization_requests. */
+  par?: 'auto' | 'on' | 'off'
 }
 
 /** One problem with what the user typed in Configure (see protocol/config.ts `validateConfig`). */
@@ -154,6 +158,9 @@ export interface ServerMetadata {
   scopes_supported?: string[]
   id_token_signing_alg_values_supported?: string[]
   authorization_response_iss_parameter_supported?: boolean
+  dpop_signing_alg_values_supported?: string[]
+  pushed_authorization_request_endpoint?: string
+  require_pushed_authorization_requests?: boolean
   [member: string]: unknown
 }
 

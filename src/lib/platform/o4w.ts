@@ -22,6 +22,12 @@ export function asAuthorizationServer(md: ServerMetadata): oauth.AuthorizationSe
     ...(md.revocation_endpoint ? { revocation_endpoint: md.revocation_endpoint } : {}),
     ...(md.introspection_endpoint ? { introspection_endpoint: md.introspection_endpoint } : {}),
     ...(md.registration_endpoint ? { registration_endpoint: md.registration_endpoint } : {}),
+    ...(md.pushed_authorization_request_endpoint
+      ? { pushed_authorization_request_endpoint: md.pushed_authorization_request_endpoint }
+      : {}),
+    ...(md.dpop_signing_alg_values_supported
+      ? { dpop_signing_alg_values_supported: md.dpop_signing_alg_values_supported }
+      : {}),
     ...(md.id_token_signing_alg_values_supported
       ? { id_token_signing_alg_values_supported: md.id_token_signing_alg_values_supported }
       : {}),

@@ -29,6 +29,24 @@ function headersToList(headers: HeadersInit | undefined): HeaderList {
   return list
 }
 
+/** What marks a removed signature in a recorded proof. */
+export const SIGNATURE_REMOVED = '[signature removed]'
+
+/**
+ * A JWS without its signature: "<header>.<payload>.[signature removed]". DPoP proofs are recorded
+ * (and persisted with the snapshot) this way, so no signature is ever stored.
+ */
+export function withoutSignature(jws: string): string {
+  const parts = jws.split('.')
+  if (parts.length !== 3) return jws
+  return `${parts[0]}.${parts[1]}.${SIGNATURE_REMOVED}`
+}
+
+/** The request headers as recorded: a DPoP proof loses its signature. */
+export function requestHeadersToList(headers: HeadersInit | undefined): HeaderList {
+  return headersToList(headers).map(([name, value]) => [name, name === 'dpop' ? withoutSignature(value) : value])
+}
+
 function bodyToText(body: BodyInit | null | undefined): string | undefined {
   if (body == null) return undefined
   if (typeof body === 'string') return body
@@ -107,7 +125,7 @@ export class Recorder {
       request: {
         method,
         url,
-        headers: headersToList(init.headers),
+        headers: requestHeadersToList(init.headers),
         browserAdded: browserAddedHeaders(method, url, this.#opts.pageOrigin),
         body: bodyToText(init.body),
       },

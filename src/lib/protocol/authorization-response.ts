@@ -8,6 +8,7 @@ import { finding } from '../diagnosis/finding'
 import * as oauth from 'oauth4webapi'
 import { asAuthorizationServer } from '../platform/o4w'
 import type { CallbackResult, Finding, FlowSnapshot } from '../model/types'
+import { parRequiredFinding } from '../diagnosis/par'
 import { explainError } from '../diagnosis/explain'
 import { hasResponseInFragment } from '../platform/callback-url'
 
@@ -108,7 +109,13 @@ export function handleCallback(href: string, snapshot: FlowSnapshot): CallbackOu
     return { callback, validated, ...(code ? { code } : {}), findings }
   } catch (err) {
     if (err instanceof oauth.AuthorizationResponseError) callback.outcome = 'error'
-    findings.push(explainError(err, { step: 'callback', operation: 'callback' }))
+    // A server that requires PAR refusing a plain request: one finding that names the cause.
+    const usedPar = snapshot.authorization.params.some(([k]) => k === 'request_uri')
+    const par =
+      err instanceof oauth.AuthorizationResponseError
+        ? parRequiredFinding(url.searchParams, snapshot.metadata, usedPar)
+        : undefined
+    findings.push(par ?? explainError(err, { step: 'callback', operation: 'callback' }))
     return { callback, findings }
   }
 }

@@ -103,6 +103,8 @@ describe('buildShareFragment', () => {
       jwks_uri: 'https://as.example.com/jwks',
       client_auth: 'client_secret_basic',
       redirect_uri: 'https://playground.example/app/',
+      dpop: 'on',
+      par: 'off',
     })
     const parsed = parseShareFragment(buildShareFragment(c))
     for (const key of SHARE_KEYS) {
@@ -128,6 +130,32 @@ describe('buildShareFragment', () => {
     const c = config({ scope: '', resource: '', client_auth: 'none' })
     const keys = [...new URLSearchParams(buildShareFragment(c)).keys()]
     expect(keys).toEqual(['issuer', 'client_id', 'redirect_uri'])
+  })
+})
+
+describe('dpop and par settings (share-link keys dpop, par)', () => {
+  it('default to auto, which the link leaves out', () => {
+    const c = defaultConfig('https://p.example/')
+    expect([c.dpop, c.par]).toEqual(['auto', 'auto'])
+    const keys = [...new URLSearchParams(buildShareFragment({ ...c, issuer: 'https://as.example' })).keys()]
+    expect(keys).not.toContain('dpop')
+    expect(keys).not.toContain('par')
+  })
+  it('write on and off, and read them back', () => {
+    const c = {
+      ...defaultConfig('https://p.example/'),
+      issuer: 'https://as.example',
+      dpop: 'off' as const,
+      par: 'on' as const,
+    }
+    const fragment = buildShareFragment(c)
+    expect(new URLSearchParams(fragment).get('dpop')).toBe('off')
+    expect(new URLSearchParams(fragment).get('par')).toBe('on')
+    expect(parseShareFragment(`#${fragment}`)).toMatchObject({ dpop: 'off', par: 'on' })
+  })
+  it('ignore any other value', () => {
+    expect(parseShareFragment('#dpop=yes&par=ON&client_id=x')).toEqual({ client_id: 'x' })
+    expect(parseShareFragment('#dpop=auto')).toEqual({ dpop: 'auto' })
   })
 })
 

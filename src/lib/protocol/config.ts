@@ -18,6 +18,8 @@ export const SHARE_KEYS = [
   'jwks_uri',
   'client_auth',
   'mcp',
+  'dpop',
+  'par',
 ] as const
 
 export interface Defaults {
@@ -43,6 +45,8 @@ export function defaultConfig(pageUrl: string, defaults: Defaults = {}): FlowCon
     extra_params: [],
     allow_insecure_loopback: true,
     mcp_url: '',
+    dpop: 'auto',
+    par: 'auto',
   }
 }
 
@@ -55,6 +59,14 @@ export function defaultRedirectUri(pageUrl: string): string {
 }
 
 const AUTH_METHODS: ClientAuthMethod[] = ['none', 'client_secret_basic', 'client_secret_post']
+
+/** The values of the dpop and par settings (share-link keys `dpop`, `par`); 'auto' is the default. */
+export const FEATURE_SETTINGS = ['auto', 'on', 'off'] as const
+export type FeatureSetting = (typeof FEATURE_SETTINGS)[number]
+
+function isFeatureSetting(v: string): v is FeatureSetting {
+  return (FEATURE_SETTINGS as readonly string[]).includes(v)
+}
 
 /**
  * Reads configuration from a URL fragment (form-encoded). Returns only the keys present.
@@ -71,6 +83,9 @@ export function parseShareFragment(hash: string): Partial<FlowConfig> {
       if ((AUTH_METHODS as string[]).includes(v)) out.client_auth = v as ClientAuthMethod
     } else if (key === 'mcp') {
       out.mcp_url = v
+    } else if (key === 'dpop' || key === 'par') {
+      // anything but auto/on/off is ignored (the default stays)
+      if (isFeatureSetting(v)) out[key] = v
     } else {
       out[key] = v
     }

@@ -98,6 +98,7 @@ const ARRAY_MEMBERS = [
   'grant_types_supported',
   'scopes_supported',
   'id_token_signing_alg_values_supported',
+  'dpop_signing_alg_values_supported',
   'claims_supported',
   'subject_types_supported',
 ] as const

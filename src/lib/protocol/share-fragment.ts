@@ -19,6 +19,7 @@ export function buildShareFragment(config: FlowConfig, secrets: readonly string[
       typeof value === 'string' &&
       value !== '' &&
       !(key === 'client_auth' && value === 'none') &&
+      !((key === 'dpop' || key === 'par') && value === 'auto') &&
       !carriesSecret(value, secrets)
     ) {
       params.set(key, value)

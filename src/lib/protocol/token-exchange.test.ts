@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process'
 import * as oauth from 'oauth4webapi'
 import { exchangeCode, previewTokenRequest, toCurl, tokenRequestNeedsPreflight } from './token-exchange'
 import { defaultConfig } from './config'
+import { dpopHandle, makeDpopKey } from './dpop'
 import { Recorder } from '../platform/recorder'
 import type { CorsVerdict, FlowConfig, FlowSnapshot, RecordedRequest } from '../model/types'
 
@@ -310,5 +311,90 @@ describe('exchangeCode', () => {
     expect(calls).toEqual([])
     expect(out.processed).toBe(false)
     expect(out.findings).toHaveLength(1)
+  })
+})
+
+describe('exchangeCode with DPoP', () => {
+  async function dpopUse() {
+    const key = await makeDpopKey()
+    return { key, use: { handle: dpopHandle('play ground', key), thumbprint: key.thumbprint } }
+  }
+  const proofClaims = (header: string | undefined) =>
+    JSON.parse(Buffer.from((header ?? '').split('.')[1] ?? '', 'base64url').toString()) as Record<string, unknown>
+  const jwtAt = (payload: Record<string, unknown>) =>
+    `${Buffer.from('{"alg":"ES256","typ":"at+jwt"}').toString('base64url')}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.c2ln`
+  const nonceAnswer = (withHeader: boolean) =>
+    new Response(JSON.stringify({ error: 'use_dpop_nonce', error_description: 'nonce required' }), {
+      status: 400,
+      headers: { 'content-type': 'application/json', ...(withHeader ? { 'dpop-nonce': 'n-1' } : {}) },
+    })
+
+  it('retries once with the nonce; both requests are recorded, the proof signature is not', async () => {
+    const { key, use } = await dpopUse()
+    const answers = [
+      nonceAnswer(true),
+      json({ access_token: jwtAt({ cnf: { jkt: key.thumbprint } }), token_type: 'DPoP', expires_in: 60 }),
+    ]
+    const { rec, calls } = recorder(() => answers.shift() ?? new Error('no more answers'))
+    const out = await exchangeCode(snapshot(), validated(), '', rec, use)
+    expect(out.processed).toBe(true)
+    expect(out.status).toBe(200)
+    expect(calls).toHaveLength(2)
+    expect(rec.exchanges.map((e) => e.response?.status)).toEqual([400, 200])
+    expect(rec.exchanges[1]?.label).toMatch(/retried once with the DPoP nonce/)
+    const sent = (i: number) => new Headers(calls[i]?.init?.headers).get('dpop') ?? undefined
+    expect(proofClaims(sent(0)).nonce).toBeUndefined()
+    expect(proofClaims(sent(1)).nonce).toBe('n-1')
+    expect(proofClaims(sent(1))).toMatchObject({ htm: 'POST', htu: TOKEN })
+    const recorded = header(rec.exchanges[1]!.request, 'dpop') ?? ''
+    expect(recorded.endsWith('.[signature removed]')).toBe(true)
+    expect(recorded).not.toContain(sent(1)!.split('.')[2])
+    expect(out.findings.map((f) => [f.id, f.severity])).toEqual([['dpop-nonce-required', 'info']])
+  })
+
+  it('does not loop when the DPoP-Nonce header is not readable', async () => {
+    const { use } = await dpopUse()
+    const { rec, calls } = recorder(() => nonceAnswer(false))
+    const out = await exchangeCode(snapshot(), validated(), '', rec, use)
+    expect(calls).toHaveLength(1)
+    expect(out.processed).toBe(false)
+    expect(out.findings.map((f) => f.id)).toEqual(['dpop-nonce-not-exposed', 'token-request-rejected'])
+  })
+
+  it('retries at most once', async () => {
+    const { use } = await dpopUse()
+    const { rec, calls } = recorder(() => nonceAnswer(true))
+    const out = await exchangeCode(snapshot(), validated(), '', rec, use)
+    expect(calls).toHaveLength(2)
+    expect(out.findings.map((f) => f.id)).toEqual(['dpop-nonce-required', 'token-request-rejected'])
+  })
+
+  it('reports a Bearer token to a proof (warning when DPoP is advertised) and a foreign cnf.jkt', async () => {
+    const { use } = await dpopUse()
+    const md = { issuer: ISSUER, token_endpoint: TOKEN, dpop_signing_alg_values_supported: ['ES256'] }
+    const bearer = recorder(() => json({ access_token: 'opaque', token_type: 'Bearer' }))
+    const out = await exchangeCode(snapshot({}, { metadata: md }), validated(), '', bearer.rec, use)
+    expect(out.findings.map((f) => [f.id, f.severity])).toEqual([['dpop-not-honoured', 'warning']])
+    const other = recorder(() => json({ access_token: jwtAt({ cnf: { jkt: 'someone-else' } }), token_type: 'DPoP' }))
+    const out2 = await exchangeCode(snapshot({}, { metadata: md }), validated(), '', other.rec, use)
+    expect(out2.findings.map((f) => [f.id, f.severity])).toEqual([['dpop-jkt-mismatch', 'error']])
+  })
+
+  it('explains a refused preflight of the DPoP request', async () => {
+    const { use } = await dpopUse()
+    const { rec } = recorder(new TypeError('Failed to fetch'), 'preflight-failed')
+    const out = await exchangeCode(snapshot(), validated(), '', rec, use)
+    expect(out.findings.map((f) => [f.id, f.severity])).toEqual([['dpop-preflight-refused', 'error']])
+    expect(tokenRequestNeedsPreflight(snapshot(), true)).toBe(true)
+  })
+
+  it('previews the request with its proof (signature removed)', async () => {
+    const { use } = await dpopUse()
+    const req = await previewTokenRequest(snapshot(), validated(), '', PAGE_ORIGIN, use)
+    const proof = header(req, 'dpop') ?? ''
+    expect(proof.split('.')).toHaveLength(3)
+    expect(proof.endsWith('.[signature removed]')).toBe(true)
+    expect(proofClaims(proof)).toMatchObject({ htm: 'POST', htu: TOKEN })
+    expect(header(await previewTokenRequest(snapshot(), validated(), '', PAGE_ORIGIN), 'dpop')).toBeUndefined()
   })
 })

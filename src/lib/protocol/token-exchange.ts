@@ -7,11 +7,15 @@
 import { missingEndpoint } from '../diagnosis/rules'
 import { finding } from '../diagnosis/finding'
 import * as oauth from 'oauth4webapi'
-import type { Finding, FlowSnapshot, RecordedRequest } from '../model/types'
-import { Recorder, browserAddedHeaders, type FetchLike } from '../platform/recorder'
+import type { Finding, FlowSnapshot, HttpExchange, RecordedRequest } from '../model/types'
+import { Recorder, browserAddedHeaders, requestHeadersToList, type FetchLike } from '../platform/recorder'
 import { asAuthorizationServer, clientAuthFor, insecureAllowed } from '../platform/o4w'
 import { parseJsonObject } from '../platform/text'
 import { explainError } from '../diagnosis/explain'
+import { dpopBindingFindings, dpopPreflightFinding, dpopTokenTypeFinding } from '../diagnosis/dpop'
+import { sendWithDpopNonceRetry, type DpopUse } from './dpop'
+
+export type { DpopUse }
 
 export { toCurl } from '../platform/curl'
 
@@ -35,13 +39,14 @@ export async function previewTokenRequest(
   validated: URLSearchParams,
   secret: string,
   pageOrigin: string,
+  dpop?: DpopUse,
 ): Promise<RecordedRequest> {
   const md = snapshot.metadata
   if (!md?.token_endpoint) throw new Error('No token endpoint: discover it or enter it by hand.')
   if (!snapshot.pkce) throw new Error('No PKCE verifier in this flow.')
   const capture: FetchLike = async (url, init = {}) => {
-    const headers: Array<[string, string]> = []
-    new Headers(init.headers).forEach((v, k) => headers.push([k, v]))
+    // A DPoP proof is shown without its signature (it is never sent from here anyway).
+    const headers = requestHeadersToList(init.headers)
     const body = init.body instanceof URLSearchParams ? init.body.toString() : String(init.body ?? '')
     throw new PreviewOnly({
       method: init.method ?? 'POST',
@@ -63,6 +68,7 @@ export async function previewTokenRequest(
         [oauth.customFetch]: capture,
         [oauth.allowInsecureRequests]: insecureAllowed(md.token_endpoint, snapshot.config.allow_insecure_loopback),
         additionalParameters: additionalParameters(snapshot),
+        ...(dpop ? { DPoP: dpop.handle } : {}),
       },
     )
   } catch (err) {
@@ -72,9 +78,9 @@ export async function previewTokenRequest(
   throw new Error('oauth4webapi did not call fetch')
 }
 
-/** Does this request trigger a CORS preflight? (client_secret_basic adds Authorization.) */
-export function tokenRequestNeedsPreflight(snapshot: FlowSnapshot): boolean {
-  return snapshot.config.client_auth === 'client_secret_basic'
+/** Does this request trigger a CORS preflight? (client_secret_basic adds Authorization, DPoP a DPoP header.) */
+export function tokenRequestNeedsPreflight(snapshot: FlowSnapshot, dpop = false): boolean {
+  return dpop || snapshot.config.client_auth === 'client_secret_basic'
 }
 
 export interface TokenOutcome {
@@ -88,13 +94,17 @@ export interface TokenOutcome {
 
 /**
  * Sends the token request through `recorder` and processes the raw response with oauth4webapi.
- * The caller must mark the code as used *before* calling (a code is never sent twice).
+ * The caller must mark the code as used *before* calling (a code is never sent twice by the
+ * playground — with one exception the spec defines: with DPoP, a use_dpop_nonce answer means the
+ * server refused the request before looking at the grant (RFC 9449 §8), so the same request is
+ * sent ONCE more with a proof carrying the nonce; both exchanges are recorded).
  */
 export async function exchangeCode(
   snapshot: FlowSnapshot,
   validated: URLSearchParams,
   secret: string,
   recorder: Recorder,
+  dpop?: DpopUse,
 ): Promise<TokenOutcome> {
   const md = snapshot.metadata
   const findings: Finding[] = []
@@ -107,33 +117,63 @@ export async function exchangeCode(
   }
   const as = asAuthorizationServer(md)
   const client: oauth.Client = { client_id: snapshot.config.client_id }
-  recorder.label = 'Token request (authorization_code grant)'
-  let response: Response
-  try {
-    response = await oauth.authorizationCodeGrantRequest(
+  const expected = snapshot.authorization?.nonce ? { expectedNonce: snapshot.authorization.nonce } : {}
+  const pkce = snapshot.pkce
+  const send = (): Promise<Response> =>
+    oauth.authorizationCodeGrantRequest(
       as,
       client,
       clientAuthFor(snapshot.config.client_auth, secret),
       validated,
       snapshot.config.redirect_uri,
-      snapshot.pkce.code_verifier,
+      pkce.code_verifier,
       {
         [oauth.customFetch]: recorder.fetch,
         [oauth.allowInsecureRequests]: insecureAllowed(md.token_endpoint, snapshot.config.allow_insecure_loopback),
         additionalParameters: additionalParameters(snapshot),
+        ...(dpop ? { DPoP: dpop.handle } : {}),
       },
     )
+  recorder.label = 'Token request (authorization_code grant)'
+  let response: Response
+  try {
+    if (dpop) {
+      const sent = await sendWithDpopNonceRetry(
+        send,
+        (r) => oauth.processAuthorizationCodeResponse(as, client, r, expected),
+        recorder,
+        'token',
+        'token endpoint',
+      )
+      response = sent.response
+      findings.push(...sent.findings)
+    } else {
+      response = await send()
+    }
   } catch (err) {
     const ex = recorder.exchanges.at(-1)
-    findings.push(tokenNetworkFinding(err, ex?.cors, ex?.corsDetail, md.token_endpoint, snapshot))
+    findings.push(tokenNetworkFinding(err, ex, md.token_endpoint, snapshot, dpop !== undefined))
     return { status: 0, processed: false, findings }
   }
   const ex = recorder.exchanges.at(-1)
   const body = parseJsonObject(ex?.response?.body)
   try {
-    await oauth.processAuthorizationCodeResponse(as, client, response, {
-      ...(snapshot.authorization?.nonce ? { expectedNonce: snapshot.authorization.nonce } : {}),
-    })
+    await oauth.processAuthorizationCodeResponse(as, client, response, expected)
+    if (dpop && body) {
+      const tokenType = body.token_type
+      const advertised =
+        Array.isArray(md.dpop_signing_alg_values_supported) && md.dpop_signing_alg_values_supported.length > 0
+      const f = dpopTokenTypeFinding({ proofSent: true, tokenType, advertised, step: 'token' })
+      if (f) findings.push(f)
+      findings.push(
+        ...dpopBindingFindings({
+          ...(typeof body.access_token === 'string' ? { accessToken: body.access_token } : {}),
+          tokenType,
+          thumbprint: dpop.thumbprint,
+          step: 'token',
+        }),
+      )
+    }
     return { status: response.status, ...(body ? { body } : {}), processed: true, findings }
   } catch (err) {
     const f = explainError(err, { step: 'token', operation: 'token', url: md.token_endpoint })
@@ -152,15 +192,19 @@ export async function exchangeCode(
 
 function tokenNetworkFinding(
   err: unknown,
-  verdict: string | undefined,
-  corsDetail: string | undefined,
+  ex: HttpExchange | undefined,
   endpoint: string,
   snapshot: FlowSnapshot,
+  dpop = false,
 ): Finding {
+  const verdict = ex?.cors
+  const corsDetail = ex?.corsDetail
   if (!(err instanceof TypeError) || !verdict || verdict === 'not-checked') {
     return explainError(err, { step: 'token', operation: 'token', url: endpoint })
   }
-  const simple = !tokenRequestNeedsPreflight(snapshot)
+  const preflight = dpopPreflightFinding(ex, 'token', 'token endpoint')
+  if (preflight) return preflight
+  const simple = !tokenRequestNeedsPreflight(snapshot, dpop)
   const serverSide =
     'Server-side clients (ChatGPT and Claude connectors exchange the code from their servers) are not subject to CORS at all, so this result does not predict their behaviour — but they can be blocked by WAF, bot or IP rules that no browser test can see.'
   if (verdict === 'unreachable' || verdict === 'mixed-content' || verdict === 'local-network') {
@@ -177,7 +221,7 @@ function tokenNetworkFinding(
     detail: `${corsDetail ?? ''} ${
       simple
         ? 'Because a public client’s token request is a CORS "simple" request (a form POST without an Authorization header), the browser sent it without a preflight: the server most probably processed it and may have consumed the authorization code. Check the server logs for the real outcome.'
-        : 'This request needed a preflight (client_secret_basic adds an Authorization header); if the preflight failed, the token request was never sent and the code is unused.'
+        : `This request needed a preflight (${dpop ? 'the DPoP header' : 'client_secret_basic adds an Authorization header'}); if the preflight failed, the token request was never sent and the code is unused.`
     } ${serverSide}`.trim(),
     fix: `Make the token endpoint send Access-Control-Allow-Origin for this origin (on success and error responses). Per-client CORS settings (e.g. "allowed web origins") are common: add the playground's origin to this client. Meanwhile, run the curl command shown here and paste the response back.`,
     spec: 'draft-ietf-oauth-browser-based-apps §6.3.3.4; RFC 9700 §2.6',

@@ -5,6 +5,7 @@ import { clip } from '../../platform/text'
 import { finding } from '../finding'
 import { get, getNumber, quoteDescription, data, type Ctx, endpointLabel, isTokenOp, capitalise } from './context'
 import { OAUTH_ERROR_CODES, lookupOAuthError } from './oauth-error-codes'
+import { dpopChallengeFinding } from '../dpop'
 
 export function explainChallenge(err: unknown, c: Ctx): Finding {
   const challenges = readChallenges(get(err, 'cause'))
@@ -36,6 +37,8 @@ export function explainChallenge(err: unknown, c: Ctx): Finding {
       data: d,
     })
   }
+  const dpop = dpopChallengeFinding(challenges, status, c.step, endpointLabel(c, false))
+  if (dpop) return dpop
   let detail = `${capitalise(where)} answered HTTP ${status ?? '?'} with a WWW-Authenticate challenge (scheme ${schemes || 'unknown'})${error ? ` and error "${clip(error, 80)}"` : ''} instead of the expected response.`
   if (info) detail += ` ${info.meaning}`
   detail += quoteDescription(description)

@@ -9,6 +9,8 @@ import { finding } from '../../diagnosis/finding'
 import { decodeToken } from '../../platform/jwt-decode'
 import { fetchJwks, inspectTokens, type JwksOutcome, type TokenView } from '../token-inspection'
 import { lintTokenResponse } from '../../diagnosis/lint'
+import { sendWithDpopNonceRetry, type DpopUse } from '../dpop'
+import { dpopBindingFindings, dpopPreflightFinding, dpopTokenTypeFinding } from '../../diagnosis/dpop'
 import { exchangeSince, failureFinding, missingEndpoint, oauthClient, errorCode, sameAudience, show } from './shared'
 
 export interface RefreshOutcome {
@@ -30,6 +32,8 @@ export interface RefreshOptions {
   jwks?: JwksOutcome
   /** Seconds since the epoch (tests). */
   now?: number
+  /** Refresh with a DPoP proof (the key the tokens are bound to); one nonce retry at most. */
+  dpop?: DpopUse
 }
 
 /**
@@ -68,22 +72,33 @@ export async function refreshTokens(
   const client = oauthClient(snapshot)
   recorder.label = 'Refresh (refresh_token grant)'
   const before = recorder.exchanges.length
+  const send = (): Promise<Response> =>
+    oauth.refreshTokenGrantRequest(as, client, clientAuthFor(snapshot.config.client_auth, secret), refreshToken, {
+      [oauth.customFetch]: recorder.fetch,
+      [oauth.allowInsecureRequests]: insecureAllowed(md.token_endpoint, snapshot.config.allow_insecure_loopback),
+      ...(snapshot.config.resource ? { additionalParameters: { resource: snapshot.config.resource } } : {}),
+      ...(options.dpop ? { DPoP: options.dpop.handle } : {}),
+    })
   let response: Response
   try {
-    response = await oauth.refreshTokenGrantRequest(
-      as,
-      client,
-      clientAuthFor(snapshot.config.client_auth, secret),
-      refreshToken,
-      {
-        [oauth.customFetch]: recorder.fetch,
-        [oauth.allowInsecureRequests]: insecureAllowed(md.token_endpoint, snapshot.config.allow_insecure_loopback),
-        ...(snapshot.config.resource ? { additionalParameters: { resource: snapshot.config.resource } } : {}),
-      },
-    )
+    if (options.dpop) {
+      const sent = await sendWithDpopNonceRetry(
+        send,
+        (r) => oauth.processRefreshTokenResponse(as, client, r),
+        recorder,
+        step,
+        'token endpoint',
+      )
+      response = sent.response
+      findings.push(...sent.findings)
+    } else {
+      response = await send()
+    }
   } catch (err) {
+    const ex = exchangeSince(recorder, before)
     findings.push(
-      failureFinding(err, exchangeSince(recorder, before), { step, operation: 'refresh', url: md.token_endpoint }),
+      (options.dpop ? dpopPreflightFinding(ex, step, 'token endpoint') : undefined) ??
+        failureFinding(err, ex, { step, operation: 'refresh', url: md.token_endpoint }),
     )
     return { status: 0, processed: false, rotated: 'unknown', findings }
   }
@@ -117,6 +132,20 @@ export async function refreshTokens(
     return { status: response.status, ...(body ? { body } : {}), processed, rotated: 'unknown', findings }
   }
 
+  if (options.dpop) {
+    const advertised =
+      Array.isArray(md.dpop_signing_alg_values_supported) && md.dpop_signing_alg_values_supported.length > 0
+    const f = dpopTokenTypeFinding({ proofSent: true, tokenType: body.token_type, advertised, step })
+    if (f) findings.push(f)
+    findings.push(
+      ...dpopBindingFindings({
+        ...(typeof body.access_token === 'string' ? { accessToken: body.access_token } : {}),
+        tokenType: body.token_type,
+        thumbprint: options.dpop.thumbprint,
+        step,
+      }),
+    )
+  }
   const rotated = lintRotation(body, refreshToken, snapshot, step, findings)
   lintRefreshedIdToken(body, snapshot, step, findings)
   const views = await inspectRefreshedTokens(snapshot, body, recorder, options, step, findings)

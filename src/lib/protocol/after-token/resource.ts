@@ -4,6 +4,8 @@ import type { Finding } from '../../model/types'
 import type { Recorder } from '../../platform/recorder'
 import { readChallenges, type Challenge } from '../../platform/o4w'
 import { clip } from '../../platform/text'
+import { dpopChallengeFinding } from '../../diagnosis/dpop'
+import type { DpopUse } from '../dpop'
 import { explainError } from '../../diagnosis/explain'
 import { finding } from '../../diagnosis/finding'
 import { isLoopbackHost } from '../../platform/network'
@@ -37,6 +39,8 @@ export async function callResource(
   accessToken: string,
   req: ResourceRequest,
   recorder: Recorder,
+  /** Send the (DPoP-bound) access token with a proof of this key: Authorization: DPoP + a DPoP header. */
+  dpop?: DpopUse,
 ): Promise<ResourceOutcome> {
   const step = 'resource'
   const findings: Finding[] = []
@@ -65,6 +69,7 @@ export async function callResource(
       // The body is always a string here, so the options are a RequestInit.
       [oauth.customFetch]: (u, o) => recorder.fetch(u, o as RequestInit),
       [oauth.allowInsecureRequests]: insecure,
+      ...(dpop ? { DPoP: dpop.handle } : {}),
     })
   } catch (err) {
     const ex = exchangeSince(recorder, before)
@@ -72,7 +77,10 @@ export async function callResource(
       const challenges = readChallenges(err)
       const status = err.status
       const d = challengeData(challenges, status)
-      if (status === 403 && d.error === 'insufficient_scope') {
+      const dpopError = dpopChallengeFinding(challenges, status, step, 'the resource server')
+      if (dpopError) {
+        findings.push(dpopError)
+      } else if (status === 403 && d.error === 'insufficient_scope') {
         findings.push(
           finding('resource-insufficient-scope', 'warning', step, {
             title: 'The resource needs more scope (403 insufficient_scope)',

@@ -4,6 +4,8 @@ import type { Finding, FlowSnapshot, Severity } from '../../model/types'
 import type { Recorder } from '../../platform/recorder'
 import { asAuthorizationServer, insecureAllowed, readChallenges, type Challenge } from '../../platform/o4w'
 import { clip, parseJsonObject } from '../../platform/text'
+import { dpopChallengeFinding } from '../../diagnosis/dpop'
+import type { DpopUse } from '../dpop'
 import { explainError } from '../../diagnosis/explain'
 import { finding } from '../../diagnosis/finding'
 import { decodeToken } from '../../platform/jwt-decode'
@@ -38,6 +40,8 @@ export async function userInfo(
   accessToken: string,
   expectedSub: string | undefined,
   recorder: Recorder,
+  /** Send the (DPoP-bound) access token with a proof of this key: Authorization: DPoP + a DPoP header. */
+  dpop?: DpopUse,
 ): Promise<UserInfoOutcome> {
   const step = 'userinfo'
   const findings: Finding[] = []
@@ -68,6 +72,7 @@ export async function userInfo(
     response = await oauth.userInfoRequest(as, client, accessToken, {
       [oauth.customFetch]: recorder.fetch,
       [oauth.allowInsecureRequests]: insecureAllowed(endpoint, snapshot.config.allow_insecure_loopback),
+      ...(dpop ? { DPoP: dpop.handle } : {}),
     })
   } catch (err) {
     findings.push(failureFinding(err, exchangeSince(recorder, before), { step, operation: 'userinfo', url: endpoint }))
@@ -100,7 +105,10 @@ export async function userInfo(
     if (challenges.length || response.status === 401 || response.status === 403) {
       const hidden = hiddenChallengeFinding(step, 'UserInfo endpoint', ex)
       if (hidden) findings.push(hidden)
-      findings.push(userInfoRejected(accessToken, response.status, challenges, snapshot, endpoint))
+      findings.push(
+        dpopChallengeFinding(challenges, response.status, step, 'the UserInfo endpoint') ??
+          userInfoRejected(accessToken, response.status, challenges, snapshot, endpoint),
+      )
     } else {
       findings.push(f)
     }
