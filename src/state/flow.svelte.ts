@@ -5,6 +5,7 @@
  * nothing about OAuth itself. Components only render and dispatch.
  */
 import type {
+  DpopKeyInfo,
   FlowConfig,
   Finding,
   HttpExchange,
@@ -27,6 +28,7 @@ import type { StepContext } from '../lib/flow/runners'
 import type { ResourceRequest } from '../lib/flow/side-runners'
 import { emptySnapshot, forToken, sideBlocked, usableVerifier, verifierEdited, type Snapshot } from '../lib/flow/side'
 import type { TokenView } from '../lib/protocol/token-inspection'
+import type { DpopAlg, DpopUse } from '../lib/protocol/dpop'
 import type { Verdict } from '../lib/diagnosis/report'
 import { SNAPSHOT_KEY, clearSnapshot, loadSnapshot, saveSnapshot, type KeyValueStore } from '../lib/platform/persist'
 
@@ -110,6 +112,8 @@ export class FlowSession {
   )
 
   #env: Environment
+  /** This run's DPoP key (non-extractable) and handle: memory only, never persisted. */
+  #dpop: { alg: string; use: DpopUse; info: DpopKeyInfo } | undefined
   #validated: URLSearchParams | undefined
   #jwksPrefetch: ReturnType<StepContext['jwks']> | undefined
   #resuming: Promise<void> | undefined
@@ -266,6 +270,7 @@ export class FlowSession {
         void this.#prefetchJwks()
       },
       tokenRequestSent: () => this.#codeSent.resolve(),
+      dpop: (alg) => this.#dpopKey(alg),
       jwks: () => {
         // The JWKS fetched during the exchange when there is one; a later run fetches it again.
         const prefetched = this.#jwksPrefetch
@@ -384,20 +389,47 @@ export class FlowSession {
 
   /** Builds the token request preview (nothing is sent). */
   async prepareToken() {
-    const { revalidate, previewTokenRequest, explainError } = await loadEngine()
+    const { revalidate, previewTokenRequest, explainError, dpopAlgFor } = await loadEngine()
     if (!this.#validated) this.#validated = revalidate(this.snapshot)
     if (!this.#validated) return
     if (!this.tokenVerifier) this.tokenVerifier = this.snapshot.pkce?.code_verifier ?? ''
     try {
+      const alg = dpopAlgFor(this.snapshot)
+      const dpop = alg ? (await this.#dpopKey(alg)).use : undefined
       this.tokenPreview = await previewTokenRequest(
         forToken(this.snapshot, this.tokenVerifier),
         this.#validated,
         this.secret,
         this.#env.origin,
+        dpop,
       )
     } catch (err) {
       this.#apply('token', { findings: [explainError(err, { step: 'token' })], status: 'error', proceed: false })
     }
+  }
+
+  /** The DPoP key for `alg`, made on first use (after the redirect: it never survives a navigation). */
+  async #dpopKey(alg: DpopAlg): Promise<{ use: DpopUse; info: DpopKeyInfo }> {
+    if (this.#dpop?.alg !== alg) {
+      const { makeDpopKey, dpopHandle } = await loadEngine()
+      const key = await makeDpopKey(alg)
+      this.#dpop = {
+        alg,
+        use: { handle: dpopHandle(this.snapshot.config.client_id, key), thumbprint: key.thumbprint },
+        info: { alg, thumbprint: key.thumbprint, jwk: { ...key.publicJwk } },
+      }
+    }
+    return { use: this.#dpop.use, info: this.#dpop.info }
+  }
+
+  /**
+   * The DPoP key the run's tokens are bound to, for the after-token calls: undefined without DPoP;
+   * 'lost' when the tokens were issued to a key this page no longer holds (a reload).
+   */
+  dpopForTokens(): DpopUse | 'lost' | undefined {
+    const bound = this.snapshot.dpop
+    if (!bound) return undefined
+    return this.#dpop?.info.thumbprint === bound.thumbprint ? this.#dpop.use : 'lost'
   }
 
   /** Starts fetching the JWKS (recorded in the Tokens step) once per token exchange. */
@@ -604,6 +636,7 @@ export class FlowSession {
     this.tokenViews = []
     this.verifierDraft = ''
     this.tokenVerifier = ''
+    this.#dpop = undefined
     this.snapshot = emptySnapshot($state.snapshot(this.config), this.#env.origin)
     this.current = 'configure'
     for (const f of this.#onReset) f()

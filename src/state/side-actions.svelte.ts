@@ -6,6 +6,7 @@
  */
 import { originOf } from '../lib/protocol/config'
 import type { ProbeId } from '../lib/checks/probes'
+import type { DpopUse } from '../lib/protocol/dpop'
 import { loadEngine, type FlowSession, type ResourceRequest } from './flow.svelte'
 
 export class SideActions {
@@ -25,8 +26,28 @@ export class SideActions {
     })
   }
 
-  refresh = () => this.#s.port.side('refresh', (e, rec) => e.refreshSide(this.#s.snapshot, this.#s.secret, rec))
-  userInfo = () => this.#s.port.side('userinfo', (e, rec) => e.userInfoSide(this.#s.snapshot, rec))
+  /**
+   * The DPoP key the tokens are bound to; false (with a notice) when it was lost with a reload: a
+   * bound token cannot be used without it, and the key is never stored.
+   */
+  #dpop(): { use?: DpopUse } | false {
+    const d = this.#s.dpopForTokens()
+    if (d !== 'lost') return d ? { use: d } : {}
+    this.#s.notice =
+      'These tokens are DPoP-bound to a key this page made before it was reloaded. The key is kept only in memory (it is never stored), so it is gone and the tokens cannot be used from here: start a new flow.'
+    return false
+  }
+
+  refresh = () => {
+    const d = this.#dpop()
+    if (!d) return Promise.resolve()
+    return this.#s.port.side('refresh', (e, rec) => e.refreshSide(this.#s.snapshot, this.#s.secret, rec, d.use))
+  }
+  userInfo = () => {
+    const d = this.#dpop()
+    if (!d) return Promise.resolve()
+    return this.#s.port.side('userinfo', (e, rec) => e.userInfoSide(this.#s.snapshot, rec, d.use))
+  }
   introspect = (which: 'access_token' | 'refresh_token') =>
     this.#s.port.side(
       'introspection',
@@ -44,7 +65,9 @@ export class SideActions {
       return
     }
     this.resourceToConfirm = undefined
-    await this.#s.port.side('resource', (e, rec) => e.resourceSide(this.#s.snapshot, req, rec))
+    const d = this.#dpop()
+    if (!d) return
+    await this.#s.port.side('resource', (e, rec) => e.resourceSide(this.#s.snapshot, req, rec, d.use))
   }
 
   /** CORS check: every endpoint the metadata names, from this page's origin, without spending a code. */

@@ -133,6 +133,8 @@ export function dpopPreflightFinding(
   ex: HttpExchange | undefined,
   step: StepRef,
   endpoint: string,
+  /** A CORS-simple request to the same endpoint was readable: the preflight was what failed. */
+  probe?: 'readable',
 ): Finding | undefined {
   if (!ex || !sentProof(ex) || !ex.error || ex.cors !== 'preflight-failed') return undefined
   const others = ex.request.headers
@@ -140,11 +142,13 @@ export function dpopPreflightFinding(
     .filter((k) => k === 'authorization' || k === 'content-type')
   return finding('dpop-preflight-refused', 'error', step, {
     title: `The ${endpoint} request with a DPoP header failed its CORS check (preflight refused?)`,
-    detail:
-      `${ex.corsDetail ?? ''} A DPoP header is not CORS-safelisted, so the browser first sent OPTIONS ${safePath(ex.request.url)} asking to send "dpop"${others.length ? ` (with ${others.join(', ')})` : ''}. Most likely the answer did not allow it and the request itself was never sent${step === 'token' ? ' (the authorization code is then unused)' : ''}. The browser does not tell the page whether it was the preflight or the answer to the request (no Access-Control-Allow-Origin) that failed; its console does.`.trim(),
+    detail: (probe === 'readable'
+      ? `${ex.corsDetail ?? ''} A DPoP header is not CORS-safelisted, so the browser first sent OPTIONS ${safePath(ex.request.url)} asking to send "dpop"${others.length ? ` (with ${others.join(', ')})` : ''}. The same endpoint answered a request without the DPoP header readably (shown below), so its answers do carry CORS headers: it is the preflight that refused "dpop", and the request itself was never sent${step === 'token' ? ' (the authorization code is unused)' : ''}.`
+      : `${ex.corsDetail ?? ''} A DPoP header is not CORS-safelisted, so the browser first sent OPTIONS ${safePath(ex.request.url)} asking to send "dpop"${others.length ? ` (with ${others.join(', ')})` : ''}. Most likely the answer did not allow it and the request itself was never sent${step === 'token' ? ' (the authorization code is then unused)' : ''}. The browser does not tell the page whether it was the preflight or the answer to the request (no Access-Control-Allow-Origin) that failed; its console does.`
+    ).trim(),
     fix: `Answer the preflight of the ${endpoint} with 2xx, Access-Control-Allow-Origin for this origin and "Access-Control-Allow-Headers: dpop, authorization, content-type"; expose "DPoP-Nonce, WWW-Authenticate" with Access-Control-Expose-Headers on the real responses.`,
     spec: 'RFC 9449 §4.1; Fetch Standard §3.2.2 (CORS-preflight request), §3.2.6; draft-ietf-oauth-browser-based-apps §6.3.3.4',
-    data: { endpoint, url: ex.request.url, verdict: ex.cors },
+    data: { endpoint, url: ex.request.url, verdict: ex.cors, confirmed: probe === 'readable' },
   })
 }
 

@@ -3,7 +3,7 @@
  * first view (the Configure form) loads without them. The driver calls `loadEngine()`.
  */
 export { reassess } from './reassess'
-export { RUNNERS, callbackOutcome } from './runners'
+export { RUNNERS, callbackOutcome, dpopAlgFor } from './runners'
 export {
   corsCheckSide,
   finishProbeSide,
@@ -27,3 +27,4 @@ export { stepSummary } from '../teaching/summaries'
 export { validateConfig } from '../protocol/config-check'
 export { applySide, applyStep } from './outcome'
 export { shareFragment } from './share'
+export { dpopHandle, makeDpopKey, decodeProof } from '../protocol/dpop'

@@ -5,7 +5,15 @@
  * order lives in model/steps.ts. The callback has no runner: it runs when the browser comes back
  * (see {@link callbackOutcome}).
  */
-import type { FlowConfig, PkceMethod, StepId, StepRef } from '../model/types'
+import type {
+  AuthorizationRequest,
+  DpopKeyInfo,
+  FlowConfig,
+  Finding,
+  PkceMethod,
+  StepId,
+  StepRef,
+} from '../model/types'
 import type { Recorder } from '../platform/recorder'
 import { isSafeNavigationTarget, wantsOpenId } from '../protocol/navigation'
 import { effectiveMetadata, endpointOverrideFinding, validateConfig } from '../protocol/config-check'
@@ -15,6 +23,8 @@ import { makePkce, newVerifier } from '../protocol/pkce'
 import { buildAuthorizationRequest, newStateAndNonce } from '../protocol/authorize'
 import { handleCallback } from '../protocol/authorization-response'
 import { exchangeCode } from '../protocol/token-exchange'
+import { chooseDpopAlg, wantsDpop, type DpopAlg, type DpopUse } from '../protocol/dpop'
+import { parAuthorizationUrl, pushAuthorizationRequest, wantsPar } from '../protocol/par'
 import { inspectTokens, type JwksOutcome } from '../protocol/token-inspection'
 import { explainError } from '../diagnosis/explain'
 import { lintCors, lintJwks, lintMetadata, lintTokenResponse } from '../diagnosis/lint'
@@ -58,6 +68,11 @@ export interface StepContext {
   beforeTokenRequest(): void
   /** Called when the token request is on the wire. */
   tokenRequestSent(): void
+  /**
+   * This run's DPoP key for `alg` (made on first use, kept in memory by the driver) and its handle
+   * (which remembers the server's nonces). Never persisted.
+   */
+  dpop(alg: DpopAlg): Promise<{ use: DpopUse; info: DpopKeyInfo }>
   /** The JWKS for the Tokens step: the fetch started during the exchange, or a new one. */
   jwks(): Promise<{ recorder: Recorder; jwks: JwksOutcome }>
 }
@@ -156,15 +171,55 @@ async function authorization(ctx: StepContext): Promise<StepOutcome> {
     return { findings: [missingEndpoint('authorization_endpoint', 'authorization')], status: 'error', proceed: false }
   }
   const { state, nonce } = newStateAndNonce(config.scope)
+  let request: AuthorizationRequest
   try {
-    const request = buildAuthorizationRequest(config, md, p, state, nonce)
-    const findings = isSafeNavigationTarget(request.url, config.allow_insecure_loopback)
-      ? []
-      : [authorizationEndpointUnsafe(md.authorization_endpoint)]
-    return { patch: { authorization: request }, findings, proceed: findings.length === 0 }
+    request = buildAuthorizationRequest(config, md, p, state, nonce)
   } catch (err) {
     return { findings: [explainError(err, { step: 'authorization' })], status: 'error', proceed: false }
   }
+  const findings: Finding[] = []
+  let exchanges
+  if (wantsPar(config, md)) {
+    // PAR (RFC 9126): the parameters go to the server over a back channel; the browser carries only
+    // client_id and request_uri. No DPoP proof here: the key is made after the redirect (it cannot be
+    // kept across it), and a code bound to a lost key could not be exchanged.
+    const recorder = ctx.recorder('authorization')
+    const pushed = await pushAuthorizationRequest(ctx.snapshot, request.params, ctx.secret, recorder)
+    exchanges = recorder.exchanges
+    findings.push(...pushed.findings)
+    if (!pushed.request_uri || !md.pushed_authorization_request_endpoint) {
+      return { patch: { authorization: request }, exchanges, findings, status: 'error', proceed: false }
+    }
+    request = {
+      ...request,
+      url: parAuthorizationUrl(md, config.client_id, pushed.request_uri),
+      par: {
+        endpoint: md.pushed_authorization_request_endpoint,
+        request_uri: pushed.request_uri,
+        ...(pushed.expires_in !== undefined ? { expires_in: pushed.expires_in } : {}),
+      },
+    }
+  }
+  if (!isSafeNavigationTarget(request.url, config.allow_insecure_loopback)) {
+    findings.push(authorizationEndpointUnsafe(md.authorization_endpoint))
+  }
+  return {
+    patch: { authorization: request },
+    ...(exchanges ? { exchanges } : {}),
+    findings,
+    proceed: !findings.some((f) => f.severity === 'error'),
+  }
+}
+
+/** The DPoP key algorithm of this run's token requests, or undefined when DPoP is off (see wantsDpop). */
+export function dpopAlgFor(s: Snapshot): DpopAlg | undefined {
+  return wantsDpop(s.config, s.metadata) ? chooseDpopAlg(s.metadata) : undefined
+}
+
+/** DPoP for the token request: the key and handle when DPoP is on for this run. */
+async function tokenDpop(ctx: StepContext): Promise<{ use: DpopUse; info: DpopKeyInfo } | undefined> {
+  const alg = dpopAlgFor(ctx.snapshot)
+  return alg ? ctx.dpop(alg) : undefined
 }
 
 /**
@@ -206,9 +261,10 @@ async function token(ctx: StepContext): Promise<StepOutcome> {
     }
   }
   // The driver marks the code as used and persists before anything is sent: a reload can never send it twice.
+  const dpop = await tokenDpop(ctx)
   ctx.beforeTokenRequest()
   const recorder = ctx.recorder('token', () => ctx.tokenRequestSent())
-  const outcome = await exchangeCode(forToken(s, ctx.tokenVerifier), ctx.validated, ctx.secret, recorder)
+  const outcome = await exchangeCode(forToken(s, ctx.tokenVerifier), ctx.validated, ctx.secret, recorder, dpop?.use)
   const findings = [...outcome.findings]
   const raw = recorder.exchanges.at(-1)?.response
   if (raw) {
@@ -225,7 +281,11 @@ async function token(ctx: StepContext): Promise<StepOutcome> {
   }
   const issued = typeof outcome.body?.access_token === 'string'
   return {
-    patch: { token: { status: outcome.status, ...(outcome.body ? { body: outcome.body } : {}) }, codeUsed: true },
+    patch: {
+      token: { status: outcome.status, ...(outcome.body ? { body: outcome.body } : {}) },
+      codeUsed: true,
+      ...(dpop ? { dpop: dpop.info } : {}),
+    },
     exchanges: recorder.exchanges,
     findings: [...verifierEditedRules(verifierEdited(s, ctx.tokenVerifier), issued), ...findings],
     proceed: issued,

@@ -20,11 +20,17 @@ import { runCorsCheck } from '../checks/cors-check'
 import { PROBES, judgeProbeCallback, runProbeExchange, type ProbeId } from '../checks/probes'
 import { currentTokens, type CurrentTokens, type PendingProbe, type ProbeResult, type Snapshot } from './side'
 import type { SideOutcome, StepOutcome } from './outcome'
+import type { DpopUse } from '../protocol/dpop'
 
 /** The refresh_token grant; the new tokens become the current ones. */
-export async function refreshSide(s: Snapshot, secret: string, recorder: Recorder): Promise<SideOutcome> {
+export async function refreshSide(
+  s: Snapshot,
+  secret: string,
+  recorder: Recorder,
+  dpop?: DpopUse,
+): Promise<SideOutcome> {
   const refreshToken = currentTokens(s).refresh_token ?? ''
-  const r = await refreshTokens(s, refreshToken, secret, recorder)
+  const r = await refreshTokens(s, refreshToken, secret, recorder, dpop ? { dpop } : {})
   const fresh: CurrentTokens = { ...(s.side?.currentTokens ?? {}) }
   if (r.status === 200 && r.body) {
     for (const k of ['access_token', 'refresh_token', 'id_token'] as const) {
@@ -43,12 +49,12 @@ export async function refreshSide(s: Snapshot, secret: string, recorder: Recorde
 }
 
 /** UserInfo with the current access token; its sub is compared with the original ID token's. */
-export async function userInfoSide(s: Snapshot, recorder: Recorder): Promise<SideOutcome> {
+export async function userInfoSide(s: Snapshot, recorder: Recorder, dpop?: DpopUse): Promise<SideOutcome> {
   const tokens = currentTokens(s)
   const idToken = s.token?.body?.id_token
   const decoded = typeof idToken === 'string' ? decodeToken(idToken) : undefined
   const sub = decoded?.format === 'jwt' && typeof decoded.payload.sub === 'string' ? decoded.payload.sub : undefined
-  const r = await userInfo(s, tokens.access_token ?? '', sub, recorder)
+  const r = await userInfo(s, tokens.access_token ?? '', sub, recorder, dpop)
   return {
     exchanges: recorder.exchanges,
     findings: r.findings,
@@ -98,11 +104,17 @@ export interface ResourceRequest {
   headers?: Array<[string, string]>
 }
 
-export async function resourceSide(s: Snapshot, req: ResourceRequest, recorder: Recorder): Promise<SideOutcome> {
+export async function resourceSide(
+  s: Snapshot,
+  req: ResourceRequest,
+  recorder: Recorder,
+  dpop?: DpopUse,
+): Promise<SideOutcome> {
   const r = await callResource(
     currentTokens(s).access_token ?? '',
     { ...req, allowInsecureLoopback: s.config.allow_insecure_loopback },
     recorder,
+    dpop,
   )
   return {
     exchanges: recorder.exchanges,

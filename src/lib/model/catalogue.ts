@@ -1264,6 +1264,8 @@ export const CATALOGUE = [
     id: 'refresh-token-not-rotated',
     severity: 'varies',
     basis: 'spec',
+    reason:
+      'a warning only for a public client whose refresh token is neither rotated nor sender-constrained (RFC 9700 §4.14.2 asks for one of the two); a note for confidential clients and for DPoP-bound refresh tokens (RFC 9449 §5)',
     title: 'The refresh response keeps the same refresh token (public clients should rotate).',
     spec: 'RFC 9700 §4.14.2; draft-ietf-oauth-browser-based-apps §6.3.2.3; RFC 6749 §6',
   },

@@ -192,7 +192,23 @@ export interface AuthorizationRequest {
   url: string
   state: string
   nonce?: string
+  /** The request's parameters (with PAR: the form body that was pushed). */
   params: Array<[key: string, value: string]>
+  /** With PAR (RFC 9126): what the PAR endpoint answered; `url` then carries only client_id and request_uri. */
+  par?: { endpoint: string; request_uri: string; expires_in?: number }
+}
+
+/**
+ * The public side of this run's DPoP key (RFC 9449). The private key is non-extractable and lives in
+ * the page's memory only; it is made after the redirect (a page cannot carry it across a navigation
+ * without storing it), so a reload loses it, and the tokens bound to it become unusable.
+ */
+export interface DpopKeyInfo {
+  alg: string
+  /** RFC 7638 SHA-256 thumbprint: what cnf.jkt of a bound token must equal. */
+  thumbprint: string
+  /** The public JWK sent in every proof. */
+  jwk: Record<string, unknown>
 }
 
 export interface CallbackResult {
@@ -232,6 +248,8 @@ export interface FlowSnapshot<Side = unknown> {
   /** True once a token request has been sent for this code (never send it twice). */
   codeUsed?: boolean
   token?: TokenResponseSummary
+  /** DPoP: the public side of the key the token request was sent with (absent without DPoP). */
+  dpop?: DpopKeyInfo
   exchanges: HttpExchange[]
   findings: Finding[]
   status: Partial<Record<StepId, StepStatus>>

@@ -380,12 +380,29 @@ describe('exchangeCode with DPoP', () => {
     expect(out2.findings.map((f) => [f.id, f.severity])).toEqual([['dpop-jkt-mismatch', 'error']])
   })
 
-  it('explains a refused preflight of the DPoP request', async () => {
+  it('tells a refused preflight from missing CORS headers with a request that needs none', async () => {
     const { use } = await dpopUse()
-    const { rec } = recorder(new TypeError('Failed to fetch'), 'preflight-failed')
-    const out = await exchangeCode(snapshot(), validated(), '', rec, use)
+    // The DPoP request fails; the same endpoint answers a CORS-simple request readably: the preflight refused "dpop".
+    let n = 0
+    const refused = recorder(
+      () => (n++ === 0 ? new TypeError('Failed to fetch') : json({ error: 'invalid_grant' }, 400)),
+      'preflight-failed',
+    )
+    const out = await exchangeCode(snapshot(), validated(), '', refused.rec, use)
     expect(out.findings.map((f) => [f.id, f.severity])).toEqual([['dpop-preflight-refused', 'error']])
+    expect(out.findings[0]?.data).toMatchObject({ confirmed: true })
+    expect(refused.calls).toHaveLength(2)
+    const probe = refused.calls[1]
+    expect(new Headers(probe?.init?.headers).has('dpop')).toBe(false)
+    expect(String(probe?.init?.body)).toContain('code=pkce-playground-cors-probe')
+    expect(refused.rec.exchanges.at(-1)?.label).toMatch(/CORS probe/)
     expect(tokenRequestNeedsPreflight(snapshot(), true)).toBe(true)
+    // Blocked without the DPoP header too: no CORS headers at all, and the code may have been consumed.
+    const blocked = recorder(new TypeError('Failed to fetch'), 'preflight-failed')
+    const out2 = await exchangeCode(snapshot(), validated(), '', blocked.rec, use)
+    expect(out2.findings.map((f) => [f.id, f.severity])).toEqual([['cors-blocked', 'error']])
+    expect(out2.findings[0]?.data).toMatchObject({ codeMayBeConsumed: true })
+    expect(out2.findings[0]?.detail).toMatch(/may have processed it and consumed/)
   })
 
   it('previews the request with its proof (signature removed)', async () => {

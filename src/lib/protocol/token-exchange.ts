@@ -152,7 +152,15 @@ export async function exchangeCode(
     }
   } catch (err) {
     const ex = recorder.exchanges.at(-1)
-    findings.push(tokenNetworkFinding(err, ex, md.token_endpoint, snapshot, dpop !== undefined))
+    // With DPoP the browser asked first (a preflight); whether the preflight or the answer failed is
+    // hidden from the page. A request without the DPoP header (CORS-simple, an invalid code: nothing
+    // is consumed) tells them apart: readable, so the preflight refused "dpop"; blocked too, so the
+    // answers lack Access-Control-Allow-Origin and the token request itself may have been processed.
+    const probe =
+      dpop && err instanceof TypeError && ex?.cors === 'preflight-failed' && !tokenRequestNeedsPreflight(snapshot)
+        ? await simpleCorsProbe(md.token_endpoint, snapshot, recorder)
+        : undefined
+    findings.push(tokenNetworkFinding(err, ex, md.token_endpoint, snapshot, dpop !== undefined, probe))
     return { status: 0, processed: false, findings }
   }
   const ex = recorder.exchanges.at(-1)
@@ -190,21 +198,56 @@ export async function exchangeCode(
   }
 }
 
+/**
+ * A CORS-simple POST to the token endpoint (form body, no DPoP or Authorization header) with a code
+ * that cannot exist: recorded, it consumes nothing. 'readable' when the browser let the page read
+ * the answer, 'blocked' when it did not.
+ */
+async function simpleCorsProbe(
+  endpoint: string,
+  snapshot: FlowSnapshot,
+  recorder: Recorder,
+): Promise<'readable' | 'blocked'> {
+  const label = recorder.label
+  recorder.label = 'CORS probe: the same endpoint without the DPoP header (an invalid code; nothing is consumed)'
+  try {
+    await recorder.fetch(endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code: 'pkce-playground-cors-probe',
+        client_id: snapshot.config.client_id,
+        redirect_uri: snapshot.config.redirect_uri,
+      }),
+      redirect: 'manual',
+    })
+    return 'readable'
+  } catch {
+    return 'blocked'
+  } finally {
+    recorder.label = label
+  }
+}
+
 function tokenNetworkFinding(
   err: unknown,
   ex: HttpExchange | undefined,
   endpoint: string,
   snapshot: FlowSnapshot,
   dpop = false,
+  probe?: 'readable' | 'blocked',
 ): Finding {
   const verdict = ex?.cors
   const corsDetail = ex?.corsDetail
   if (!(err instanceof TypeError) || !verdict || verdict === 'not-checked') {
     return explainError(err, { step: 'token', operation: 'token', url: endpoint })
   }
-  const preflight = dpopPreflightFinding(ex, 'token', 'token endpoint')
+  const preflight = probe === 'blocked' ? undefined : dpopPreflightFinding(ex, 'token', 'token endpoint', probe)
   if (preflight) return preflight
-  const simple = !tokenRequestNeedsPreflight(snapshot, dpop)
+  // Blocked without the DPoP header too: the answers carry no CORS headers, so the preflight may
+  // well have passed and the token request been processed (the code consumed).
+  const simple = probe === 'blocked' || !tokenRequestNeedsPreflight(snapshot, dpop)
   const serverSide =
     'Server-side clients (ChatGPT and Claude connectors exchange the code from their servers) are not subject to CORS at all, so this result does not predict their behaviour — but they can be blocked by WAF, bot or IP rules that no browser test can see.'
   if (verdict === 'unreachable' || verdict === 'mixed-content' || verdict === 'local-network') {
@@ -219,9 +262,11 @@ function tokenNetworkFinding(
   return finding('cors-blocked', 'error', 'token', {
     title: 'Blocked by CORS: the token endpoint is reachable, but the browser hid its answer',
     detail: `${corsDetail ?? ''} ${
-      simple
-        ? 'Because a public client’s token request is a CORS "simple" request (a form POST without an Authorization header), the browser sent it without a preflight: the server most probably processed it and may have consumed the authorization code. Check the server logs for the real outcome.'
-        : `This request needed a preflight (${dpop ? 'the DPoP header' : 'client_secret_basic adds an Authorization header'}); if the preflight failed, the token request was never sent and the code is unused.`
+      probe === 'blocked'
+        ? 'A second request without the DPoP header (a CORS "simple" one, with an invalid code) was blocked too: the endpoint’s answers carry no Access-Control-Allow-Origin for this origin. The preflight of the token request may well have passed, so the server may have processed it and consumed the authorization code. Check the server logs for the real outcome.'
+        : simple
+          ? 'Because a public client’s token request is a CORS "simple" request (a form POST without an Authorization header), the browser sent it without a preflight: the server most probably processed it and may have consumed the authorization code. Check the server logs for the real outcome.'
+          : `This request needed a preflight (${dpop ? 'the DPoP header' : 'client_secret_basic adds an Authorization header'}); if the preflight failed, the token request was never sent and the code is unused.`
     } ${serverSide}`.trim(),
     fix: `Make the token endpoint send Access-Control-Allow-Origin for this origin (on success and error responses). Per-client CORS settings (e.g. "allowed web origins") are common: add the playground's origin to this client. Meanwhile, run the curl command shown here and paste the response back.`,
     spec: 'draft-ietf-oauth-browser-based-apps §6.3.3.4; RFC 9700 §2.6',

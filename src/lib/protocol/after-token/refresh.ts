@@ -146,7 +146,9 @@ export async function refreshTokens(
       }),
     )
   }
-  const rotated = lintRotation(body, refreshToken, snapshot, step, findings)
+  // A public client's refresh token used with a DPoP proof and answered with DPoP tokens is bound to the key.
+  const senderConstrained = Boolean(options.dpop) && String(body.token_type).toLowerCase() === 'dpop'
+  const rotated = lintRotation(body, refreshToken, snapshot, step, findings, senderConstrained)
   lintRefreshedIdToken(body, snapshot, step, findings)
   const views = await inspectRefreshedTokens(snapshot, body, recorder, options, step, findings)
   return { status: response.status, body, processed, rotated, ...(views ? { views } : {}), findings }
@@ -162,6 +164,7 @@ function lintRotation(
   snapshot: FlowSnapshot,
   step: SideStepId,
   findings: Finding[],
+  senderConstrained = false,
 ): boolean {
   const confidential = snapshot.config.client_auth !== 'none'
   const newRefresh = typeof body.refresh_token === 'string' ? body.refresh_token : undefined
@@ -179,19 +182,27 @@ function lintRotation(
     )
   } else {
     findings.push(
-      finding('refresh-token-not-rotated', confidential ? 'info' : 'warning', step, {
+      finding('refresh-token-not-rotated', confidential || senderConstrained ? 'info' : 'warning', step, {
         title:
           newRefresh === undefined
             ? 'No new refresh token: the old one stays in use'
             : 'The same refresh token came back (not rotated)',
         detail: confidential
           ? 'The server did not rotate the refresh token. For a confidential client that is allowed: the refresh token is bound to the client credentials.'
-          : 'The server did not rotate the refresh token of this public client. A refresh token held by a browser app can be stolen (XSS, storage); RFC 9700 §4.14.2 and the browser-based-apps BCP require public-client refresh tokens to be either sender-constrained (DPoP) or rotated on every use, so that reuse of a stolen one is detected. Without either, a stolen refresh token works until it expires.',
-        fix: confidential
-          ? 'Nothing required. Consider rotation anyway if the refresh token lives long.'
-          : 'Rotate refresh tokens of public clients on every use (and revoke the grant when an old one is reused), or bind them to a DPoP key.',
+          : senderConstrained
+            ? 'The server did not rotate the refresh token, and it does not need to: the refresh request carried a DPoP proof and the answer is DPoP-bound, so the refresh token is sender-constrained to this page’s key (RFC 9449 §5). RFC 9700 §4.14.2 asks public clients’ refresh tokens to be sender-constrained or rotated; a stolen one is useless without the key.'
+            : 'The server did not rotate the refresh token of this public client. A refresh token held by a browser app can be stolen (XSS, storage); RFC 9700 §4.14.2 and the browser-based-apps BCP require public-client refresh tokens to be either sender-constrained (DPoP) or rotated on every use, so that reuse of a stolen one is detected. Without either, a stolen refresh token works until it expires.',
+        fix:
+          confidential || senderConstrained
+            ? 'Nothing required. Consider rotation anyway if the refresh token lives long.'
+            : 'Rotate refresh tokens of public clients on every use (and revoke the grant when an old one is reused), or bind them to a DPoP key.',
         spec: 'RFC 9700 §4.14.2; draft-ietf-oauth-browser-based-apps §6.3.2.3; RFC 6749 §6',
-        data: { rotated: false, newRefreshToken: newRefresh !== undefined, clientAuth: snapshot.config.client_auth },
+        data: {
+          rotated: false,
+          newRefreshToken: newRefresh !== undefined,
+          clientAuth: snapshot.config.client_auth,
+          senderConstrained,
+        },
       }),
     )
   }
