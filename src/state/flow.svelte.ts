@@ -91,6 +91,8 @@ export class FlowSession {
   /** The code_verifier the token request will send; editable to see the server reject a wrong one. */
   tokenVerifier = $state('')
   tokenViews = $state.raw<TokenView[]>([])
+  /** The public side of this page's DPoP key, once made (the key itself stays in #dpop). */
+  dpopKey = $state.raw<DpopKeyInfo | undefined>(undefined)
   /** One-line status for the aria-live region. */
   announcement = $state('')
   /** A message about the last user action that could not be done (shown near the controls). */
@@ -418,6 +420,7 @@ export class FlowSession {
         use: { handle: dpopHandle(this.snapshot.config.client_id, key), thumbprint: key.thumbprint },
         info: { alg, thumbprint: key.thumbprint, jwk: { ...key.publicJwk } },
       }
+      this.dpopKey = this.#dpop.info
     }
     return { use: this.#dpop.use, info: this.#dpop.info }
   }
@@ -637,6 +640,7 @@ export class FlowSession {
     this.verifierDraft = ''
     this.tokenVerifier = ''
     this.#dpop = undefined
+    this.dpopKey = undefined
     this.snapshot = emptySnapshot($state.snapshot(this.config), this.#env.origin)
     this.current = 'configure'
     for (const f of this.#onReset) f()

@@ -21,6 +21,8 @@ export const panels = {
   findingList: () => import('./common/FindingList.svelte'),
   /** What a share link set that decides where secrets go (only for a link that sets such things). */
   linkNotice: () => import('./LinkNotice.svelte'),
+  /** A DPoP proof, decoded and checked against its request. */
+  dpopProof: () => import('./common/DpopProof.svelte'),
   /** Configure's other options (resource, extra parameters, endpoints by hand). */
   configureMore: () => import('./steps/ConfigureMore.svelte'),
   /** What happens in a step and why, with the terms' definitions in place. */

@@ -11,9 +11,12 @@ import type { Locator, Page } from '@playwright/test'
 const SCOPE = 'openid profile email offline_access'
 const RESOURCE = `${AS_BASE}/api`
 
-/** Discover, Start authorization, log in, Exchange code (HTTP 200); returns the "After the token" panel. */
+/**
+ * Discover, Start authorization, log in, Exchange code (HTTP 200); returns the "After the token" panel.
+ * These are the Bearer-token paths (dpop=off); the same tools with DPoP-bound tokens are in dpop-par.spec.ts.
+ */
 async function fullFlow(flow: Flow, page: Page, issuer: string, extra: Record<string, string> = {}) {
-  await flow.open({ issuer, client_id: CLIENT_IDS.public, scope: SCOPE, ...extra })
+  await flow.open({ issuer, client_id: CLIENT_IDS.public, scope: SCOPE, dpop: 'off', ...extra })
   await flow.runTo('token')
   const after = page.locator('section#step-after')
   await expect(after.getByRole('button', { name: 'Refresh tokens' })).toBeEnabled()

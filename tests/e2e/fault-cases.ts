@@ -887,16 +887,7 @@ export const CASES: FaultCase[] = [
     verdict: 'incomplete',
     notes: 'The phishing text must be labelled as server-supplied.',
   },
-]
-
-/**
- * DPoP (RFC 9449) and PAR (RFC 9126) cases: NOT YET RUN IN A BROWSER. The core (src/lib/protocol/
- * dpop.ts, par.ts, src/lib/diagnosis/dpop.ts, par.ts) and the faults exist and are checked in Node
- * (src/lib/protocol/dpop-par-server.test.ts drives the same faults with a browser-like fetch); the
- * driver and UI do not use DPoP/PAR yet. Move these into CASES once they do (faults.spec.ts must then
- * also handle stopAt 'authorization'). Ids, severities and verdicts are what the core emits.
- */
-export const PENDING_DPOP_PAR_CASES: FaultCase[] = [
+  // ===== DPoP and PAR (issue 14) =======================================================================
   {
     csv: 'DP01',
     category: 'DPoP',
@@ -943,6 +934,8 @@ export const PENDING_DPOP_PAR_CASES: FaultCase[] = [
     category: 'DPoP',
     fault: 'compliant',
     client: 'dpop',
+    // the default: on because the server advertises DPoP
+    dpop: 'auto',
     stopAt: 'tokens',
     // the dpop client must carry a server nonce: one use_dpop_nonce round trip, shown as information
     expect: [{ id: 'dpop-nonce-required', severity: 'info', step: 'token' }],
