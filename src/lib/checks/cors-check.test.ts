@@ -4,6 +4,7 @@ import { Recorder } from '../platform/recorder'
 import { classifyFailure, type Probe } from '../platform/network'
 import { defaultConfig } from '../protocol/config'
 import type { FlowConfig, ServerMetadata } from '../model/types'
+import { dpopHandle, makeDpopKey } from '../protocol/dpop'
 
 const PAGE = 'http://localhost:4173/'
 const ORIGIN = 'http://localhost:4173'
@@ -73,6 +74,7 @@ function setup(opts: {
   metadata?: ServerMetadata
   discoveryUrl?: string | null
   classify?: boolean
+  dpop?: boolean
 }) {
   const pageUrl = opts.pageUrl ?? PAGE
   const handler = opts.handler ?? compliant
@@ -89,7 +91,12 @@ function setup(opts: {
       url,
       method: init.method ?? 'GET',
       headers,
-      body: typeof init.body === 'string' ? init.body : undefined,
+      body:
+        typeof init.body === 'string'
+          ? init.body
+          : init.body instanceof URLSearchParams
+            ? init.body.toString()
+            : undefined,
       redirect: init.redirect,
     })
     const o = outcome(url, init)
@@ -110,8 +117,9 @@ function setup(opts: {
       : { classify: (url: string, init: RequestInit) => classifyFailure(url, init, pageUrl, probe) }),
   })
   const config: FlowConfig = { ...defaultConfig(pageUrl), issuer: ISSUER, client_id: 'app', ...opts.config }
-  const run = () =>
+  const run = async () =>
     runCorsCheck({
+      ...(opts.dpop ? { dpop: dpopHandle('app', await makeDpopKey('ES256')) } : {}),
       metadata: opts.metadata ?? METADATA,
       ...(opts.discoveryUrl === null ? {} : { discoveryUrl: opts.discoveryUrl ?? DISCOVERY_URL }),
       config,
@@ -517,5 +525,46 @@ describe('runCorsCheck', () => {
     const { run } = setup({ override: (u) => (u.pathname === '/token' ? 'blocked' : undefined) })
     const out = await run()
     expect(JSON.parse(JSON.stringify(out))).toEqual(out)
+  })
+
+  describe('with DPoP on', () => {
+    const withDpop = (init: RequestInit) => new Headers(init.headers).has('dpop')
+
+    it('probes the token endpoint with a real proof of a throwaway key: preflight ok, no nonce asked, no finding', async () => {
+      const { run, calls } = setup({ dpop: true })
+      const { results, findings } = await run()
+      const proofCall = calls.find((c) => c.url.endsWith('/token') && c.headers.dpop)
+      expect(proofCall?.body).toContain('grant_type=refresh_token')
+      expect(proofCall?.headers.dpop?.split('.')).toHaveLength(3)
+      expect(row(results, 'token').dpop).toEqual({ preflight: 'ok', nonce: 'not-asked' })
+      expect(row(results, 'token').mustSend).toContain('Access-Control-Allow-Headers: dpop')
+      expect(findings).toEqual([])
+    })
+
+    it('a preflight that refuses "dpop": the request without it is readable, so the preflight is named for sure', async () => {
+      const { run } = setup({
+        dpop: true,
+        override: (url, init) => (url.pathname === '/token' && withDpop(init) ? 'blocked' : undefined),
+      })
+      const { results, findings } = await run()
+      expect(row(results, 'token').dpop?.preflight).toBe('failed')
+      expect(findings.map((f) => [f.id, f.severity, f.step])).toEqual([['dpop-preflight-refused', 'error', 'cors']])
+      expect(findings[0]?.data).toMatchObject({ confirmed: true })
+    })
+
+    it('use_dpop_nonce with DPoP-Nonce hidden is the classic browser-only failure; exposed, nothing to say', async () => {
+      const nonce = (headers: Record<string, string>) =>
+        setup({
+          dpop: true,
+          override: (url, init) =>
+            url.pathname === '/token' && withDpop(init) ? json(400, { error: 'use_dpop_nonce' }, headers) : undefined,
+        })
+      const hidden = await (await nonce({})).run()
+      expect(row(hidden.results, 'token').dpop).toEqual({ preflight: 'ok', nonce: 'hidden' })
+      expect(hidden.findings.map((f) => [f.id, f.severity])).toEqual([['dpop-nonce-not-exposed', 'warning']])
+      const exposed = await nonce({ 'dpop-nonce': 'n-1' }).run()
+      expect(row(exposed.results, 'token').dpop).toEqual({ preflight: 'ok', nonce: 'exposed' })
+      expect(exposed.findings).toEqual([])
+    })
   })
 })

@@ -13,6 +13,8 @@ import { finding } from '../diagnosis/finding'
 import type { CorsVerdict, Finding, FlowConfig, HttpExchange, ServerMetadata, Severity } from '../model/types'
 import type { Recorder } from '../platform/recorder'
 import { classifyFailure, isLoopbackHost, staticCheck, type Probe } from '../platform/network'
+import * as oauth from 'oauth4webapi'
+import { asAuthorizationServer, insecureAllowed } from '../platform/o4w'
 
 export type ProbedEndpoint =
   'discovery' | 'jwks' | 'token' | 'userinfo' | 'revocation' | 'introspection' | 'registration'
@@ -36,6 +38,12 @@ export interface CorsProbeResult {
   /** true when a deliberately failing request (an error response) was readable; false when it was hidden. */
   errorResponsesCarryCors: boolean | 'unknown'
   preflight: 'not-needed' | 'ok' | 'failed' | 'not-tested'
+  /**
+   * The token endpoint with a DPoP proof (when DPoP is on): 'failed' when the request with the DPoP
+   * header was refused while the same request without it was readable (the preflight refused
+   * "dpop"); whether the server asked for a nonce, and whether the page could read it.
+   */
+  dpop?: { preflight: 'ok' | 'failed'; nonce: 'exposed' | 'hidden' | 'not-asked' }
   /** Readable non-safelisted response headers seen (e.g. www-authenticate), lower case. */
   exposedHeaders?: string[]
   /**
@@ -59,6 +67,11 @@ export interface CorsCheckInput {
   recorder: Recorder
   /** A no-cors reachability probe (`makeNoCorsProbe`). */
   probe: Probe
+  /**
+   * DPoP is on for this run: a handle of a throwaway key (never the run's key). The token endpoint is
+   * then also probed with a real proof: does its preflight allow "dpop", and is DPoP-Nonce exposed?
+   */
+  dpop?: oauth.DPoPHandle
 }
 
 /** The fake values the probes send. None of them can be a real code, token or client. */
@@ -392,8 +405,60 @@ async function probeToken(ctx: Ctx, url: string): Promise<CorsProbeResult> {
       r.preflight = 'not-tested'
     }
   }
+  if (ctx.dpop) {
+    r.mustSend.push('Access-Control-Allow-Headers: dpop', 'Access-Control-Expose-Headers: DPoP-Nonce, WWW-Authenticate')
+    if (out.verdict === 'readable') {
+      r.dpop = await probeTokenDpop(ctx, ctx.dpop)
+      parts.push(
+        r.dpop.preflight === 'failed'
+          ? 'With a DPoP header (a real proof of a throwaway key) the same request failed: the CORS preflight did not allow "dpop", so a DPoP token request from this page would never be sent.'
+          : r.dpop.nonce === 'hidden'
+            ? 'With a DPoP proof the preflight passed, and the server asked for a nonce (use_dpop_nonce), but its DPoP-Nonce header is not exposed to the page: a browser client can never send the nonce back.'
+            : r.dpop.nonce === 'exposed'
+              ? 'With a DPoP proof the preflight passed, and the server’s DPoP-Nonce (it asks for one) is readable.'
+              : 'With a DPoP proof the preflight passed; the server did not ask for a nonce here, so whether it exposes DPoP-Nonce could not be seen.',
+      )
+    }
+  }
   r.summary = parts.join(' ')
   return r
+}
+
+/**
+ * The token endpoint with a real DPoP proof (a throwaway key) and a fake refresh token: nothing can
+ * be issued. Servers check the proof (and ask for a nonce) before the grant.
+ */
+async function probeTokenDpop(ctx: Ctx, handle: oauth.DPoPHandle): Promise<NonNullable<CorsProbeResult['dpop']>> {
+  const { recorder, metadata, config } = ctx
+  const label = recorder.label
+  recorder.label = 'CORS check: token endpoint with a DPoP proof (a throwaway key, a fake refresh token)'
+  try {
+    const response = await oauth.refreshTokenGrantRequest(
+      asAuthorizationServer(metadata),
+      { client_id: config.client_id || 'pkce-playground-cors-probe' },
+      oauth.None(),
+      PROBE_TOKEN,
+      {
+        DPoP: handle,
+        [oauth.customFetch]: recorder.fetch,
+        [oauth.allowInsecureRequests]: insecureAllowed(metadata.token_endpoint ?? '', config.allow_insecure_loopback),
+      },
+    )
+    const body = (await response
+      .clone()
+      .json()
+      .catch(() => undefined)) as { error?: unknown } | undefined
+    const asked =
+      body?.error === 'use_dpop_nonce' || /use_dpop_nonce/.test(response.headers.get('www-authenticate') ?? '')
+    return {
+      preflight: 'ok',
+      nonce: !asked ? 'not-asked' : response.headers.has('dpop-nonce') ? 'exposed' : 'hidden',
+    }
+  } catch {
+    return { preflight: 'failed', nonce: 'not-asked' }
+  } finally {
+    recorder.label = label
+  }
 }
 
 async function probeUserinfo(ctx: Ctx, url: string): Promise<CorsProbeResult> {
@@ -573,6 +638,28 @@ function findingsFor(r: CorsProbeResult, origin: string): Finding[] {
     r.endpoint === 'discovery' || r.endpoint === 'jwks' || r.endpoint === 'revocation'
       ? ''
       : ' This probe deliberately provoked an error response (a fake code, token or registration). If real, successful requests to this endpoint work from a browser, the server adds CORS headers to successful answers only (a common middleware-order bug: the error or auth handler answers before the CORS middleware runs); either way, the page can never read the OAuth error.'
+
+  if (r.dpop?.preflight === 'failed') {
+    out.push(
+      finding('dpop-preflight-refused', 'error', 'cors', {
+        title: `The ${name} refuses a request with a DPoP header (its CORS preflight does not allow "dpop")`,
+        detail: `${r.summary} A DPoP header is not CORS-safelisted, so the browser first asks with OPTIONS; the same request without it was readable, so it is the preflight that refused. With DPoP on, no token request from this page can be sent.`,
+        fix: `Answer the preflight of the ${name} with 2xx, Access-Control-Allow-Origin for this origin and "Access-Control-Allow-Headers: dpop, authorization, content-type".`,
+        spec: 'RFC 9449 §4.1; Fetch Standard §3.2.2; draft-ietf-oauth-browser-based-apps §6.3.3.4',
+        data: { ...data, confirmed: true },
+      }),
+    )
+  } else if (r.dpop?.nonce === 'hidden') {
+    out.push(
+      finding('dpop-nonce-not-exposed', 'warning', 'cors', {
+        title: `The ${name} asks for a DPoP nonce, but DPoP-Nonce is not visible to the page`,
+        detail: `${r.summary} Cross-origin, the browser hides every response header the server does not list in Access-Control-Expose-Headers; a browser client cannot retry with the nonce, so every DPoP token request from a page will fail with use_dpop_nonce.`,
+        fix: `Add "Access-Control-Expose-Headers: DPoP-Nonce, WWW-Authenticate" to the ${name}'s CORS responses.`,
+        spec: 'RFC 9449 §8, §9; Fetch Standard §3.2.6',
+        data,
+      }),
+    )
+  }
 
   switch (r.verdict) {
     case 'readable':

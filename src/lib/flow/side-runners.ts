@@ -20,7 +20,7 @@ import { runCorsCheck } from '../checks/cors-check'
 import { PROBES, judgeProbeCallback, runProbeExchange, type ProbeId } from '../checks/probes'
 import { currentTokens, type CurrentTokens, type PendingProbe, type ProbeResult, type Snapshot } from './side'
 import type { SideOutcome, StepOutcome } from './outcome'
-import type { DpopUse } from '../protocol/dpop'
+import { chooseDpopAlg, dpopHandle, makeDpopKey, wantsDpop, type DpopUse } from '../protocol/dpop'
 
 /** The refresh_token grant; the new tokens become the current ones. */
 export async function refreshSide(
@@ -132,7 +132,11 @@ export async function corsCheckSide(
 ): Promise<SideOutcome> {
   const metadata = s.metadata
   if (!metadata) return { exchanges: [], findings: [] }
+  // DPoP on: the token endpoint is also probed with a proof of a throwaway key (never the run's).
+  const alg = wantsDpop(s.config, metadata) ? chooseDpopAlg(metadata) : undefined
+  const dpop = alg ? dpopHandle(s.config.client_id, await makeDpopKey(alg)) : undefined
   const { results, findings } = await runCorsCheck({
+    ...(dpop ? { dpop } : {}),
     metadata,
     ...(s.discovery?.source ? { discoveryUrl: s.discovery.source } : {}),
     config: s.config,

@@ -63,6 +63,20 @@ describe('buildDiagram', () => {
     expect(new Set(arrows.map((a) => a.id)).size).toBe(arrows.length)
   })
 
+  it('PAR: the pushed request comes before the redirect, which then carries only client_id and request_uri; DPoP proofs are named', () => {
+    const pushed = ex('p1', 'authorization', 'POST', 'https://as.example/par', 201)
+    const token = ex('t1', 'token', 'POST', 'https://as.example/token', 200)
+    token.request.headers = [['dpop', 'eyJ.eyJ.[signature removed]']]
+    const arrows = buildDiagram({ exchanges: [pushed, token], status: {}, current: 'authorization', par: true })
+    const auth = arrows.filter((a) => a.step === 'authorization')
+    expect(auth.map((a) => a.kind)).toEqual(['request', 'redirect', 'local'])
+    expect(auth[0]).toMatchObject({ label: 'POST /par', exchangeId: 'p1' })
+    expect(auth[1]?.label).toBe('Redirect to /authorize (client_id, request_uri)')
+    expect(arrows.find((a) => a.exchangeId === 't1')?.label).toBe('POST /token + DPoP proof')
+    const plain = buildDiagram({ exchanges: [], status: {}, current: 'authorization' })
+    expect(plain.find((a) => a.step === 'authorization' && a.kind === 'redirect')?.label).toContain('code_challenge')
+  })
+
   it('replaces a step’s canonical request/response with its recorded exchanges, keeping local arrows', () => {
     const exchanges = [
       ex('e1', 'discovery', 'GET', 'https://as.example/.well-known/oauth-authorization-server/t1', 404),

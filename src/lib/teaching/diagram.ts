@@ -43,6 +43,8 @@ export interface DiagramInput {
   current: string
   /** MCP mode (an MCP server URL is set): adds the MCP steps' canonical arrows. */
   mcp?: boolean
+  /** The authorization request was pushed (PAR): the redirect carries only client_id and request_uri. */
+  par?: boolean
 }
 
 type Canonical = Omit<Arrow, 'id' | 'status'>
@@ -131,7 +133,9 @@ export function exchangeLabel(ex: HttpExchange, max = 48): string {
   } catch {
     path = ex.request.url.split(/[?#]/)[0] ?? ''
   }
-  return truncate(`${ex.request.method.toUpperCase()} ${path}`, max)
+  // A request with a DPoP proof says so: the proof is what binds the tokens to this page's key.
+  const proof = ex.request.headers.some(([k]) => k.toLowerCase() === 'dpop') ? ' + DPoP proof' : ''
+  return truncate(`${ex.request.method.toUpperCase()} ${path}${proof}`, max)
 }
 
 export function exchangeStatus(ex: HttpExchange): { status: ArrowStatus; detail: string } {
@@ -212,6 +216,12 @@ export function buildDiagram(input: DiagramInput): Arrow[] {
     const canonical = shown ? CANONICAL.filter((c) => c.step === step) : []
     const status = stepArrowStatus(input.status[step])
     let placed = recorded.length === 0
+    // A step whose canonical arrows are all local or redirects sends its requests first (PAR: the
+    // request is pushed before the browser is redirected).
+    if (!placed && !canonical.some((c) => c.kind === 'request' || c.kind === 'response')) {
+      out.push(...recorded.map(exchangeArrow))
+      placed = true
+    }
     canonical.forEach((c, i) => {
       const network = c.kind === 'request' || c.kind === 'response'
       if (network && recorded.length > 0) {
@@ -221,7 +231,11 @@ export function buildDiagram(input: DiagramInput): Arrow[] {
         }
         return
       }
-      out.push({ ...c, id: `c-${step}-${i}`, status })
+      const label =
+        input.par && step === 'authorization' && c.kind === 'redirect'
+          ? 'Redirect to /authorize (client_id, request_uri)'
+          : c.label
+      out.push({ ...c, label, id: `c-${step}-${i}`, status })
     })
     if (!placed) out.push(...recorded.map(exchangeArrow))
   }

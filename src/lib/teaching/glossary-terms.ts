@@ -45,6 +45,8 @@ export const STEP_TERMS: Readonly<Record<string, ReadonlyArray<readonly [phrase:
   authorization: [
     ['authorization endpoint', 'authorization-endpoint'],
     ['state', 'state'],
+    ['pushed authorization request', 'par'],
+    ['request_uri', 'request-uri'],
   ],
   callback: [
     ['redirect URI', 'redirect-uri'],
@@ -60,6 +62,7 @@ export const STEP_TERMS: Readonly<Record<string, ReadonlyArray<readonly [phrase:
     ['token endpoint', 'token-endpoint'],
     ['origin', 'origin'],
     ['CORS', 'cors'],
+    ['DPoP', 'dpop'],
   ],
   tokens: [
     ['ID tokens', 'id-token'],

@@ -311,6 +311,38 @@ export const GLOSSARY: GlossaryEntry[] = [
     spec: { label: 'RFC 9449', href: RFC(9449) },
   },
   {
+    term: 'DPoP nonce',
+    id: 'dpop-nonce',
+    aliases: ['DPoP-Nonce', 'use_dpop_nonce'],
+    definition:
+      'A value a server may require in every DPoP proof, so that proofs cannot be made in advance. It answers use_dpop_nonce with a DPoP-Nonce header; the client retries with the nonce in a new proof. A page can read that header only when the server lists it in Access-Control-Expose-Headers.',
+    spec: { label: 'RFC 9449 §8', href: RFC(9449, '8') },
+  },
+  {
+    term: 'JWK thumbprint (jkt)',
+    id: 'jkt',
+    aliases: ['cnf.jkt', 'jkt', 'thumbprint', 'cnf'],
+    definition:
+      'A hash of a public key’s required members (RFC 7638). A DPoP-bound JWT access token names the key it is bound to in its cnf.jkt claim; it must equal the thumbprint of the key the client proves possession of.',
+    spec: { label: 'RFC 9449 §6.1', href: RFC(9449, '6.1') },
+  },
+  {
+    term: 'Pushed authorization request (PAR)',
+    id: 'par',
+    aliases: ['PAR', 'pushed_authorization_request_endpoint', 'require_pushed_authorization_requests'],
+    definition:
+      'The client POSTs its authorization request to the server’s PAR endpoint first and gets a short-lived request_uri back; the browser is then sent to the authorization endpoint with only client_id and request_uri, so the request cannot be read or altered in the URL.',
+    spec: { label: 'RFC 9126', href: RFC(9126) },
+  },
+  {
+    term: 'request_uri',
+    id: 'request-uri',
+    aliases: ['request URI'],
+    definition:
+      'A one-time reference to a pushed authorization request (typically urn:ietf:params:oauth:request_uri:…), valid for expires_in seconds. The authorization endpoint looks the request up by it.',
+    spec: { label: 'RFC 9126 §2.2', href: RFC(9126, '2.2') },
+  },
+  {
     term: 'iss parameter (RFC 9207)',
     id: 'iss-parameter',
     aliases: ['RFC 9207', 'authorization_response_iss_parameter_supported'],

@@ -73,7 +73,7 @@ export const STEP_GUIDE: Readonly<Record<StepId, StepGuide>> = {
   },
   authorization: {
     explanation:
-      'The browser is sent to the authorization endpoint with the request in the query string. The user logs in and consents there; the playground never sees the password. A random state ties the answer to this tab.',
+      'The browser is sent to the authorization endpoint with the request in the query string. The user logs in and consents there; the playground never sees the password. A random state ties the answer to this tab. With a pushed authorization request (PAR) the parameters are POSTed to the server first, and the browser carries only client_id and a request_uri.',
     spec: [
       { label: 'RFC 6749 §4.1.1', href: 'https://www.rfc-editor.org/rfc/rfc6749.html#section-4.1.1' },
       { label: 'RFC 7636 §4.3', href: 'https://www.rfc-editor.org/rfc/rfc7636.html#section-4.3' },
@@ -89,7 +89,7 @@ export const STEP_GUIDE: Readonly<Record<StepId, StepGuide>> = {
   },
   token: {
     explanation:
-      'The page POSTs the code, the redirect URI and the code_verifier to the token endpoint. This is a cross-origin request from the browser, so the server must allow this page’s origin with CORS; a server-side client would not need that.',
+      'The page POSTs the code, the redirect URI and the code_verifier to the token endpoint. This is a cross-origin request from the browser, so the server must allow this page’s origin with CORS; a server-side client would not need that. With DPoP the request also carries a proof signed with a key made in this page, and the tokens are bound to that key.',
     spec: [
       { label: 'RFC 6749 §4.1.3, §5', href: 'https://www.rfc-editor.org/rfc/rfc6749.html#section-4.1.3' },
       { label: 'RFC 7636 §4.5', href: 'https://www.rfc-editor.org/rfc/rfc7636.html#section-4.5' },

@@ -53,6 +53,13 @@ describe('stepSummary', () => {
     expect(stepSummary('authorization', base({ status: { authorization: 'ok' }, authorization, callback }))).toMatch(
       /^Sent the browser/,
     )
+    const par = {
+      ...authorization,
+      par: { endpoint: 'https://as/par', request_uri: 'urn:ietf:params:oauth:request_uri:1' },
+    }
+    expect(stepSummary('authorization', base({ status: { authorization: 'ok' }, authorization: par }))).toBe(
+      'Pushed 1 parameters (PAR); request_uri ready: start it to log in',
+    )
   })
 
   it('sums up the token response and the tokens without showing a token', () => {
@@ -63,5 +70,10 @@ describe('stepSummary', () => {
       'ID token checked, access token JWT, expires in 1 h',
     )
     expect(t).not.toContain('a.b.c')
+    const dpop = { alg: 'ES256', thumbprint: 't', jwk: {} }
+    const bound = { status: 200, body: { access_token: 'a', token_type: 'DPoP' } }
+    expect(stepSummary('token', base({ status: { token: 'ok' }, token: bound, dpop }))).toBe(
+      'HTTP 200 — access_token, DPoP-bound',
+    )
   })
 })

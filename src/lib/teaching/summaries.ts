@@ -51,6 +51,11 @@ export function stepSummary(step: StepId, s: FlowSnapshot): string | undefined {
     case 'authorization': {
       if (!s.authorization) return `No authorization request${tail}`
       const n = s.authorization.params.length
+      if (s.authorization.par) {
+        return s.callback
+          ? `Pushed ${n} parameters (PAR), then sent the browser with client_id and request_uri${tail}`
+          : `Pushed ${n} parameters (PAR); request_uri ready: start it to log in${tail}`
+      }
       return s.callback
         ? `Sent the browser to the authorization endpoint with ${n} parameters${tail}`
         : `Authorization request ready (${n} parameters): start it to log in${tail}`
@@ -67,7 +72,8 @@ export function stepSummary(step: StepId, s: FlowSnapshot): string | undefined {
       const t = s.token
       if (!t) return `No token response${tail}`
       const kinds = ['access_token', 'id_token', 'refresh_token'].filter((k) => typeof t.body?.[k] === 'string')
-      return `HTTP ${t.status}${kinds.length ? ` — ${kinds.join(', ')}` : ''}${expiresIn(t.body)}${tail}`
+      const bound = s.dpop && String(t.body?.token_type).toLowerCase() === 'dpop' ? ', DPoP-bound' : ''
+      return `HTTP ${t.status}${kinds.length ? ` — ${kinds.join(', ')}${bound}` : ''}${expiresIn(t.body)}${tail}`
     }
     case 'tokens': {
       const b = s.token?.body
