@@ -85,7 +85,13 @@ export class SideActions {
   /** Starts a probe: a fresh authorization request shaped for it, then the redirect (needs a click). */
   async startProbe(id: ProbeId) {
     if (!this.#s.port.linkGate()) return
-    const { probeAuthorization } = await loadEngine()
+    const { probeAuthorization, PROBES } = await loadEngine()
+    if (PROBES.find((p) => p.id === id)?.needsCodes === 0) {
+      // No round trip: the probe runs here and now.
+      const now = Date.now()
+      await this.#s.port.side('probes', (e, rec) => e.directProbeSide(this.#s.snapshot, id, this.#s.secret, rec, now))
+      return
+    }
     const r = await probeAuthorization(this.#s.snapshot, id)
     if ('notice' in r) {
       this.#s.notice = r.notice

@@ -14,6 +14,7 @@ const TITLES = {
   'code-replay': 'Replayed authorization code',
   'redirect-uri-mismatch': 'Different redirect_uri at the token endpoint',
   'plain-refused': 'code_challenge_method=plain',
+  'par-without-pkce': 'Pushed request without code_challenge (PAR)',
 } as const
 type ProbeId = keyof typeof TITLES
 
@@ -206,4 +207,31 @@ test("several probes in a row on one page keep each other's results", async ({ p
   // The main flow's result survives the probes' round trips.
   await expect(page.getByTestId('token-status')).toHaveText('HTTP 200')
   await expect(page.getByRole('button', { name: 'Exchange code' })).toBeDisabled()
+})
+
+test.describe('the PAR probe: no round trip, a pushed request without code_challenge', () => {
+  /** Runs the PAR probe (it pushes a request and is judged at once); returns its section and row. */
+  async function runParProbe(page: Page): Promise<{ section: Locator; row: Locator }> {
+    const section = await optIn(page)
+    const row = section.locator('tr[data-probe="par-without-pkce"]')
+    await section.getByRole('button', { name: `Run probe: ${TITLES['par-without-pkce']}`, exact: true }).click()
+    await expect(row).not.toHaveAttribute('data-outcome', 'not-run', { timeout: 15_000 })
+    // No navigation happened: the page is the same one.
+    await expect(page.getByTestId('status-tokens')).not.toHaveText('pending')
+    return { section, row }
+  }
+
+  test('the compliant server refuses it at the PAR endpoint (par-pkce-enforced)', async ({ page, as, flow }) => {
+    await mainFlow(flow, as.issuer)
+    const { section, row } = await runParProbe(page)
+    await expect(row).toHaveAttribute('data-outcome', 'passed')
+    await expectFinding(section, 'par-pkce-enforced', 'info')
+  })
+
+  test('a PAR endpoint that accepts it fails the probe (par-ignores-pkce)', async ({ page, as, flow }) => {
+    await mainFlow(flow, as.faultIssuer('par-ignores-pkce'))
+    const { section, row } = await runParProbe(page)
+    await expect(row).toHaveAttribute('data-outcome', 'failed')
+    await expectFinding(section, 'par-ignores-pkce', 'warning')
+  })
 })

@@ -15,6 +15,7 @@ import {
   judgePlainCallback,
   judgeProbeCallback,
   mismatchedRedirectUri,
+  runParWithoutPkce,
   runProbeExchange,
   type ProbeId,
 } from './probes'
@@ -149,7 +150,7 @@ afterAll(async () => {
 })
 
 describe('PROBES', () => {
-  it('lists every probe once, each with a spec and one code', () => {
+  it('lists every probe once, each with a spec and one code (none for the PAR probe)', () => {
     const list: ProbeId[] = [
       'wrong-verifier',
       'missing-verifier',
@@ -157,10 +158,12 @@ describe('PROBES', () => {
       'code-replay',
       'redirect-uri-mismatch',
       'plain-refused',
+      'par-without-pkce',
     ]
     expect(PROBES.map((p) => p.id).sort()).toEqual([...list].sort())
     for (const p of PROBES) {
-      expect(p.needsCodes).toBe(1)
+      // The PAR probe needs no round trip: it only pushes a request.
+      expect(p.needsCodes).toBe(p.id === 'par-without-pkce' ? 0 : 1)
       expect(p.spec).toMatch(/RFC/)
     }
     expect(PROBES.find((p) => p.id === 'plain-refused')?.authorizationOverrides).toEqual({
@@ -320,6 +323,51 @@ const tokens = () =>
   })
 const oauthError = (error: string, status = 400) =>
   new Response(JSON.stringify({ error }), { status, headers: { 'content-type': 'application/json' } })
+
+describe('the PAR probe (a pushed request without code_challenge, no round trip)', () => {
+  async function push(issuer: string) {
+    const metadata = (await (await fetch(`${issuer}/.well-known/openid-configuration`)).json()) as ServerMetadata
+    const snapshot: FlowSnapshot = {
+      version: 1,
+      runId: 'r',
+      origin: ORIGIN,
+      config: { ...defaultConfig(REDIRECT_URI), issuer, client_id: 'pkce-playground', scope: 'openid' },
+      metadata,
+      exchanges: [],
+      findings: [],
+      status: {},
+    }
+    const params: Array<[string, string]> = [
+      ['response_type', 'code'],
+      ['client_id', 'pkce-playground'],
+      ['redirect_uri', REDIRECT_URI],
+      ['scope', 'openid'],
+      ['state', 'probe-state'],
+      ['code_challenge', 'x'.repeat(43)],
+      ['code_challenge_method', 'S256'],
+    ]
+    const rec = recorder()
+    return { outcome: await runParWithoutPkce(snapshot, params, '', rec), rec }
+  }
+
+  it('the compliant server refuses it: par-pkce-enforced, and the challenge was really left out', async () => {
+    const { outcome, rec } = await push(AS)
+    expect(outcome.accepted).toBe(false)
+    expect(outcome.status).toBe(400)
+    expect(outcome.findings.map((f) => [f.id, f.severity])).toEqual([['par-pkce-enforced', 'info']])
+    expect(outcome.findings[0]?.data?.probe).toBe('par-without-pkce')
+    const sent = new URLSearchParams(rec.exchanges[0]?.request.body)
+    expect(sent.has('code_challenge')).toBe(false)
+    expect(sent.get('state')).toBe('probe-state')
+  })
+
+  it('a server that accepts it (fault par-ignores-pkce): par-ignores-pkce, a warning', async () => {
+    const { outcome } = await push(`${AS}/faults/par-ignores-pkce`)
+    expect(outcome.accepted).toBe(true)
+    expect(outcome.status).toBe(201)
+    expect(outcome.findings.map((f) => [f.id, f.severity])).toEqual([['par-ignores-pkce', 'warning']])
+  })
+})
 
 describe('probes against fake servers', () => {
   it('code-replay-accepted when the same code is redeemed twice', async () => {

@@ -20,6 +20,8 @@ import type { Recorder } from '../platform/recorder'
 import { asAuthorizationServer, clientAuthFor, insecureAllowed } from '../platform/o4w'
 import { clip, parseJsonObject } from '../platform/text'
 import { exchangeSince, failureFinding, introspect } from '../protocol/after-token'
+import { pushAuthorizationRequest } from '../protocol/par'
+import { judgeParWithoutPkce } from '../diagnosis/par'
 
 export type ProbeId =
   | 'wrong-verifier'
@@ -28,6 +30,7 @@ export type ProbeId =
   | 'code-replay'
   | 'redirect-uri-mismatch'
   | 'plain-refused'
+  | 'par-without-pkce'
 
 export interface ProbeDefinition {
   id: ProbeId
@@ -37,8 +40,10 @@ export interface ProbeDefinition {
   /** What a correct server does. */
   expect: string
   spec: string
-  /** Authorization codes (= authorization round trips) the probe uses. */
+  /** Authorization codes (= authorization round trips) the probe uses; 0: no round trip at all. */
   needsCodes: number
+  /** The metadata member the probe needs besides the authorization and token endpoints. */
+  needs?: 'pushed_authorization_request_endpoint'
   /**
    * How the probe's authorization request differs from the normal one: `code_challenge_method:
    * 'plain'` → send code_challenge = code_verifier with method plain; `omitChallenge` → send
@@ -98,6 +103,16 @@ export const PROBES: ProbeDefinition[] = [
     spec: 'RFC 7636 §4.2, §4.4.1; RFC 9700 §2.1.1',
     needsCodes: 1,
     authorizationOverrides: { code_challenge_method: 'plain' },
+  },
+  {
+    id: 'par-without-pkce',
+    title: 'Pushed request without code_challenge (PAR)',
+    what: 'Pushes an authorization request with no code_challenge to the PAR endpoint; nothing is authorized and no code is spent (no round trip).',
+    expect:
+      'HTTP 400 invalid_request: the PAR endpoint validates the request as the authorization endpoint would, PKCE included.',
+    spec: 'RFC 9126 §2.1; RFC 9700 §2.1.1',
+    needsCodes: 0,
+    needs: 'pushed_authorization_request_endpoint',
   },
 ]
 
@@ -654,4 +669,68 @@ async function replayRevocation(
     }
   }
   return undefined
+}
+
+/**
+ * The PAR probe: an authorization request without code_challenge (and method), pushed to the PAR
+ * endpoint. A server that requires PKCE (it advertises S256, or this is a public client) must
+ * refuse it there (RFC 9126 §2.1); a 201 with a request_uri is the defect. No code is spent.
+ */
+export async function runParWithoutPkce(
+  snapshot: FlowSnapshot,
+  params: ReadonlyArray<readonly [string, string]>,
+  secret: string,
+  recorder: Recorder,
+): Promise<ProbeOutcome> {
+  const probe: ProbeId = 'par-without-pkce'
+  const without = params.filter(([k]) => k !== 'code_challenge' && k !== 'code_challenge_method')
+  recorder.label = 'Probe: pushed authorization request without code_challenge'
+  const pushed = await pushAuthorizationRequest(snapshot, without, secret, recorder)
+  const body = parseJsonObject(recorder.exchanges.at(-1)?.response?.body)
+  const error = typeof body?.error === 'string' ? body.error : undefined
+  const pkceRequired =
+    snapshot.config.client_auth === 'none' || (advertisedMethods(snapshot.metadata)?.includes('S256') ?? false)
+  const defect = judgeParWithoutPkce({ status: pushed.status, ...(error ? { error } : {}), pkceRequired }, STEP)
+  if (defect)
+    return { accepted: true, status: pushed.status, findings: [{ ...defect, data: { ...defect.data, probe } }] }
+  if (pushed.status >= 400 && pushed.status < 500 && error) {
+    return {
+      accepted: false,
+      status: pushed.status,
+      findings: [
+        pf('par-pkce-enforced', 'info', probe, {
+          title: 'The PAR endpoint refuses a pushed request without code_challenge',
+          detail: `HTTP ${pushed.status} with error "${clip(error, 60)}": the PAR endpoint validates PKCE before it issues a request_uri, as RFC 9126 §2.1 asks.`,
+          fix: 'Nothing to fix.',
+          spec: 'RFC 9126 §2.1; RFC 9700 §2.1.1',
+          data: { status: pushed.status },
+        }),
+      ],
+    }
+  }
+  if (pushed.status === 201 && !pkceRequired) {
+    return {
+      accepted: false,
+      status: pushed.status,
+      findings: [
+        inconclusive(
+          probe,
+          'The server accepted the pushed request, but it does not say it requires PKCE (no S256 advertised, and this is a confidential client).',
+        ),
+      ],
+    }
+  }
+  return {
+    accepted: false,
+    status: pushed.status,
+    findings: [
+      inconclusive(
+        probe,
+        pushed.status === 0
+          ? 'The PAR endpoint could not be read from this page (see the exchange: CORS or network).'
+          : `The PAR endpoint answered HTTP ${pushed.status}${error ? ` (${clip(error, 60)})` : ''}, which is neither an acceptance nor a PKCE refusal.`,
+        { status: pushed.status },
+      ),
+    ],
+  }
 }

@@ -6,6 +6,7 @@ export { reassess } from './reassess'
 export { RUNNERS, callbackOutcome, dpopAlgFor } from './runners'
 export {
   corsCheckSide,
+  directProbeSide,
   finishProbeSide,
   introspectionSide,
   pastedTokenOutcome,
@@ -28,3 +29,4 @@ export { validateConfig } from '../protocol/config-check'
 export { applySide, applyStep } from './outcome'
 export { shareFragment } from './share'
 export { dpopHandle, makeDpopKey, decodeProof } from '../protocol/dpop'
+export { PROBES } from '../checks/probes'

@@ -4,7 +4,7 @@
  * authorization round trip and token requests, and a token response pasted back from curl. Each
  * returns a {@link SideOutcome} (or a step outcome for the paste-back) for the driver to apply.
  */
-import type { HttpExchange, RecordedRequest } from '../model/types'
+import type { Finding, HttpExchange, RecordedRequest } from '../model/types'
 import type { Recorder } from '../platform/recorder'
 import { nextExchangeId } from '../platform/recorder'
 import type { Probe } from '../platform/network'
@@ -17,7 +17,7 @@ import { parsePastedResponse, tokensFromBody } from '../protocol/pasteback'
 import { decodeToken } from '../platform/jwt-decode'
 import { lintTokenResponse } from '../diagnosis/lint'
 import { runCorsCheck } from '../checks/cors-check'
-import { PROBES, judgeProbeCallback, runProbeExchange, type ProbeId } from '../checks/probes'
+import { PROBES, judgeProbeCallback, runParWithoutPkce, runProbeExchange, type ProbeId } from '../checks/probes'
 import { currentTokens, type CurrentTokens, type PendingProbe, type ProbeResult, type Snapshot } from './side'
 import type { SideOutcome, StepOutcome } from './outcome'
 import { chooseDpopAlg, dpopHandle, makeDpopKey, wantsDpop, type DpopUse } from '../protocol/dpop'
@@ -179,6 +179,53 @@ export async function probeAuthorization(
 }
 
 /**
+ * A probe without a round trip (PAR without code_challenge): run at once, its result line kept like
+ * the others'.
+ */
+export async function directProbeSide(
+  s: Snapshot,
+  id: ProbeId,
+  secret: string,
+  recorder: Recorder,
+  now: number,
+): Promise<SideOutcome> {
+  const md = s.metadata
+  const pkce = await makePkce(newVerifier(), 'S256')
+  const { state, nonce } = newStateAndNonce(s.config.scope)
+  const params = md ? buildAuthorizationRequest(s.config, md, pkce, state, nonce).params : []
+  const r = await runParWithoutPkce(s, params, secret, recorder)
+  return probeOutcome(s, id, r.findings, r.status, r.accepted, recorder, now)
+}
+
+/** A probe's findings and exchanges join those of earlier probes (one result line per probe, the latest run kept). */
+function probeOutcome(
+  s: Snapshot,
+  id: ProbeId,
+  findings: Finding[],
+  status: number,
+  accepted: boolean,
+  recorder: Recorder,
+  now: number,
+): SideOutcome {
+  const tagged = findings.map((f) => ({ ...f, step: 'probes' as const, data: { ...(f.data ?? {}), probe: id } }))
+  const failed = tagged.some((f) => f.severity === 'error' || f.severity === 'warning') || accepted
+  const inconclusive = tagged.some((f) => f.id === 'probe-inconclusive')
+  const result: ProbeResult = {
+    id,
+    outcome: inconclusive ? 'inconclusive' : failed ? 'failed' : 'passed',
+    status,
+    at: now,
+  }
+  const earlier = s.side?.probeResults ?? []
+  return {
+    exchanges: [...s.exchanges.filter((e) => e.step === 'probes'), ...recorder.exchanges],
+    findings: [...s.findings.filter((f) => f.step === 'probes' && f.data?.probe !== id), ...tagged],
+    // A round trip is over: the pending probe goes, its result line stays.
+    side: { probe: undefined, probeResults: [...earlier.filter((r) => r.id !== id), result] },
+  }
+}
+
+/**
  * A probe's callback: judged, then the probe's token requests. The probe's findings and exchanges
  * join those of earlier probes (one result line per probe, the latest run kept).
  */
@@ -206,22 +253,7 @@ export async function finishProbeSide(
       findings.push(...cb.findings)
     }
   }
-  const tagged = findings.map((f) => ({ ...f, step: 'probes' as const, data: { ...(f.data ?? {}), probe: probe.id } }))
-  const failed = tagged.some((f) => f.severity === 'error' || f.severity === 'warning') || accepted
-  const inconclusive = tagged.some((f) => f.id === 'probe-inconclusive')
-  const result: ProbeResult = {
-    id: probe.id,
-    outcome: inconclusive ? 'inconclusive' : failed ? 'failed' : 'passed',
-    status,
-    at: now,
-  }
-  const earlier = s.side?.probeResults ?? []
-  return {
-    exchanges: [...s.exchanges.filter((e) => e.step === 'probes'), ...recorder.exchanges],
-    findings: [...s.findings.filter((f) => f.step === 'probes' && f.data?.probe !== probe.id), ...tagged],
-    // The round trip is over: the pending probe goes, its result line stays.
-    side: { probe: undefined, probeResults: [...earlier.filter((r) => r.id !== probe.id), result] },
-  }
+  return probeOutcome(s, probe.id, findings, status, accepted, recorder, now)
 }
 
 /**

@@ -1050,6 +1050,13 @@ export const CATALOGUE = [
     spec: 'RFC 9126 §2.1; RFC 9700 §2.1.1; RFC 7636 §4.4.1',
   },
   {
+    id: 'par-pkce-enforced',
+    severity: 'info',
+    basis: 'info',
+    title: 'The PAR endpoint refuses a pushed request without code_challenge (probe).',
+    spec: 'RFC 9126 §2.1; RFC 9700 §2.1.1',
+  },
+  {
     id: 'par-request-uri-shape',
     severity: 'varies',
     basis: 'spec',
