@@ -140,6 +140,8 @@ async function browserRuns(appUrl, noCacheUrl, floorUrl, asUrl) {
       client_id: 'pkce-playground',
       scope: 'openid',
       resource: `${asUrl}/api`,
+      // The floor does the bare PKCE exchange; so does the app here (the demo server advertises DPoP).
+      dpop: 'off',
     })
     const callbackFloor = []
     const flow = async (url, floor = false) => {

@@ -21,8 +21,12 @@ test('compliant issuer, public client: the client-bound endpoints are readable',
   const errors: string[] = []
   page.on('pageerror', (e) => errors.push(e.message))
   const tokenBodies: string[] = []
+  const proofs: string[] = []
   page.on('request', (r) => {
-    if (r.method() === 'POST' && new URL(r.url()).pathname === '/token') tokenBodies.push(r.postData() ?? '')
+    if (r.method() === 'POST' && new URL(r.url()).pathname === '/token') {
+      tokenBodies.push(r.postData() ?? '')
+      if (r.headers()['dpop']) proofs.push(r.headers()['dpop'] ?? '')
+    }
   })
   await flow.open({ issuer: as.issuer, client_id: CLIENT_IDS.public, scope: 'openid' })
   await flow.runTo('discovery', DISCOVERED)
@@ -38,9 +42,17 @@ test('compliant issuer, public client: the client-bound endpoints are readable',
   await expect(row(panel, 'userinfo').locator('[data-preflight]')).toHaveAttribute('data-preflight', 'ok')
   await expect(row(panel, 'userinfo')).toContainText('401')
   await expect(row(panel, 'userinfo')).toContainText('www-authenticate')
-  // Only the fake code was ever sent to the token endpoint.
-  expect(tokenBodies.length).toBeGreaterThan(0)
-  for (const body of tokenBodies) expect(new URLSearchParams(body).get('code')).toBe('pkce-playground-cors-probe')
+  // DPoP is on (the server advertises it): the token endpoint was also probed with a real proof of a
+  // throwaway key, and its preflight allows "dpop".
+  expect(proofs).toHaveLength(1)
+  await expect(row(panel, 'token')).toContainText('Access-Control-Allow-Headers: dpop')
+  await expect(panel.locator('tr[data-summary-for="token"]')).toContainText('With a DPoP proof the preflight passed')
+  // Only fake values were ever sent to the token endpoint: the fake code, or a fake refresh token with the proof.
+  expect(tokenBodies.length).toBeGreaterThan(1)
+  for (const body of tokenBodies) {
+    const sent = new URLSearchParams(body)
+    expect(sent.get('code') ?? sent.get('refresh_token')).toBe('pkce-playground-cors-probe')
+  }
   expect(errors).toEqual([])
 })
 
@@ -87,8 +99,9 @@ test('client_secret_basic: the Authorization-header preflight passes on the comp
   await expect(row(panel, 'token')).toHaveAttribute('data-verdict', 'readable')
   await expect(row(panel, 'token').locator('[data-preflight]')).toHaveAttribute('data-preflight', 'ok')
   await expect(row(panel, 'token')).toContainText('Access-Control-Allow-Headers: authorization')
-  // The simple probe has no Authorization header; the second one carries fake Basic credentials, never the secret.
-  expect(authHeaders).toEqual(['', `Basic ${Buffer.from('pkce-playground-cors-probe:probe').toString('base64')}`])
+  // The simple probe has no Authorization header; the second one carries fake Basic credentials, never the
+  // secret; the DPoP probe (DPoP is on: the server advertises it) sends none.
+  expect(authHeaders).toEqual(['', `Basic ${Buffer.from('pkce-playground-cors-probe:probe').toString('base64')}`, ''])
 })
 
 test('an unreachable hand-entered token endpoint is unreachable, not CORS', async ({ page, as, flow }) => {

@@ -119,3 +119,20 @@ test('PAR and DPoP together: pushed request, then the nonce round trip and DPoP-
   await flow.runTo('tokens', { tokens: 'ok' })
   await expect(page.getByTestId('verdict')).toHaveAttribute('data-scenario', 'C')
 })
+
+test('DPoP: a resource (UserInfo) that refuses the proof with WWW-Authenticate: DPoP is explained', async ({
+  page,
+  as,
+  flow,
+}) => {
+  await flow.open({ issuer: as.faultIssuer('userinfo-dpop-invalid-proof'), client_id: CLIENT_IDS.public, scope: SCOPE })
+  await flow.runTo('token')
+  const after = page.locator('section#step-after')
+  await after.getByRole('button', { name: 'Call UserInfo' }).click()
+  const ui = after.locator('#after-userinfo')
+  await expect(ui).toHaveAttribute('data-status', 'error')
+  const f = finding(ui, 'dpop-resource-error')
+  await expect(f).toHaveAttribute('data-severity', 'error')
+  await expect(f).toContainText('invalid_dpop_proof')
+  await expect(page.getByTestId('verdict')).not.toHaveAttribute('data-scenario', 'C')
+})

@@ -974,4 +974,16 @@ export const CASES: FaultCase[] = [
     verdict: 'C',
     notes: 'par-ignores-pkce needs the PAR probe in the probes panel (judgeParWithoutPkce); no case yet.',
   },
+  {
+    csv: 'PR04',
+    category: 'PAR',
+    fault: 'par-request-uri-odd',
+    par: 'on',
+    stopAt: 'authorization',
+    expect: [
+      { id: 'par-request-uri-shape', severity: 'info', step: 'authorization' },
+      { id: 'par-expires-in', severity: 'warning', step: 'authorization' },
+    ],
+    verdict: 'incomplete',
+  },
 ]

@@ -1349,6 +1349,43 @@ export const FAULTS = {
     },
   },
 
+  'par-request-uri-odd': {
+    description:
+      'The PAR endpoint answers 201 with a request_uri that is an https URL instead of a ' +
+      'urn:ietf:params:oauth:request_uri: URN, and without expires_in (the provider never sees that URL, so an ' +
+      'authorization with it fails).',
+    spec: 'RFC 9126 §2.2: request_uri (format the server’s choice, the URN is registered) and expires_in are REQUIRED.',
+    onResponse(ctx) {
+      if (ctx.endpoint !== 'pushed_authorization_request' || ctx.preflight || ctx.response?.status !== 201) return
+      editJson(ctx, (body) => {
+        if (typeof body.request_uri === 'string')
+          body.request_uri = `${ctx.issuer}/requests/${body.request_uri.split(':').pop()}`
+        delete body.expires_in
+      })
+    },
+  },
+  'userinfo-dpop-invalid-proof': {
+    description:
+      'UserInfo answers every GET 401 with WWW-Authenticate: DPoP error="invalid_dpop_proof" (exposed to the page), ' +
+      'as a resource server does that refuses the proof.',
+    spec: 'RFC 9449 §7.1, §12.2: a protected resource signals a refused proof with a DPoP challenge.',
+    onResponse(ctx) {
+      if (ctx.endpoint !== 'userinfo' || ctx.preflight || !ctx.response) return
+      const origin = allowedOrigin(ctx)
+      ctx.response = {
+        status: 401,
+        headers: {
+          'content-type': 'application/json; charset=utf-8',
+          'www-authenticate': 'DPoP error="invalid_dpop_proof", error_description="proof rejected", algs="ES256"',
+          ...(origin
+            ? { 'access-control-allow-origin': origin, 'access-control-expose-headers': 'WWW-Authenticate, DPoP-Nonce' }
+            : {}),
+        },
+        body: Buffer.from(JSON.stringify({ error: 'invalid_dpop_proof', error_description: 'proof rejected' })),
+      }
+    },
+  },
+
   // ===== Browser (B) ================================================================================
 
   'token-redirect': {
