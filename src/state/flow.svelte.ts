@@ -26,7 +26,7 @@ import { isSafeNavigationTarget } from '../lib/protocol/navigation'
 import type { SideOutcome, StepOutcome } from '../lib/flow/outcome'
 import type { StepContext } from '../lib/flow/runners'
 import type { ResourceRequest } from '../lib/flow/side-runners'
-import { emptySnapshot, forToken, sideBlocked, usableVerifier, verifierEdited, type Snapshot } from '../lib/flow/side'
+import { emptySnapshot, forToken, usableVerifier, verifierEdited, type Snapshot } from '../lib/flow/side'
 import type { TokenView } from '../lib/protocol/token-inspection'
 import type { DpopAlg, DpopUse } from '../lib/protocol/dpop'
 import type { Verdict } from '../lib/diagnosis/report'
@@ -553,7 +553,8 @@ export class FlowSession {
     work: (engine: Engine, recorder: Recorder) => Promise<SideOutcome>,
     which?: 'access_token' | 'refresh_token',
   ): Promise<void> {
-    const why = sideBlocked(step, this.snapshot, which)
+    if (this.busy) return
+    const why = (await loadEngine()).sideBlocked(step, this.snapshot, which)
     if (why) this.notice = why
     if (why || this.busy || !this.#linkGate()) return
     this.busy = step

@@ -4,7 +4,7 @@
  * the rest of the snapshot. It lives in flow/ because it gathers result shapes from every layer
  * below; the lower layers never read it (they take the base {@link FlowSnapshot}).
  */
-import type { FlowConfig, FlowSnapshot, SideStepId } from '../model/types'
+import type { FlowConfig, FlowSnapshot } from '../model/types'
 import { nextExchangeId } from '../platform/ids'
 import { REMOVED_AFTER_USE } from '../platform/persist'
 import type { AuthorizationRequest, PkceState } from '../model/types'
@@ -72,38 +72,6 @@ export function currentTokens(s: Snapshot): CurrentTokens {
     if (typeof v === 'string' && v) out[k] = v
   }
   return out
-}
-
-/**
- * Why a side step cannot run yet (the notice to show), or undefined when it can: the after-token
- * actions need the token they send, the CORS check needs the metadata.
- */
-export function sideBlocked(
-  step: SideStepId,
-  s: Snapshot,
-  which?: 'access_token' | 'refresh_token',
-): string | undefined {
-  const tokens = currentTokens(s)
-  switch (step) {
-    case 'refresh':
-      return tokens.refresh_token
-        ? undefined
-        : 'The token response has no refresh_token (ask for offline_access, or the server does not issue one).'
-    case 'userinfo':
-    case 'resource':
-      return tokens.access_token ? undefined : 'No access token yet.'
-    case 'introspection':
-    case 'revocation':
-      return which && tokens[which]
-        ? undefined
-        : `No ${which ?? 'token'} to ${step === 'revocation' ? 'revoke' : 'introspect'}.`
-    case 'cors':
-      return s.metadata
-        ? undefined
-        : 'Run Discover first (or enter the endpoints by hand): the check probes the endpoints the metadata names.'
-    default:
-      return undefined
-  }
 }
 
 /** The verifier kept in a restored snapshot, unless it was removed after use. */
