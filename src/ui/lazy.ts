@@ -48,8 +48,11 @@ export const stepPanels: Partial<Record<StepId, () => Promise<{ default: Compone
 
 /** What a page loaded with an authorization response needs next: fetched at once, in parallel. */
 export function warmCallbackPanels(): void {
+  // The MCP steps' panels load with the page when the run is an MCP one; the others are needed at once.
   const loads: Array<() => Promise<unknown>> = [
-    ...Object.values(stepPanels),
+    ...Object.entries(stepPanels)
+      .filter(([id]) => !id.startsWith('mcp-') && id !== 'registration')
+      .map(([, load]) => load),
     panels.jwtView,
     panels.exchangeView,
     panels.stepGuide,
