@@ -4,6 +4,7 @@
 // are in fault-cases.ts (DP01–DP05, PR01–PR03).
 import { test, expect, CLIENT_IDS, AS_BASE } from './fixtures'
 import type { Locator } from '@playwright/test'
+import { readFile } from 'node:fs/promises'
 
 const SCOPE = 'openid profile email offline_access'
 const finding = (scope: Locator, id: string) => scope.locator(`[data-finding-id="${id}"]`)
@@ -39,6 +40,17 @@ test('DPoP: a key made in the page, the nonce round trip shown as two exchanges,
     await expect(page.locator(`[data-finding-id="${id}"]`)).toHaveCount(0)
   await flow.runTo('tokens')
   await expect(page.locator('#step-tokens')).toContainText(thumbprint)
+  // The report keeps every proof's header and claims, never a signature (nor the key's private part).
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download report' }).click(),
+  ])
+  const report = await readFile(await download.path(), 'utf8')
+  const proofs = [...report.matchAll(/"dpop",\s*"([^"]+)"/g)].map((m) => m[1] ?? '')
+  expect(proofs.length).toBeGreaterThanOrEqual(2)
+  for (const proof of proofs) expect(proof).toMatch(/^[\w-]+\.[\w-]+\.\[signature removed\]$/)
+  expect(report).not.toMatch(/"d"\s*:/)
+  expect(report).toContain(thumbprint)
 
   // Refresh and UserInfo send the bound tokens with fresh proofs (UserInfo's carries ath).
   const after = page.locator('section#step-after')
@@ -110,9 +122,12 @@ test('PAR and DPoP together: pushed request, then the nonce round trip and DPoP-
   await flow.open({ issuer: as.issuer, client_id: CLIENT_IDS.dpop, scope: 'openid', par: 'on' })
   await flow.runTo('discovery')
   await expect(page.locator('#step-authorization').getByTestId('par')).toBeVisible()
+  // The rail says what this run adds to the flow.
+  await expect(page.getByTestId('rail-extra-authorization')).toHaveText('PAR')
   await flow.runTo('callback')
   await flow.runTo('token')
   await expect(finding(page.locator('#step-token'), 'dpop-nonce-required')).toBeVisible()
+  await expect(page.getByTestId('rail-extra-token')).toHaveText('DPoP')
   await expect(page.locator('#step-token').getByRole('region', { name: 'Token response' })).toContainText(
     '"token_type": "DPoP"',
   )

@@ -986,4 +986,23 @@ export const CASES: FaultCase[] = [
     ],
     verdict: 'incomplete',
   },
+  {
+    csv: 'DP06',
+    category: 'DPoP',
+    fault: 'dpop-preflight-refuses',
+    dpop: 'on',
+    stopAt: 'cors',
+    // the CORS check's own probe with a proof of a throwaway key names the refused preflight for sure
+    expect: [{ id: 'dpop-preflight-refused', severity: 'error', step: 'cors', text: /preflight/ }],
+    verdict: 'incomplete',
+  },
+  {
+    csv: 'DP07',
+    category: 'DPoP',
+    fault: 'dpop-nonce-not-exposed',
+    dpop: 'on',
+    stopAt: 'cors',
+    expect: [{ id: 'dpop-nonce-not-exposed', severity: 'warning', step: 'cors' }],
+    verdict: 'incomplete',
+  },
 ]

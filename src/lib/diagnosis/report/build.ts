@@ -142,10 +142,12 @@ export function buildReport(snapshot: FlowSnapshot, opts: BuildReportOptions): R
   if (snapshot.pkce) {
     report.pkce = { method: snapshot.pkce.method, code_challenge: snapshot.pkce.code_challenge }
   }
+  if (snapshot.dpop) report.dpop = { alg: snapshot.dpop.alg, thumbprint: snapshot.dpop.thumbprint }
   if (snapshot.authorization) {
     report.authorization = {
       url: redactWith(snapshot.authorization.url, literals),
       params: redactParams(snapshot.authorization.params, literals),
+      ...(snapshot.authorization.par ? { par: { endpoint: snapshot.authorization.par.endpoint } } : {}),
     }
   }
   if (snapshot.callback) {

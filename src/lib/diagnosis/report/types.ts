@@ -42,8 +42,10 @@ export interface Report {
   /** The effective server metadata (discovered, completed by hand-entered endpoints). */
   metadata?: Record<string, unknown>
   pkce?: { method: PkceMethod; code_challenge: string }
+  /** DPoP: the public side of the key the tokens are bound to (never the private key). */
+  dpop?: { alg: string; thumbprint: string }
   /** The authorization request, with state and nonce redacted. */
-  authorization?: { url: string; params: Array<[key: string, value: string]> }
+  authorization?: { url: string; params: Array<[key: string, value: string]>; par?: { endpoint: string } }
   /** The callback parameters, with code and state redacted. */
   callback?: { outcome: string; params: Array<[key: string, value: string]> }
   steps: ReportStep[]
