@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import * as oauth from 'oauth4webapi'
 import type { HttpExchange } from '../model/types'
 import {
+  dpopAlgUnsupportedFinding,
   dpopBindingFindings,
   dpopChallengeFinding,
   dpopNonceNotExposedFinding,
@@ -207,5 +208,15 @@ describe('dpopChallengeFinding and explainError', () => {
     const f = explainError(err, { step: 'userinfo', operation: 'userinfo', url: 'https://as.example/me' })
     expect(f.id).toBe('dpop-resource-error')
     expect(f.title).toMatch(/^The UserInfo endpoint refused/)
+  })
+})
+
+describe('dpopAlgUnsupportedFinding', () => {
+  it('says the request went without DPoP, names the advertised algorithms (as text) and the one to add', () => {
+    const f = dpopAlgUnsupportedFinding(['ES512', 42, '<b>x</b>'])
+    expect([f.id, f.severity, f.step]).toEqual(['dpop-alg-unsupported', 'warning', 'token'])
+    expect(f.detail).toContain('"ES512"')
+    expect(f.data?.advertised).toBe('ES512 <b>x</b>')
+    expect(f.fix).toContain('ES256')
   })
 })

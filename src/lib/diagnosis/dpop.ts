@@ -228,3 +228,15 @@ function safePath(url: string): string {
     return url
   }
 }
+
+/** DPoP is on for this run, but the server allows no algorithm WebCrypto can make here. */
+export function dpopAlgUnsupportedFinding(advertised: unknown, step: StepRef = 'token'): Finding {
+  const algs = Array.isArray(advertised) ? advertised.filter((a): a is string => typeof a === 'string') : []
+  return finding('dpop-alg-unsupported', 'warning', step, {
+    title: 'No DPoP algorithm this page can use: the token request went without DPoP',
+    detail: `The metadata's dpop_signing_alg_values_supported lists ${algs.map((a) => `"${a.slice(0, 20)}"`).join(', ') || 'nothing usable'}; this page can make ES256, ES384, PS256, RS256 and EdDSA keys with WebCrypto. The tokens are therefore Bearer tokens, not bound to a key.`,
+    fix: 'Advertise (and accept) ES256 in dpop_signing_alg_values_supported: it is the algorithm every browser can make.',
+    spec: 'RFC 9449 §5.1',
+    data: { advertised: algs.slice(0, 10).join(' ') },
+  })
+}

@@ -24,6 +24,7 @@ import { buildAuthorizationRequest, newStateAndNonce } from '../protocol/authori
 import { handleCallback } from '../protocol/authorization-response'
 import { exchangeCode } from '../protocol/token-exchange'
 import { chooseDpopAlg, wantsDpop, type DpopAlg, type DpopUse } from '../protocol/dpop'
+import { dpopAlgUnsupportedFinding } from '../diagnosis/dpop'
 import { parAuthorizationUrl, pushAuthorizationRequest, wantsPar } from '../protocol/par'
 import { inspectTokens, type JwksOutcome } from '../protocol/token-inspection'
 import { explainError } from '../diagnosis/explain'
@@ -262,6 +263,11 @@ async function token(ctx: StepContext): Promise<StepOutcome> {
   }
   // The driver marks the code as used and persists before anything is sent: a reload can never send it twice.
   const dpop = await tokenDpop(ctx)
+  // Asked for (on, or advertised) but impossible: say so rather than silently sending Bearer.
+  const noDpop =
+    !dpop && wantsDpop(s.config, s.metadata)
+      ? [dpopAlgUnsupportedFinding(s.metadata?.dpop_signing_alg_values_supported)]
+      : []
   ctx.beforeTokenRequest()
   const recorder = ctx.recorder('token', () => ctx.tokenRequestSent())
   const outcome = await exchangeCode(forToken(s, ctx.tokenVerifier), ctx.validated, ctx.secret, recorder, dpop?.use)
@@ -290,7 +296,7 @@ async function token(ctx: StepContext): Promise<StepOutcome> {
       ...(dpop ? { dpop: dpop.info } : {}),
     },
     exchanges: recorder.exchanges,
-    findings: [...verifierEditedRules(verifierEdited(s, ctx.tokenVerifier), issued), ...findings],
+    findings: [...verifierEditedRules(verifierEdited(s, ctx.tokenVerifier), issued), ...noDpop, ...findings],
     proceed: issued,
   }
 }

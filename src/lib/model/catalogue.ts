@@ -228,6 +228,15 @@ export const CATALOGUE = [
     spec: 'RFC 8414 §3',
   },
   {
+    id: 'dpop-alg-unsupported',
+    severity: 'warning',
+    basis: 'client',
+    reason:
+      'DPoP was asked for (on, or advertised) but the server allows only algorithms WebCrypto cannot make here, so the tokens are not sender-constrained',
+    title: 'The server advertises only DPoP algorithms this page cannot make; the token request was sent without DPoP.',
+    spec: 'RFC 9449 §5.1',
+  },
+  {
     id: 'dpop-jkt-mismatch',
     severity: 'error',
     basis: 'spec',
