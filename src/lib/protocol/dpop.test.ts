@@ -72,6 +72,9 @@ describe('wantsDpop', () => {
     expect(wantsDpop({ dpop: 'auto' }, { issuer: 'x' })).toBe(false)
     expect(wantsDpop({ dpop: 'auto' }, { issuer: 'x', dpop_signing_alg_values_supported: [] })).toBe(false)
     expect(wantsDpop({ dpop: 'on' }, { issuer: 'x' })).toBe(true)
+    // MCP clients send Bearer tokens: advertised DPoP is not used unless asked for.
+    expect(wantsDpop({ dpop: 'auto', mcp_url: 'https://mcp.example/mcp' }, advertised)).toBe(false)
+    expect(wantsDpop({ dpop: 'on', mcp_url: 'https://mcp.example/mcp' }, advertised)).toBe(true)
     expect(wantsDpop({ dpop: 'off' }, advertised)).toBe(false)
     expect(wantsDpop({}, undefined)).toBe(false)
   })

@@ -59,11 +59,18 @@ export function dpopHandle(client_id: string, key: Pick<DpopKey, 'keyPair'>): oa
   return oauth.DPoP({ client_id } as oauth.Client, key.keyPair)
 }
 
-/** Is DPoP used for this flow? On when configured, or when 'auto' (the default) and the server advertises it. */
-export function wantsDpop(config: Pick<FlowConfig, 'dpop'>, metadata: ServerMetadata | undefined): boolean {
+/**
+ * Is DPoP used for this flow? On when configured, or when 'auto' (the default) and the server
+ * advertises it — except for an MCP server: the MCP authorization spec has clients send Bearer
+ * tokens (and the playground's MCP calls carry no proof), so 'auto' stays off there.
+ */
+export function wantsDpop(
+  config: Pick<FlowConfig, 'dpop'> & { mcp_url?: string | undefined },
+  metadata: ServerMetadata | undefined,
+): boolean {
   const setting = config.dpop ?? 'auto'
   if (setting === 'on') return true
-  if (setting === 'off') return false
+  if (setting === 'off' || config.mcp_url) return false
   const algs = metadata?.dpop_signing_alg_values_supported
   return Array.isArray(algs) && algs.length > 0
 }
