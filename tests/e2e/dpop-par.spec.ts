@@ -5,6 +5,18 @@
 import { test, expect, CLIENT_IDS, AS_BASE } from './fixtures'
 import type { Locator } from '@playwright/test'
 import { readFile } from 'node:fs/promises'
+import AxeBuilder from '@axe-core/playwright'
+
+/** axe (WCAG 2.x A/AA) on the DPoP and PAR parts of the page, every disclosure open; serious or critical fail. */
+async function axeClean(page: import('@playwright/test').Page, where: string) {
+  await page.locator('details').evaluateAll((all) => all.forEach((d) => ((d as HTMLDetailsElement).open = true)))
+  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()
+  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+  expect(
+    bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+    where,
+  ).toEqual([])
+}
 
 const SCOPE = 'openid profile email offline_access'
 const finding = (scope: Locator, id: string) => scope.locator(`[data-finding-id="${id}"]`)
@@ -124,6 +136,8 @@ test('PAR and DPoP together: pushed request, then the nonce round trip and DPoP-
   await expect(page.locator('#step-authorization').getByTestId('par')).toBeVisible()
   // The rail says what this run adds to the flow.
   await expect(page.getByTestId('rail-extra-authorization')).toHaveText('PAR')
+  await page.getByRole('button', { name: 'Expand all' }).click()
+  await axeClean(page, 'the pushed request')
   await flow.runTo('callback')
   await flow.runTo('token')
   await expect(finding(page.locator('#step-token'), 'dpop-nonce-required')).toBeVisible()
@@ -133,6 +147,11 @@ test('PAR and DPoP together: pushed request, then the nonce round trip and DPoP-
   )
   await flow.runTo('tokens', { tokens: 'ok' })
   await expect(page.getByTestId('verdict')).toHaveAttribute('data-scenario', 'C')
+  await expect(page.getByTestId('dpop-proof').first()).toBeVisible()
+  await axeClean(page, 'the DPoP key, proofs and bound tokens')
+  // At 360 px nothing of it widens the page.
+  await page.setViewportSize({ width: 360, height: 740 })
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(361)
 })
 
 test('DPoP: a resource (UserInfo) that refuses the proof with WWW-Authenticate: DPoP is explained', async ({
