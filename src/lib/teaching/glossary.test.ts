@@ -178,5 +178,11 @@ describe('glossary components', () => {
     expect(t).toContain('class="term')
     expect(t).toContain('title="The recipient a token is meant for, in its aud claim."')
     expect(render(Term, { props: { id: 'unknown-word' } }).body).not.toContain('<a')
+    // With onclick: a disclosure button that opens the definition in place (StepGuide).
+    const b = render(Term, { props: { id: 'aud', onclick: () => {}, expanded: true, controls: 'def-1' } }).body
+    expect(b).toContain('<button')
+    expect(b).toContain('aria-expanded="true"')
+    expect(b).toContain('aria-controls="def-1"')
+    expect(b).not.toContain('href=')
   }, 60_000)
 })
