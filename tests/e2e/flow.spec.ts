@@ -259,3 +259,18 @@ test('a share link opened in a tab with an earlier flow starts from the link', a
   await expect(page.getByTestId('status-callback')).toHaveText('pending')
   expect(await page.evaluate(() => sessionStorage.getItem('pkce-playground:flow'))).toBeNull()
 })
+
+test('Configure says next to each field what is wrong with it (main form and More options)', async ({
+  page,
+  as,
+  flow,
+}) => {
+  await flow.open({ issuer: as.issuer, client_id: CLIENT_IDS.public, scope: 'openid' })
+  await page.locator('#cfg-issuer').fill('http://auth.example.com')
+  await expect(page.locator('#issuer-problem-0')).toContainText('plain http on a non-loopback host')
+  // Debug opens More options: its fields are checked the same way.
+  await page.locator('#cfg-resource').fill('https://api.example/#frag')
+  await expect(page.locator('#resource-problem-0')).toContainText('must not contain a fragment')
+  await page.locator('#cfg-issuer').fill(as.issuer)
+  await expect(page.locator('#issuer-problem-0')).toHaveCount(0)
+})
