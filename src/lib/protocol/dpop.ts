@@ -303,19 +303,22 @@ export interface DpopUse {
 }
 
 /**
- * Sends a request that carried a DPoP proof and, when the server answers use_dpop_nonce (RFC 9449
+ * Sends a request (once, without `dpop`). With a DPoP proof, when the server answers use_dpop_nonce (RFC 9449
  * §8) with a DPoP-Nonce the page can read, sends it ONCE more (the handle has cached the nonce).
  * Both exchanges are recorded. With a hidden nonce it does not retry and says why. `process` runs
  * the oauth4webapi processing of the step on a clone (it decides what a nonce error is).
  * A failed fetch (first or retry) is thrown to the caller as is.
  */
 export async function sendWithDpopNonceRetry(
+  dpop: DpopUse | undefined,
   send: () => Promise<Response>,
   process: (response: Response) => Promise<unknown>,
   recorder: Recorder,
   step: StepRef,
   endpoint: string,
 ): Promise<{ response: Response; findings: Finding[] }> {
+  // Without DPoP there is no nonce to ask for: the request is sent once.
+  if (!dpop) return { response: await send(), findings: [] }
   const findings: Finding[] = []
   const response = await send()
   if (response.status !== 400 && response.status !== 401) return { response, findings }

@@ -75,19 +75,16 @@ export async function pushAuthorizationRequest(
   const before = recorder.exchanges.length
   let response: Response
   try {
-    if (dpop) {
-      const sent = await sendWithDpopNonceRetry(
-        send,
-        (r) => oauth.processPushedAuthorizationResponse(as, client, r),
-        recorder,
-        step,
-        'pushed authorization request endpoint',
-      )
-      response = sent.response
-      findings.push(...sent.findings)
-    } else {
-      response = await send()
-    }
+    const sent = await sendWithDpopNonceRetry(
+      dpop,
+      send,
+      (r) => oauth.processPushedAuthorizationResponse(as, client, r),
+      recorder,
+      step,
+      'pushed authorization request endpoint',
+    )
+    response = sent.response
+    findings.push(...sent.findings)
   } catch (err) {
     const ex = exchangeSince(recorder, before)
     findings.push(parCorsFinding(ex, step) ?? failureFinding(err, ex, { step, operation: 'par', url: endpoint }))

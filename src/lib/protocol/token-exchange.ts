@@ -137,19 +137,16 @@ export async function exchangeCode(
   recorder.label = 'Token request (authorization_code grant)'
   let response: Response
   try {
-    if (dpop) {
-      const sent = await sendWithDpopNonceRetry(
-        send,
-        (r) => oauth.processAuthorizationCodeResponse(as, client, r, expected),
-        recorder,
-        'token',
-        'token endpoint',
-      )
-      response = sent.response
-      findings.push(...sent.findings)
-    } else {
-      response = await send()
-    }
+    const sent = await sendWithDpopNonceRetry(
+      dpop,
+      send,
+      (r) => oauth.processAuthorizationCodeResponse(as, client, r, expected),
+      recorder,
+      'token',
+      'token endpoint',
+    )
+    response = sent.response
+    findings.push(...sent.findings)
   } catch (err) {
     const ex = recorder.exchanges.at(-1)
     // With DPoP the browser asked first (a preflight); whether the preflight or the answer failed is

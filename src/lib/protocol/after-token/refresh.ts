@@ -81,19 +81,16 @@ export async function refreshTokens(
     })
   let response: Response
   try {
-    if (options.dpop) {
-      const sent = await sendWithDpopNonceRetry(
-        send,
-        (r) => oauth.processRefreshTokenResponse(as, client, r),
-        recorder,
-        step,
-        'token endpoint',
-      )
-      response = sent.response
-      findings.push(...sent.findings)
-    } else {
-      response = await send()
-    }
+    const sent = await sendWithDpopNonceRetry(
+      options.dpop,
+      send,
+      (r) => oauth.processRefreshTokenResponse(as, client, r),
+      recorder,
+      step,
+      'token endpoint',
+    )
+    response = sent.response
+    findings.push(...sent.findings)
   } catch (err) {
     const ex = exchangeSince(recorder, before)
     findings.push(
