@@ -15,6 +15,7 @@ import type { Recorder } from '../platform/recorder'
 import { classifyFailure, isLoopbackHost, staticCheck, type Probe } from '../platform/network'
 import * as oauth from 'oauth4webapi'
 import { asAuthorizationServer, insecureAllowed } from '../platform/o4w'
+import { OFF_HINT } from '../diagnosis/dpop'
 
 export type ProbedEndpoint =
   'discovery' | 'jwks' | 'token' | 'userinfo' | 'revocation' | 'introspection' | 'registration'
@@ -644,7 +645,7 @@ function findingsFor(r: CorsProbeResult, origin: string): Finding[] {
       finding('dpop-preflight-refused', 'error', 'cors', {
         title: `The ${name} refuses a request with a DPoP header (its CORS preflight does not allow "dpop")`,
         detail: `${r.summary} A DPoP header is not CORS-safelisted, so the browser first asks with OPTIONS; the same request without it was readable, so it is the preflight that refused. With DPoP on, no token request from this page can be sent.`,
-        fix: `Answer the preflight of the ${name} with 2xx, Access-Control-Allow-Origin for this origin and "Access-Control-Allow-Headers: dpop, authorization, content-type".`,
+        fix: `Answer the preflight of the ${name} with 2xx, Access-Control-Allow-Origin for this origin and "Access-Control-Allow-Headers: dpop, authorization, content-type".${OFF_HINT}`,
         spec: 'RFC 9449 §4.1; Fetch Standard §3.2.2; draft-ietf-oauth-browser-based-apps §6.3.3.4',
         data: { ...data, confirmed: true },
       }),
@@ -654,7 +655,7 @@ function findingsFor(r: CorsProbeResult, origin: string): Finding[] {
       finding('dpop-nonce-not-exposed', 'warning', 'cors', {
         title: `The ${name} asks for a DPoP nonce, but DPoP-Nonce is not visible to the page`,
         detail: `${r.summary} Cross-origin, the browser hides every response header the server does not list in Access-Control-Expose-Headers; a browser client cannot retry with the nonce, so every DPoP token request from a page will fail with use_dpop_nonce.`,
-        fix: `Add "Access-Control-Expose-Headers: DPoP-Nonce, WWW-Authenticate" to the ${name}'s CORS responses.`,
+        fix: `Add "Access-Control-Expose-Headers: DPoP-Nonce, WWW-Authenticate" to the ${name}'s CORS responses.${OFF_HINT}`,
         spec: 'RFC 9449 §8, §9; Fetch Standard §3.2.6',
         data,
       }),

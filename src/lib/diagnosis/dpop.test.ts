@@ -134,6 +134,8 @@ describe('dpopPreflightFinding', () => {
     expect(f?.fix).toMatch(/Access-Control-Allow-Headers: dpop, authorization, content-type/)
     expect(f?.detail).toMatch(/OPTIONS \/token/)
     expect(f?.detail).toMatch(/authorization code is then unused/)
+    // DPoP was the page's choice (advertised, or asked for): the way to test without it is named.
+    expect(f?.fix).toMatch(/set DPoP to Off under More options/)
   })
   it('says nothing without a DPoP header, for another verdict, or without an error', () => {
     const failed = { cors: 'preflight-failed' as const, error: { name: 'TypeError', message: 'x' } }

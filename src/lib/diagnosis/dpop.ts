@@ -10,6 +10,10 @@ import { decodeToken, isRecord } from '../platform/jwt-decode'
 import { clip } from '../platform/text'
 import { finding } from './finding'
 
+/** Where DPoP blocks the flow only because the page chose it: how to test without it meanwhile. */
+export const OFF_HINT =
+  ' The playground used DPoP because the metadata advertises it (or you chose it); to test the plain Bearer path meanwhile, set DPoP to Off under More options in Configure.'
+
 function show(v: unknown): string {
   try {
     return clip(JSON.stringify(v) ?? String(v), 120)
@@ -146,7 +150,7 @@ export function dpopPreflightFinding(
       ? `${ex.corsDetail ?? ''} A DPoP header is not CORS-safelisted, so the browser first sent OPTIONS ${safePath(ex.request.url)} asking to send "dpop"${others.length ? ` (with ${others.join(', ')})` : ''}. The same endpoint answered a request without the DPoP header readably (shown below), so its answers do carry CORS headers: it is the preflight that refused "dpop", and the request itself was never sent${step === 'token' ? ' (the authorization code is unused)' : ''}.`
       : `${ex.corsDetail ?? ''} A DPoP header is not CORS-safelisted, so the browser first sent OPTIONS ${safePath(ex.request.url)} asking to send "dpop"${others.length ? ` (with ${others.join(', ')})` : ''}. Most likely the answer did not allow it and the request itself was never sent${step === 'token' ? ' (the authorization code is then unused)' : ''}. The browser does not tell the page whether it was the preflight or the answer to the request (no Access-Control-Allow-Origin) that failed; its console does.`
     ).trim(),
-    fix: `Answer the preflight of the ${endpoint} with 2xx, Access-Control-Allow-Origin for this origin and "Access-Control-Allow-Headers: dpop, authorization, content-type"; expose "DPoP-Nonce, WWW-Authenticate" with Access-Control-Expose-Headers on the real responses.`,
+    fix: `Answer the preflight of the ${endpoint} with 2xx, Access-Control-Allow-Origin for this origin and "Access-Control-Allow-Headers: dpop, authorization, content-type"; expose "DPoP-Nonce, WWW-Authenticate" with Access-Control-Expose-Headers on the real responses.${OFF_HINT}`,
     spec: 'RFC 9449 §4.1; Fetch Standard §3.2.2 (CORS-preflight request), §3.2.6; draft-ietf-oauth-browser-based-apps §6.3.3.4',
     data: { endpoint, url: ex.request.url, verdict: ex.cors, confirmed: probe === 'readable' },
   })
@@ -157,7 +161,7 @@ export function dpopNonceNotExposedFinding(step: StepRef, endpoint: string): Fin
   return finding('dpop-nonce-not-exposed', 'warning', step, {
     title: 'use_dpop_nonce, but the DPoP-Nonce header is not visible to the page',
     detail: `The ${endpoint} asks for a DPoP nonce (use_dpop_nonce), but the page cannot read a DPoP-Nonce header in the answer: cross-origin, the browser hides every response header the server does not list in Access-Control-Expose-Headers. A browser client can never retry with the nonce, so the playground did not retry.`,
-    fix: 'Add "Access-Control-Expose-Headers: DPoP-Nonce, WWW-Authenticate" to the endpoint’s CORS responses.',
+    fix: `Add "Access-Control-Expose-Headers: DPoP-Nonce, WWW-Authenticate" to the endpoint’s CORS responses.${OFF_HINT}`,
     spec: 'RFC 9449 §8, §9; Fetch Standard §3.2.6',
     data: { endpoint },
   })
