@@ -112,8 +112,11 @@ describe('decodeProof', () => {
 
   it('checks ath against base64url(SHA-256(access token)) and typ', async () => {
     const ath = await athOf('at-1')
-    // RFC 9449 §7.1 example pattern: base64url of a 32-byte digest
     expect(ath).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    // The example of RFC 9449 §7.1: that access token and its ath.
+    expect(await athOf('Kz~8mXK1EalYznwH-LC-1fBAo.4Ljp~zsPE_NeO.gxU')).toBe(
+      'fUHyO2r2Z3DZ53EsNrWBb0xWXoaNy59IiKCAqksmQEo',
+    )
     const jwk = { kty: 'EC', crv: 'P-256', x: 'a', y: 'b' }
     const value = `${b64u({ typ: 'JWT', alg: 'ES256', jwk })}.${b64u({ htm: 'GET', htu: 'https://rs.example/api', iat: 1, jti: 'j', ath })}.c2ln`
     const d = await decodeProof(value, { method: 'GET', url: 'https://rs.example/api?q=1', accessToken: 'at-1' })

@@ -6,7 +6,7 @@
  * @see https://www.rfc-editor.org/rfc/rfc9449.html
  */
 import * as oauth from 'oauth4webapi'
-import { calculateJwkThumbprint, decodeJwt, decodeProtectedHeader, type JWK } from 'jose'
+import { base64url, calculateJwkThumbprint, decodeJwt, decodeProtectedHeader, type JWK } from 'jose'
 import type { Finding, FlowConfig, ServerMetadata, StepRef } from '../model/types'
 import { withoutSignature, type Recorder } from '../platform/recorder'
 import { dpopNonceNotExposedFinding, dpopNonceRoundTripFinding, readableNonce } from '../diagnosis/dpop'
@@ -185,10 +185,7 @@ export function htuOf(url: string): string {
 
 /** base64url(SHA-256(access token)), the ath claim (RFC 9449 §4.2). */
 export async function athOf(accessToken: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(accessToken)))
-  let bin = ''
-  for (const b of digest) bin += String.fromCharCode(b)
-  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+  return base64url.encode(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(accessToken))))
 }
 
 /**
