@@ -36,18 +36,20 @@ window.addEventListener('unhandledrejection', (event) => {
 })
 
 // Back from the authorization server: load what the callback and the token exchange need at once,
-// validate the response and send the code before the page is mounted, so that the page renders
-// while the token request is in flight (App's resume() is the same, already running, call).
+// validate the response and send the code before anything else runs. The panels load while the token
+// request is in flight, and the page mounts in one pass once they are there (or once the run has
+// resumed, if that is sooner): mounting earlier would hold up the answer's processing behind rendering,
+// and a panel that has loaded renders without a placeholder (ui/lazy.ts).
 const target = document.getElementById('app')
 const start = () => {
   if (target) mount(App, { target, props: { session, view, returning } })
 }
 const returning = isCallbackUrl(location.href)
 if (returning) {
-  warmCallbackPanels()
-  // Never a blank page: mount anyway if the exchange has not started within a quarter second.
+  const panelsReady = session.codeSent.then(() => warmCallbackPanels())
+  // Never a blank page: mount anyway after a quarter second (a slow engine or panel load).
   const atLatest = new Promise((resolve) => setTimeout(resolve, 250))
-  void Promise.race([session.resume(), session.codeSent, atLatest]).then(start)
+  void Promise.race([session.resume(), panelsReady, atLatest]).then(start)
 } else {
   start()
 }
