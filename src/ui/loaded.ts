@@ -24,3 +24,8 @@ export function loadedAlready<P extends Record<string, unknown>>(
 ): Component<P> | undefined {
   return loaded.get(load as unknown as Loader) as Component<P> | undefined
 }
+
+/** Runs `f` once the browser has painted what is on screen now (a frame, then a task). */
+export function afterPaint(f: () => void): void {
+  requestAnimationFrame(() => setTimeout(f))
+}
