@@ -46,6 +46,56 @@ test('the full flow: discovery, PKCE, login and consent, code exchange, both tok
   expect(errors).toEqual([])
 })
 
+test.describe("a token's header and claims, as a newcomer sees them (Learn mode)", () => {
+  test.use({ viewMode: 'learn' })
+
+  test("a token's header and claims fold behind one line in Learn mode; they unfold on a click, in Debug, or when a claim fails", async ({
+    page,
+    as,
+    flow,
+  }) => {
+    await flow.open({ issuer: as.issuer, client_id: CLIENT_IDS.public, scope: 'openid', resource: RESOURCE })
+    await flow.runTo('token')
+    const idToken = page.locator('article[data-token="id_token"]')
+    await expect(page.getByTestId('signature-id_token')).toHaveAttribute('data-signature', 'valid')
+    // Folded: the line says what matters; the tables are not even mounted.
+    const summary = page.getByTestId('claims-summary-id_token')
+    await expect(summary).toContainText(/— alg RS256 · aud "pkce-playground" · expires in \d+ (min|h) · \d+ claims$/)
+    await expect(page.getByTestId('claims-summary-access_token')).toContainText(`typ at+jwt`)
+    await expect(idToken.getByRole('table', { name: 'Claims' })).toHaveCount(0)
+    // The signature checks stay in view.
+    await expect(idToken.getByRole('table', { name: 'Checks' }).getByRole('row', { name: /^nonce/ })).toContainText(
+      'pass',
+    )
+    await summary.click()
+    await expect(idToken.getByRole('table', { name: 'Claims' }).getByRole('row', { name: /^nonce/ })).toContainText(
+      'pass',
+    )
+    await summary.click()
+    await expect(idToken.getByRole('table', { name: 'Claims' })).toHaveCount(0)
+    // Debug mode shows everything dense.
+    await page.getByRole('radio', { name: 'Debug' }).check()
+    await expect(idToken.getByRole('table', { name: 'Claims' })).toBeVisible()
+    await expect(
+      page.locator('article[data-token="access_token"]').getByRole('table', { name: 'Header' }),
+    ).toBeVisible()
+  })
+
+  test('an ID token whose audience is wrong shows its claims unfolded, the failing row first to see', async ({
+    page,
+    as,
+    flow,
+  }) => {
+    await flow.open({ issuer: as.faultIssuer('id-token-aud-wrong'), client_id: CLIENT_IDS.public, scope: 'openid' })
+    await flow.runTo('token', { tokens: 'error' })
+    const idToken = page.locator('article[data-token="id_token"]')
+    await expect(page.getByTestId('claims-summary-id_token')).toContainText(/· [1-9] to look at$/)
+    await expect(idToken.getByRole('table', { name: 'Claims' }).getByRole('row', { name: /^aud/ })).toContainText(
+      'fail',
+    )
+  })
+})
+
 test('a state that does not match is refused and the code is never sent', async ({ page, as, flow }) => {
   await flow.open({ issuer: as.faultIssuer('state-altered'), client_id: CLIENT_IDS.public, scope: 'openid' })
   await discover(flow, page)

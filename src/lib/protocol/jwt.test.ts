@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { SignJWT, exportJWK, generateKeyPair, type CryptoKey, type JWK, type JWTPayload } from 'jose'
 import { verifyToken, type ExpectedClaims, type VerifyResult } from './jwt'
 import { decodeToken, humanDuration } from '../platform/jwt-decode'
-import { describeClaims } from '../teaching/claims'
+import { claimsSummary, claimsToLookAt, describeClaims } from '../teaching/claims'
 
 const NOW = 1_800_000_000
 const ISSUER = 'https://as.example.com'
@@ -147,6 +147,29 @@ describe('humanDuration and describeClaims', () => {
     expect(rows.find((r) => r.name === 'iss')?.status).toBe('fail')
     const at = describeClaims({ exp: NOW - 10_000 }, { now: NOW, kind: 'access_token' })
     expect(at[0]?.status).toBe('warn')
+  })
+})
+
+describe('claimsSummary', () => {
+  it('names typ, alg, aud, the expiry and the claim count, and nothing to look at when all pass', () => {
+    const rows = describeClaims(
+      { iss: ISSUER, aud: CLIENT, exp: NOW + 3540, sub: 'u' },
+      { now: NOW, kind: 'id_token', expected },
+    )
+    expect(claimsSummary({ alg: 'RS256', typ: 'JWT' }, rows)).toBe(
+      `typ JWT · alg RS256 · aud ${JSON.stringify(CLIENT)} · expires in 59 min · 4 claims`,
+    )
+    expect(claimsToLookAt(rows)).toBe(0)
+  })
+
+  it('counts the rows that failed or warn, and leaves out what the token lacks', () => {
+    const rows = describeClaims(
+      { iss: 'https://evil.example', exp: NOW - 3 * 3600 },
+      { now: NOW, kind: 'id_token', expected },
+    )
+    expect(claimsSummary({ alg: 'ES256' }, rows)).toBe('alg ES256 · expired 3 h ago · 2 claims · 2 to look at')
+    expect(claimsToLookAt(rows)).toBe(2)
+    expect(claimsSummary({ typ: 42 }, [])).toBe('0 claims')
   })
 })
 

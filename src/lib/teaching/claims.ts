@@ -366,3 +366,27 @@ export function describeClaims(
     return row
   })
 }
+
+/**
+ * The one line that stands for a token's header and claims while their tables are folded away:
+ * what a reader checks first (typ, alg, aud, when it expires), how many claims, and how many rows
+ * need a look. Server values appear as the claim rows show them (JSON text), to be rendered as text.
+ */
+export function claimsSummary(header: Record<string, unknown>, rows: ClaimRow[]): string {
+  const parts: string[] = []
+  if (typeof header.typ === 'string') parts.push(`typ ${header.typ}`)
+  if (typeof header.alg === 'string') parts.push(`alg ${header.alg}`)
+  const aud = rows.find((r) => r.name === 'aud')
+  if (aud) parts.push(`aud ${aud.value}`)
+  const exp = rows.find((r) => r.name === 'exp')
+  if (exp?.human) parts.push(exp.human.replace(/ \(.*\)$/, ''))
+  parts.push(`${rows.length} claim${rows.length === 1 ? '' : 's'}`)
+  const problems = claimsToLookAt(rows)
+  if (problems) parts.push(`${problems} to look at`)
+  return parts.join(' · ')
+}
+
+/** How many claim rows failed or warn (the claims table then shows unfolded). */
+export function claimsToLookAt(rows: ClaimRow[]): number {
+  return rows.filter((r) => r.status === 'fail' || r.status === 'warn').length
+}
