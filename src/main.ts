@@ -39,7 +39,7 @@ window.addEventListener('unhandledrejection', (event) => {
 // validate the response and send the code before anything else runs. The panels load while the token
 // request is in flight, and the page mounts in one pass once they are there (or once the run has
 // resumed, if that is sooner): mounting earlier would hold up the answer's processing behind rendering,
-// and a panel that has loaded renders without a placeholder (ui/lazy.ts).
+// and a panel that has loaded renders without a placeholder (ui/loaded.ts).
 const target = document.getElementById('app')
 const start = () => {
   if (target) mount(App, { target, props: { session, view, returning } })
