@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { readFileSync } from 'node:fs'
 import { compile } from 'svelte/compiler'
-import { GLOSSARY, STEP_TERMS, findTerm, firstSentence, segmentTerms } from './glossary'
+import { GLOSSARY, STEP_TERMS, findTerm, segmentTerms } from './glossary'
 import { STEP_GUIDE } from './step-guide'
 import type { StepId } from '../model/types'
 
@@ -99,13 +99,6 @@ describe('glossary', () => {
     expect(findTerm('Access token')?.id).toBe('access-token')
     expect(findTerm('no-such-term')).toBeUndefined()
   })
-
-  it('takes the first sentence for the tooltip', () => {
-    expect(firstSentence('One thing. Two things.')).toBe('One thing.')
-    expect(firstSentence('Such as https://a.example:443. Then more.')).toBe('Such as https://a.example:443.')
-    expect(firstSentence('No full stop')).toBe('No full stop')
-    for (const e of GLOSSARY) expect(firstSentence(e.definition).length, e.id).toBeLessThanOrEqual(e.definition.length)
-  })
 })
 
 describe('terms in the step texts', () => {
@@ -166,23 +159,19 @@ describe('glossary components', () => {
     }, 60_000)
   }
 
-  it('renders the glossary list and a term link (server render)', async () => {
+  it('renders the glossary list and a term (server render)', async () => {
     const { render } = await import('svelte/server')
     const Glossary = (await import('../../ui/Glossary.svelte')).default
     const Term = (await import('../../ui/common/Term.svelte')).default
     const g = render(Glossary).body
     expect(g).toContain('id="glossary"')
     for (const e of GLOSSARY) expect(g).toContain(`id="term-${e.id}"`)
-    const t = render(Term, { props: { id: 'aud' } }).body
-    expect(t).toContain('href="#term-audience"')
-    expect(t).toContain('class="term')
-    expect(t).toContain('title="The recipient a token is meant for, in its aud claim."')
-    expect(render(Term, { props: { id: 'unknown-word' } }).body).not.toContain('<a')
-    // With onclick: a disclosure button that opens the definition in place (StepGuide).
+    // A disclosure button that opens the definition in place (StepGuide); an unknown id stays text.
     const b = render(Term, { props: { id: 'aud', onclick: () => {}, expanded: true, controls: 'def-1' } }).body
     expect(b).toContain('<button')
     expect(b).toContain('aria-expanded="true"')
     expect(b).toContain('aria-controls="def-1"')
     expect(b).not.toContain('href=')
+    expect(render(Term, { props: { id: 'unknown-word', onclick: () => {} } }).body).not.toContain('<button')
   }, 60_000)
 })

@@ -399,11 +399,5 @@ export function findTerm(key: string): GlossaryEntry | undefined {
   return BY_KEY.get(key) ?? BY_KEY.get(key.toLowerCase())
 }
 
-/** The first sentence of a definition (the Term tooltip). */
-export function firstSentence(text: string): string {
-  const m = /^.*?[.!?](?=\s+[A-Z(“"]|$)/s.exec(text)
-  return (m ? m[0] : text).trim()
-}
-
 // The step-text links live apart (glossary-terms.ts) so that the first view loads without the definitions.
 export { STEP_TERMS, segmentTerms, type TextSegment } from './glossary-terms'
