@@ -96,6 +96,36 @@ test.describe("a token's header and claims, as a newcomer sees them (Learn mode)
   })
 })
 
+test.describe("a token's claims on a phone-sized screen", () => {
+  test.use({ viewport: { width: 360, height: 740 } })
+
+  test('each claim and check is a block at 360 px: the name on one line, the value as wide as the table, still a table row', async ({
+    page,
+    as,
+    flow,
+  }) => {
+    await flow.open({ issuer: as.issuer, client_id: CLIENT_IDS.public, scope: 'openid', resource: RESOURCE })
+    await flow.runTo('token')
+    const idToken = page.locator('article[data-token="id_token"]')
+    // Debug (the fixtures' mode) shows the claims unfolded; the rows keep their table semantics.
+    const claims = idToken.getByRole('table', { name: 'Claims' })
+    const nonce = claims.getByRole('row', { name: /^nonce/ })
+    await expect(nonce).toContainText('pass')
+    const table = await claims.boundingBox()
+    const name = await nonce.getByRole('rowheader').boundingBox()
+    const value = await nonce.locator('td.mono').boundingBox()
+    const lineHeight = await nonce
+      .getByRole('rowheader')
+      .evaluate((el) => parseFloat(getComputedStyle(el).lineHeight) || 20)
+    // Four columns left the name one letter wide ("n o n c e", five lines) and the value a sliver.
+    expect(name!.height).toBeLessThan(lineHeight * 1.6)
+    expect(value!.width).toBeGreaterThan(table!.width * 0.8)
+    const check = idToken.getByRole('table', { name: 'Checks' }).getByRole('row', { name: /^signature/ })
+    const detail = await check.locator('td').last().boundingBox()
+    expect(detail!.width).toBeGreaterThan(table!.width * 0.8)
+  })
+})
+
 test('a state that does not match is refused and the code is never sent', async ({ page, as, flow }) => {
   await flow.open({ issuer: as.faultIssuer('state-altered'), client_id: CLIENT_IDS.public, scope: 'openid' })
   await discover(flow, page)
