@@ -433,6 +433,29 @@ function notDecisive(probe: ProbeId, a: Attempt, what: string): Finding {
   )
 }
 
+/** What a finding of a probe says, without its severity (decided by the answer) and data. */
+type ProbeVerdict = { id: FindingId; title: string; detail: string; fix: string; spec: string }
+
+/**
+ * One decisive token request of a probe, judged: tokens issued (the server lacks the check: an error),
+ * refused the way the spec says (the check is there: a note), or anything else (inconclusive).
+ */
+function judged(
+  probe: ProbeId,
+  a: Attempt,
+  what: string,
+  verdicts: { accepted: ProbeVerdict; rejected: ProbeVerdict },
+  data: NonNullable<Finding['data']> = attemptData(a),
+): ProbeOutcome {
+  const accepted = a.status === 200
+  const finding = accepted
+    ? pf(verdicts.accepted.id, 'error', probe, { ...verdicts.accepted, data })
+    : rejectedProperly(a)
+      ? pf(verdicts.rejected.id, 'info', probe, { ...verdicts.rejected, data })
+      : notDecisive(probe, a, what)
+  return { accepted, status: a.status, findings: [finding] }
+}
+
 /**
  * Runs the token request(s) of a probe with the code of the probe's own authorization round trip.
  * `snapshot` must describe that authorization request: its pkce (the verifier and method actually
@@ -460,83 +483,65 @@ export async function runProbeExchange(
         if (!verifier)
           return { accepted: false, status: 0, findings: [inconclusive(probe, 'This flow has no PKCE verifier.')] }
         const a = await req('wrong code_verifier', otherVerifier(verifier))
-        if (accepted(a)) {
-          findings.push(
-            pf('pkce-not-enforced', 'error', probe, {
-              title: 'PKCE is not enforced: a wrong code_verifier was accepted',
-              detail:
-                'The code was issued for an S256 code_challenge, and the token endpoint issued tokens (HTTP 200) for a DIFFERENT code_verifier. This proves the server does not verify PKCE: anyone who intercepts or steals the code (logs, Referer, a malicious app on the redirect URI) can redeem it, which is exactly what PKCE exists to prevent.',
-              fix: 'Verify code_verifier against the stored code_challenge (BASE64URL(SHA-256(verifier)) for S256) and answer 400 invalid_grant when they differ.',
-              spec: 'RFC 7636 §4.6; RFC 9700 §2.1.1',
-              data: attemptData(a),
-            }),
-          )
-        } else if (rejectedProperly(a)) {
-          findings.push(
-            pf('pkce-enforced', 'info', probe, {
-              title: 'A wrong code_verifier is rejected',
-              detail: `The token endpoint answered HTTP ${a.status} ${a.error} to a valid code with a wrong code_verifier${a.error === 'invalid_grant' ? ', as RFC 7636 §4.6 prescribes' : ' (RFC 7636 §4.6 names invalid_grant)'}.`,
-              fix: 'Nothing to fix.',
-              spec: 'RFC 7636 §4.6',
-              data: attemptData(a),
-            }),
-          )
-        } else findings.push(notDecisive(probe, a, 'The token request with a wrong code_verifier'))
-        return { accepted: accepted(a), status: a.status, findings }
+        return judged(probe, a, 'The token request with a wrong code_verifier', {
+          accepted: {
+            id: 'pkce-not-enforced',
+            title: 'PKCE is not enforced: a wrong code_verifier was accepted',
+            detail:
+              'The code was issued for an S256 code_challenge, and the token endpoint issued tokens (HTTP 200) for a DIFFERENT code_verifier. This proves the server does not verify PKCE: anyone who intercepts or steals the code (logs, Referer, a malicious app on the redirect URI) can redeem it, which is exactly what PKCE exists to prevent.',
+            fix: 'Verify code_verifier against the stored code_challenge (BASE64URL(SHA-256(verifier)) for S256) and answer 400 invalid_grant when they differ.',
+            spec: 'RFC 7636 §4.6; RFC 9700 §2.1.1',
+          },
+          rejected: {
+            id: 'pkce-enforced',
+            title: 'A wrong code_verifier is rejected',
+            detail: `The token endpoint answered HTTP ${a.status} ${a.error} to a valid code with a wrong code_verifier${a.error === 'invalid_grant' ? ', as RFC 7636 §4.6 prescribes' : ' (RFC 7636 §4.6 names invalid_grant)'}.`,
+            fix: 'Nothing to fix.',
+            spec: 'RFC 7636 §4.6',
+          },
+        })
       }
 
       case 'missing-verifier': {
         const a = await req('no code_verifier', oauth.nopkce)
-        if (accepted(a)) {
-          findings.push(
-            pf('pkce-downgrade-accepted', 'error', probe, {
-              title: 'PKCE can be bypassed: a code bound to a challenge was redeemed without code_verifier',
-              detail:
-                'The code was issued for an S256 code_challenge, and the token endpoint issued tokens (HTTP 200) for a request that carried NO code_verifier. An attacker who steals the code simply leaves the verifier out: PKCE protects nothing on this server.',
-              fix: 'When the code has a code_challenge, require code_verifier at the token endpoint and answer 400 invalid_grant when it is missing or wrong.',
-              spec: 'RFC 7636 §4.6; RFC 9700 §2.1.1, §4.8.2',
-              data: attemptData(a),
-            }),
-          )
-        } else if (rejectedProperly(a)) {
-          findings.push(
-            pf('pkce-downgrade-rejected', 'info', probe, {
-              title: 'A missing code_verifier is rejected',
-              detail: `The token endpoint answered HTTP ${a.status} ${a.error} to a code that was bound to a challenge but redeemed without code_verifier.`,
-              fix: 'Nothing to fix.',
-              spec: 'RFC 7636 §4.6; RFC 9700 §2.1.1',
-              data: attemptData(a),
-            }),
-          )
-        } else findings.push(notDecisive(probe, a, 'The token request without code_verifier'))
-        return { accepted: accepted(a), status: a.status, findings }
+        return judged(probe, a, 'The token request without code_verifier', {
+          accepted: {
+            id: 'pkce-downgrade-accepted',
+            title: 'PKCE can be bypassed: a code bound to a challenge was redeemed without code_verifier',
+            detail:
+              'The code was issued for an S256 code_challenge, and the token endpoint issued tokens (HTTP 200) for a request that carried NO code_verifier. An attacker who steals the code simply leaves the verifier out: PKCE protects nothing on this server.',
+            fix: 'When the code has a code_challenge, require code_verifier at the token endpoint and answer 400 invalid_grant when it is missing or wrong.',
+            spec: 'RFC 7636 §4.6; RFC 9700 §2.1.1, §4.8.2',
+          },
+          rejected: {
+            id: 'pkce-downgrade-rejected',
+            title: 'A missing code_verifier is rejected',
+            detail: `The token endpoint answered HTTP ${a.status} ${a.error} to a code that was bound to a challenge but redeemed without code_verifier.`,
+            fix: 'Nothing to fix.',
+            spec: 'RFC 7636 §4.6; RFC 9700 §2.1.1',
+          },
+        })
       }
 
       case 'verifier-without-challenge': {
         const a = await req('code_verifier without a challenge', verifier ?? otherVerifier(undefined))
-        if (accepted(a)) {
-          findings.push(
-            pf('verifier-without-challenge-accepted', 'error', probe, {
-              title: 'PKCE downgrade possible: a code_verifier is accepted for a code issued without challenge',
-              detail:
-                "The code was issued for an authorization request WITHOUT code_challenge, and the token endpoint accepted a request carrying a code_verifier. An attacker who strips the challenge from a victim's authorization request gets a code the victim's client then redeems normally — the client believes it used PKCE, the server never checked it (the PKCE downgrade attack).",
-              fix: 'Reject token requests that carry code_verifier when the authorization request had no code_challenge (400 invalid_grant), and require PKCE from public clients.',
-              spec: 'RFC 9700 §2.1.1, §4.8.2',
-              data: attemptData(a),
-            }),
-          )
-        } else if (rejectedProperly(a)) {
-          findings.push(
-            pf('verifier-without-challenge-rejected', 'info', probe, {
-              title: 'A code_verifier without a prior code_challenge is rejected',
-              detail: `The token endpoint answered HTTP ${a.status} ${a.error}: it refuses a code_verifier for a code that was issued without code_challenge, which defeats the PKCE downgrade attack.`,
-              fix: 'Nothing to fix.',
-              spec: 'RFC 9700 §2.1.1, §4.8.2',
-              data: attemptData(a),
-            }),
-          )
-        } else findings.push(notDecisive(probe, a, 'The token request with a code_verifier but no prior challenge'))
-        return { accepted: accepted(a), status: a.status, findings }
+        return judged(probe, a, 'The token request with a code_verifier but no prior challenge', {
+          accepted: {
+            id: 'verifier-without-challenge-accepted',
+            title: 'PKCE downgrade possible: a code_verifier is accepted for a code issued without challenge',
+            detail:
+              "The code was issued for an authorization request WITHOUT code_challenge, and the token endpoint accepted a request carrying a code_verifier. An attacker who strips the challenge from a victim's authorization request gets a code the victim's client then redeems normally — the client believes it used PKCE, the server never checked it (the PKCE downgrade attack).",
+            fix: 'Reject token requests that carry code_verifier when the authorization request had no code_challenge (400 invalid_grant), and require PKCE from public clients.',
+            spec: 'RFC 9700 §2.1.1, §4.8.2',
+          },
+          rejected: {
+            id: 'verifier-without-challenge-rejected',
+            title: 'A code_verifier without a prior code_challenge is rejected',
+            detail: `The token endpoint answered HTTP ${a.status} ${a.error}: it refuses a code_verifier for a code that was issued without code_challenge, which defeats the PKCE downgrade attack.`,
+            fix: 'Nothing to fix.',
+            spec: 'RFC 9700 §2.1.1, §4.8.2',
+          },
+        })
       }
 
       case 'redirect-uri-mismatch': {
@@ -545,28 +550,28 @@ export async function runProbeExchange(
         const other = mismatchedRedirectUri(redirectUri)
         const a = await req('different redirect_uri', verifier, other)
         const data = { ...attemptData(a), sent: clip(other), expected: clip(redirectUri) }
-        if (accepted(a)) {
-          findings.push(
-            pf('redirect-uri-not-checked', 'error', probe, {
+        return judged(
+          probe,
+          a,
+          'The token request with a different redirect_uri',
+          {
+            accepted: {
+              id: 'redirect-uri-not-checked',
               title: 'redirect_uri is not checked at the token endpoint',
               detail: `The code was requested with redirect_uri ${clip(redirectUri)} and redeemed (HTTP 200) with ${clip(other)}. RFC 6749 §4.1.3 requires the token request's redirect_uri to be identical to the authorization request's; without this check a code leaked through a manipulated redirect URI can be redeemed.`,
               fix: 'Store the redirect_uri of the authorization request with the code and compare it exactly (string comparison) at the token endpoint; answer 400 invalid_grant on a difference.',
               spec: 'RFC 6749 §4.1.3, §10.6',
-              data,
-            }),
-          )
-        } else if (rejectedProperly(a)) {
-          findings.push(
-            pf('redirect-uri-checked', 'info', probe, {
+            },
+            rejected: {
+              id: 'redirect-uri-checked',
               title: 'A different redirect_uri at the token endpoint is rejected',
               detail: `The token endpoint answered HTTP ${a.status} ${a.error} when the redirect_uri differed from the authorization request's.`,
               fix: 'Nothing to fix.',
               spec: 'RFC 6749 §4.1.3',
-              data,
-            }),
-          )
-        } else findings.push(notDecisive(probe, a, 'The token request with a different redirect_uri'))
-        return { accepted: accepted(a), status: a.status, findings }
+            },
+          },
+          data,
+        )
       }
 
       case 'code-replay': {
