@@ -5,17 +5,16 @@
  * plain authorization request), and the "PAR without PKCE" probe judged on a real answer.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createHash, randomBytes } from 'node:crypto'
 import * as oauth from 'oauth4webapi'
 import { authorizeOverHttp } from '../../../tests/unit/http-login'
+import { pendingFlow } from '../../../tests/unit/pending-flow'
 import { startAuthorizationServer, CLIENTS } from '../../../tests/servers/authorization-server.mjs'
 import { Recorder } from '../platform/recorder'
 import { classifyFailure } from '../platform/network'
 import { browserFetch, withoutUserAgent } from '../../../tests/unit/browser-fetch'
 import { asAuthorizationServer } from '../platform/o4w'
 import { decodeToken } from '../platform/jwt-decode'
-import type { FlowSnapshot, ServerMetadata, StepRef } from '../model/types'
-import { defaultConfig } from './config'
+import type { ServerMetadata, StepRef } from '../model/types'
 import { pickMetadata } from './discovery'
 import { exchangeCode } from './token-exchange'
 import { decodeProof, dpopHandle, makeDpopKey, wantsDpop, type DpopUse } from './dpop'
@@ -59,40 +58,15 @@ async function metadataOf(issuer: string): Promise<ServerMetadata> {
 }
 
 function start(clientId: string, resource = '', metadata: ServerMetadata = md) {
-  const verifier = randomBytes(32).toString('base64url')
-  const challenge = createHash('sha256').update(verifier).digest('base64url')
-  const state = randomBytes(8).toString('hex')
-  const config = {
-    ...defaultConfig(REDIRECT_URI),
+  return pendingFlow({
+    origin: ORIGIN,
     issuer: server.url,
-    client_id: clientId,
+    metadata,
+    clientId,
     scope: 'openid offline_access',
     resource,
-  }
-  const params: Array<[string, string]> = [
-    ['client_id', clientId],
-    ['redirect_uri', REDIRECT_URI],
-    ['response_type', 'code'],
-    ['scope', config.scope],
-    ['state', state],
-    ['prompt', 'consent'],
-    ['code_challenge', challenge],
-    ['code_challenge_method', 'S256'],
-    ...(resource ? ([['resource', resource]] as Array<[string, string]>) : []),
-  ]
-  const snapshot: FlowSnapshot = {
-    version: 1,
-    runId: 'run',
-    origin: ORIGIN,
-    config,
-    metadata,
-    pkce: { method: 'S256', code_verifier: verifier, code_challenge: challenge },
-    authorization: { url: '', state, params },
-    exchanges: [],
-    findings: [],
-    status: {},
-  }
-  return { snapshot, params, state }
+    extra: [['prompt', 'consent']],
+  })
 }
 
 async function dpopUse(): Promise<DpopUse & { key: Awaited<ReturnType<typeof makeDpopKey>> }> {

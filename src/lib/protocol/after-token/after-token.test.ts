@@ -5,15 +5,14 @@
  * server cannot produce (a non-rotating refresh, a changed sub, challenges of a resource server).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createHash, randomBytes } from 'node:crypto'
 import { authorizeOverHttp } from '../../../../tests/unit/http-login'
+import { pendingFlow } from '../../../../tests/unit/pending-flow'
 import * as oauth from 'oauth4webapi'
 import { SignJWT, exportJWK, generateKeyPair } from 'jose'
 import { startAuthorizationServer } from '../../../../tests/servers/authorization-server.mjs'
 import { callResource, introspect, refreshTokens, revoke, userInfo } from '.'
 import { exchangeCode } from '../token-exchange'
 import { asAuthorizationServer } from '../../platform/o4w'
-import { defaultConfig } from '../config'
 import { Recorder, type FetchLike } from '../../platform/recorder'
 import type { ClientAuthMethod, Finding, FlowSnapshot, ServerMetadata, StepRef } from '../../model/types'
 
@@ -56,42 +55,19 @@ async function flow(
   o: { clientId?: string; clientAuth?: ClientAuthMethod; secret?: string; resource?: string; scope?: string } = {},
 ): Promise<Flow> {
   const metadata = await metadataOf(issuer)
-  const verifier = randomBytes(32).toString('base64url')
-  const challenge = createHash('sha256').update(verifier).digest('base64url')
-  const state = randomBytes(8).toString('hex')
-  const nonce = randomBytes(8).toString('hex')
-  const config = {
-    ...defaultConfig(REDIRECT_URI),
+  const { snapshot, params, state } = pendingFlow({
+    origin: ORIGIN,
     issuer,
-    client_id: o.clientId ?? PUBLIC,
-    client_auth: o.clientAuth ?? 'none',
+    metadata,
+    clientId: o.clientId ?? PUBLIC,
+    clientAuth: o.clientAuth ?? 'none',
     scope: o.scope ?? 'openid profile email offline_access',
     resource: o.resource ?? '',
-  }
-  const params: Record<string, string> = {
-    client_id: config.client_id,
-    redirect_uri: REDIRECT_URI,
-    response_type: 'code',
-    scope: config.scope,
-    state,
-    nonce,
-    code_challenge: challenge,
-    code_challenge_method: 'S256',
-    ...(config.resource ? { resource: config.resource } : {}),
-  }
-  const cb = await authorize(metadata.authorization_endpoint ?? '', params)
-  const snapshot: FlowSnapshot = {
-    version: 1,
-    runId: 'run',
-    origin: ORIGIN,
-    config,
-    metadata,
-    pkce: { method: 'S256', code_verifier: verifier, code_challenge: challenge },
-    authorization: { url: cb.href, state, nonce, params: Object.entries(params) },
-    exchanges: [],
-    findings: [],
-    status: {},
-  }
+    nonce: true,
+  })
+  const config = snapshot.config
+  const cb = await authorize(metadata.authorization_endpoint ?? '', Object.fromEntries(params))
+  if (snapshot.authorization) snapshot.authorization.url = cb.href
   const validated = oauth.validateAuthResponse(
     asAuthorizationServer(metadata),
     { client_id: config.client_id },
