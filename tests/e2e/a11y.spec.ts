@@ -66,6 +66,13 @@ async function noHorizontalScroll(page: Page, stage: string) {
   expect
     .soft(scrollWidth, `horizontal scroll at ${width}px, stage "${stage}": ${culprits.join(', ')}`)
     .toBeLessThanOrEqual(width + 1)
+  // Nor may a step's header (number, title, toggle, status) spill into its panel's padding.
+  const spilling = await page.evaluate(() =>
+    Array.from(document.querySelectorAll('.step-head'))
+      .filter((h) => h.scrollWidth > h.clientWidth + 1)
+      .map((h) => h.closest('section')?.id || (h.textContent ?? '').trim().slice(0, 30)),
+  )
+  expect.soft(spilling, `step headers wider than their panel at ${width}px, stage "${stage}"`).toEqual([])
 }
 
 async function check(page: Page, stage: string) {
