@@ -121,3 +121,25 @@ export function segmentTerms(text: string, pairs: ReadonlyArray<readonly [string
   if (at < text.length) out.push({ text: text.slice(at) })
   return out
 }
+
+/**
+ * Moves the punctuation that follows a term into the term's segment (`after`), so that the page can
+ * keep them on one line: a term is a button, and a line may otherwise break between it and its comma.
+ */
+export function glueTrailingPunctuation(segments: TextSegment[]): Array<TextSegment & { after?: string }> {
+  const out: Array<TextSegment & { after?: string }> = []
+  for (let i = 0; i < segments.length; i++) {
+    const s = segments[i]
+    if (!s) continue
+    const next = segments[i + 1]
+    const punct = s.term && next && !next.term ? (/^[,.;:!?)\]]+/.exec(next.text)?.[0] ?? '') : ''
+    if (!punct || !next) {
+      out.push(s)
+      continue
+    }
+    out.push({ ...s, after: punct })
+    if (next.text.length > punct.length) out.push({ text: next.text.slice(punct.length) })
+    i++
+  }
+  return out
+}

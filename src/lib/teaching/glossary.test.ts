@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { readFileSync } from 'node:fs'
 import { compile } from 'svelte/compiler'
-import { GLOSSARY, STEP_TERMS, findTerm, segmentTerms } from './glossary'
+import { GLOSSARY, STEP_TERMS, findTerm, glueTrailingPunctuation, segmentTerms } from './glossary'
 import { STEP_GUIDE } from './step-guide'
 import type { StepId } from '../model/types'
 
@@ -144,6 +144,30 @@ describe('terms in the step texts', () => {
       { text: 'a ' },
       { text: '(b)', term: 'z' },
       { text: ' c' },
+    ])
+  })
+
+  it('keeps the punctuation after a term with it (no line break between a term and its comma)', () => {
+    const segs = segmentTerms('its issuer, for discovery; a public client. PKCE', [
+      ['issuer', 'issuer'],
+      ['public client', 'public-client'],
+      ['PKCE', 'pkce'],
+    ])
+    expect(glueTrailingPunctuation(segs)).toEqual([
+      { text: 'its ' },
+      { text: 'issuer', term: 'issuer', after: ',' },
+      { text: ' for discovery; a ' },
+      { text: 'public client', term: 'public-client', after: '.' },
+      { text: ' ' },
+      { text: 'PKCE', term: 'pkce' },
+    ])
+    // Punctuation that is the whole next segment is taken whole; plain text is left alone.
+    expect(glueTrailingPunctuation([{ text: 'x', term: 'x' }, { text: ').' }])).toEqual([
+      { text: 'x', term: 'x', after: ').' },
+    ])
+    expect(glueTrailingPunctuation([{ text: 'a, b' }, { text: 'x', term: 'x' }])).toEqual([
+      { text: 'a, b' },
+      { text: 'x', term: 'x' },
     ])
   })
 })

@@ -400,4 +400,4 @@ export function findTerm(key: string): GlossaryEntry | undefined {
 }
 
 // The step-text links live apart (glossary-terms.ts) so that the first view loads without the definitions.
-export { STEP_TERMS, segmentTerms, type TextSegment } from './glossary-terms'
+export { STEP_TERMS, segmentTerms, glueTrailingPunctuation, type TextSegment } from './glossary-terms'
