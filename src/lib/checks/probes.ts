@@ -411,6 +411,11 @@ async function tokenRequest(
   return { status: response.status, ...(body ? { body } : {}), ...(error ? { error } : {}) }
 }
 
+/** The token endpoint issued tokens: it accepted the request. */
+function accepted(a: Attempt): boolean {
+  return a.status === 200
+}
+
 /** Rejected the way the spec says (400 with invalid_grant, or invalid_request). */
 function rejectedProperly(a: Attempt): boolean {
   return a.status >= 400 && a.status < 500 && (a.error === 'invalid_grant' || a.error === 'invalid_request')
@@ -447,13 +452,12 @@ function judged(
   verdicts: { accepted: ProbeVerdict; rejected: ProbeVerdict },
   data: NonNullable<Finding['data']> = attemptData(a),
 ): ProbeOutcome {
-  const accepted = a.status === 200
-  const finding = accepted
+  const finding = accepted(a)
     ? pf(verdicts.accepted.id, 'error', probe, { ...verdicts.accepted, data })
     : rejectedProperly(a)
       ? pf(verdicts.rejected.id, 'info', probe, { ...verdicts.rejected, data })
       : notDecisive(probe, a, what)
-  return { accepted, status: a.status, findings: [finding] }
+  return { accepted: accepted(a), status: a.status, findings: [finding] }
 }
 
 /**
@@ -475,7 +479,6 @@ export async function runProbeExchange(
   const verifier = snapshot.pkce?.code_verifier
   const req = (label: string, v: string | typeof oauth.nopkce, uri = redirectUri) =>
     tokenRequest(snapshot, validated, secret, recorder, `Probe: ${label}`, v, uri)
-  const accepted = (a: Attempt) => a.status === 200
 
   try {
     switch (probe) {
