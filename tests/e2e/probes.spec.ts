@@ -235,3 +235,43 @@ test.describe('the PAR probe: no round trip, a pushed request without code_chall
     await expectFinding(section, 'par-ignores-pkce', 'warning')
   })
 })
+
+test.describe('the probes table on a phone-sized screen', () => {
+  test.use({ viewport: { width: 360, height: 740 } })
+
+  test('at 360 px each probe is a block inside its panel: what it does, what a correct server answers, the result beside Run', async ({
+    page,
+    as,
+    flow,
+  }) => {
+    await mainFlow(flow, as.issuer)
+    const section = await optIn(page)
+    const table = section.getByRole('table', { name: 'Probes' })
+    const row = table.getByRole('row', { name: new RegExp(`^${TITLES['wrong-verifier']}`) })
+    // Four columns were wider than the panel: the expectations were cut off at its edge.
+    const panel = await section.evaluate((s) => {
+      const cs = getComputedStyle(s)
+      const r = s.getBoundingClientRect()
+      return { right: r.right - parseFloat(cs.borderRightWidth) }
+    })
+    const cells = await table.evaluate((t) =>
+      Array.from(t.querySelectorAll('tbody td, tbody th'), (c) => ({
+        right: c.getBoundingClientRect().right,
+        spills: c.scrollWidth > c.clientWidth + 1,
+        text: (c.textContent ?? '').trim().slice(0, 30),
+      })),
+    )
+    expect(Math.max(...cells.map((c) => c.right))).toBeLessThanOrEqual(panel.right + 1)
+    expect(cells.filter((c) => c.spills).map((c) => c.text)).toEqual([])
+    await expect(row.locator('td.expect')).toContainText('invalid_grant')
+    const expectBox = await row.locator('td.expect').boundingBox()
+    const tableBox = await table.boundingBox()
+    expect(expectBox!.width).toBeGreaterThan(tableBox!.width * 0.8)
+    // The Run button keeps its label on one line, beside the result.
+    const run = row.getByRole('button', { name: `Run probe: ${TITLES['wrong-verifier']}`, exact: true })
+    const runBox = await run.boundingBox()
+    const badgeBox = await row.locator('td.outcome .badge').boundingBox()
+    expect(runBox!.height).toBeLessThan(50)
+    expect(Math.abs(runBox!.y + runBox!.height / 2 - (badgeBox!.y + badgeBox!.height / 2))).toBeLessThan(20)
+  })
+})
