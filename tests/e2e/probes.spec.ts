@@ -32,6 +32,11 @@ async function optIn(page: Page): Promise<Locator> {
   })
   await box.check()
   await expect(section.locator('tr[data-probe]')).toHaveCount(Object.keys(TITLES).length)
+  // Each Run label on one line (the cells' overflow-wrap once broke it into R / u / n).
+  const heights = await section
+    .getByRole('button', { name: /^Run probe:/ })
+    .evaluateAll((buttons) => buttons.map((b) => b.getBoundingClientRect().height))
+  expect(Math.max(...heights)).toBeLessThan(45)
   return section
 }
 
