@@ -162,3 +162,31 @@ test('fault token-redirect: the token row is redirected', async ({ page, as, flo
   await expect(row(panel, 'token')).toHaveAttribute('data-verdict', 'redirected')
   await expect(row(panel, 'jwks')).toHaveAttribute('data-verdict', 'readable')
 })
+
+test.describe('the CORS check on a phone-sized screen', () => {
+  test.use({ viewport: { width: 360, height: 740 } })
+
+  test('at 360 px each endpoint is a block that fits: no sideways scrolling, the verdict beside the name, each value labelled', async ({
+    page,
+    as,
+    flow,
+  }) => {
+    await flow.open({ issuer: as.issuer, client_id: CLIENT_IDS.public, scope: 'openid' })
+    await flow.runTo('discovery', DISCOVERED)
+    const panel = await runCorsCheck(page)
+    // Seven columns at a 46rem minimum width used to scroll sideways inside the results box.
+    const box = panel.getByRole('region', { name: 'CORS check results' })
+    const { scrollWidth, clientWidth } = await box.evaluate((b) => ({
+      scrollWidth: b.scrollWidth,
+      clientWidth: b.clientWidth,
+    }))
+    expect(scrollWidth).toBeLessThanOrEqual(clientWidth + 1)
+    const token = row(panel, 'token')
+    const name = await token.getByRole('rowheader').boundingBox()
+    const verdict = await page.getByTestId('cors-verdict-token').boundingBox()
+    expect(Math.abs(name!.y - verdict!.y)).toBeLessThan(12)
+    // The column headers are hidden on screen, so each value says what it is.
+    const label = await token.locator('[data-preflight]').evaluate((td) => getComputedStyle(td, '::before').content)
+    expect(label).toContain('Preflight')
+  })
+})
