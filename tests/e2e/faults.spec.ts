@@ -8,7 +8,7 @@
  *     npx playwright test tests/e2e/faults.spec.ts --workers=2
  */
 import type { Page } from '@playwright/test'
-import { test, expect, loginAndConsent, CLIENT_IDS, CLIENT_SECRETS, AS_BASE, APP_BASE } from './fixtures'
+import { test, expect, loginAndConsent, withPageState, CLIENT_IDS, CLIENT_SECRETS, AS_BASE, APP_BASE } from './fixtures'
 import { CASES, type FaultCase } from './fault-cases'
 
 const RESOURCE = `${AS_BASE}/api`
@@ -36,7 +36,9 @@ function shareParams(c: FaultCase, issuer: string): Record<string, string> {
 
 /** Waits until no step shows "running". */
 async function settle(page: Page): Promise<void> {
-  await expect(page.locator('[data-testid^="status-"]', { hasText: /^running$/ })).toHaveCount(0, { timeout: 15_000 })
+  await withPageState(page, () =>
+    expect(page.locator('[data-testid^="status-"]', { hasText: /^running$/ })).toHaveCount(0, { timeout: 15_000 }),
+  )
 }
 
 /** Every finding on the page, as "step:id/severity", for failure messages. */
@@ -86,7 +88,7 @@ async function drive(page: Page, c: FaultCase, issuer: string): Promise<void> {
     await page.locator('#cfg-secret').fill(CLIENT_SECRETS[client])
   }
   await page.getByRole('button', { name: 'Discover' }).click()
-  await expect(page.getByTestId('status-discovery')).toHaveText(SETTLED, { timeout: 15_000 })
+  await withPageState(page, () => expect(page.getByTestId('status-discovery')).toHaveText(SETTLED, { timeout: 15_000 }))
   await settle(page)
   if (c.stopAt === 'discovery' || c.stopAt === 'authorization') return
 

@@ -82,11 +82,53 @@ export interface Flow {
 
 const UNSETTLED = /^(pending|running)$/
 
+/**
+ * What the page shows, in a few lines, for a failure message: the address, whether the page is ready,
+ * every step's status, the notices and alerts on screen, and whether the main buttons are enabled. CI keeps only the failed run's output (a
+ * trace is recorded on the retry, which may pass), so a failure must say where the page stood.
+ */
+export async function describePage(page: Page): Promise<string> {
+  try {
+    return await page.evaluate(() => {
+      const text = (el: Element) => (el.textContent ?? '').replace(/\s+/g, ' ').trim().slice(0, 300)
+      const statuses = [...document.querySelectorAll('[data-testid^="status-"]')].map(
+        (el) => `${el.getAttribute('data-testid')?.slice('status-'.length)}=${text(el)}`,
+      )
+      const notices = [...document.querySelectorAll('.notice, [role="alert"], [role="status"]')]
+        .map(text)
+        .filter(Boolean)
+      const buttons = [...document.querySelectorAll('button')]
+        .filter((b) => ['Discover', 'Start authorization', 'Exchange code', 'Run to the end'].includes(text(b)))
+        .map((b) => `${text(b)}${b.disabled ? ' (disabled)' : ''}`)
+      return [
+        `page: ${location.href.replace(/#.*/, '#…')} ready=${document.body.dataset.ready ?? 'no'}`,
+        `steps: ${statuses.join(' ') || '(none)'}`,
+        `notices: ${notices.join(' | ') || '(none)'}`,
+        `buttons: ${buttons.join(', ') || '(none)'}`,
+      ].join('\n')
+    })
+  } catch (err) {
+    return `page state unavailable: ${(err as Error).message.split('\n')[0]}`
+  }
+}
+
+/** Runs an assertion; if it fails, its error also says where the page stood (describePage). */
+export async function withPageState(page: Page, assertion: () => Promise<void>): Promise<void> {
+  try {
+    await assertion()
+  } catch (err) {
+    if (err instanceof Error) err.message += `\n\nWhere the page stood:\n${await describePage(page)}`
+    throw err
+  }
+}
+
 /** Waits until a step's status (testid status-<step>) has settled, then checks it against `expected`. */
 async function settled(page: Page, step: string, expected: Expected, timeout?: number): Promise<void> {
   const status = page.getByTestId(`status-${step}`)
-  await expect(status).not.toHaveText(UNSETTLED, timeout === undefined ? {} : { timeout })
-  if (expected !== null) await expect(status).toHaveText(expected)
+  await withPageState(page, async () => {
+    await expect(status).not.toHaveText(UNSETTLED, timeout === undefined ? {} : { timeout })
+    if (expected !== null) await expect(status).toHaveText(expected)
+  })
 }
 
 const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
