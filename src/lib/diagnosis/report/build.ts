@@ -140,7 +140,8 @@ export function buildReport(snapshot: FlowSnapshot, opts: BuildReportOptions): R
   }
   if (snapshot.metadata) report.metadata = redactJson(snapshot.metadata, literals) as Record<string, unknown>
   if (snapshot.pkce) {
-    report.pkce = { method: snapshot.pkce.method, code_challenge: snapshot.pkce.code_challenge }
+    // With plain the challenge is the verifier (RFC 7636 §4.2): redacted like it.
+    report.pkce = { method: snapshot.pkce.method, code_challenge: redactWith(snapshot.pkce.code_challenge, literals) }
   }
   if (snapshot.dpop) report.dpop = { alg: snapshot.dpop.alg, thumbprint: snapshot.dpop.thumbprint }
   if (snapshot.authorization) {

@@ -17,12 +17,14 @@ function fence(lang: string, text: string): string {
 /**
  * A table cell holding a value as inline code: inert whatever it contains (markup, links, images),
  * on one line, with pipes escaped so that it cannot leave its cell (GFM turns `\|` back into `|`
- * inside a table cell, code spans included).
+ * inside a table cell, code spans included). Backslashes right before a pipe are doubled first: GFM
+ * splits a row where a pipe follows an escaped backslash, so `\|` from a server would otherwise
+ * become `\\|`, end the cell and let the rest be read as Markdown (a live link).
  */
 function cell(value: unknown): string {
   const s = typeof value === 'string' ? value : JSON.stringify(value)
   if (s === '' || s === undefined) return '—'
-  return code(oneLine(s)).replaceAll('|', '\\|')
+  return code(oneLine(s)).replace(/(\\*)\|/g, (_m, slashes: string) => `${slashes}${slashes}\\|`)
 }
 
 /** Inline code, safe for any content (a backtick fence longer than any backtick run inside). */

@@ -2,6 +2,7 @@
 // claims, and the literal secrets of a run that must not appear anywhere.
 import { decodeToken } from '../../platform/jwt-decode'
 import { parseJsonObject } from '../../platform/text'
+import { REMOVED_AFTER_USE } from '../../platform/persist'
 import type { Finding, FlowSnapshot, HeaderList, HttpExchange, RecordedRequest } from '../../model/types'
 import { REDACTED, classifyKey, redactByClass, prepareLiterals, redactWith } from './redact-text'
 import type { ReportExchange } from './types'
@@ -231,10 +232,24 @@ const SECRET_BODY_MEMBERS = [
   'registration_access_token',
 ]
 
+/** The form-encoded parameters of a recorded request: its URL's query and a form body. */
+function sentParams(request: { url: string; body?: string }): Array<[string, string]> {
+  const out: Array<[string, string]> = []
+  const query = request.url.indexOf('?')
+  if (query >= 0) out.push(...new URLSearchParams(request.url.slice(query + 1).replace(/#.*/, '')))
+  const body = request.body?.trim()
+  if (body && !body.startsWith('{') && !body.startsWith('[') && body.includes('='))
+    out.push(...new URLSearchParams(body))
+  return out
+}
+
 /**
  * Every secret value the snapshot knows, to be scrubbed wherever it appears: code, verifier, state,
  * nonce, callback secrets, opaque tokens and refresh tokens of token responses, JWT signatures.
  * Add the client secret (kept apart from the snapshot) and its Basic-auth encodings.
+ * What the page itself sent counts too: the secret-named parameters of every recorded request (after
+ * a reload the stored snapshot no longer holds the used code and verifier, a probe runs its own
+ * authorization with its own code and verifier, and a server may echo any of them in its answer).
  */
 export function knownSecrets(snapshot: FlowSnapshot, clientSecret = ''): string[] {
   const out: string[] = []
@@ -243,11 +258,15 @@ export function knownSecrets(snapshot: FlowSnapshot, clientSecret = ''): string[
   }
   add(snapshot.code)
   add(snapshot.pkce?.code_verifier)
+  // RFC 7636 §4.2: with the plain method the challenge is the verifier itself.
+  if (snapshot.pkce?.method === 'plain') add(snapshot.pkce.code_challenge)
   add(snapshot.authorization?.state)
   add(snapshot.authorization?.nonce)
   for (const [k, v] of snapshot.callback?.params ?? []) if (classifyKey(k) !== 'keep') add(v)
   for (const [k, v] of snapshot.authorization?.params ?? []) if (classifyKey(k) !== 'keep') add(v)
   for (const [k, v] of snapshot.config.extra_params ?? []) if (classifyKey(k) !== 'keep') add(v)
+  for (const ex of snapshot.exchanges ?? [])
+    for (const [k, v] of sentParams(ex.request)) if (classifyKey(k) !== 'keep' && v !== REMOVED_AFTER_USE) add(v)
   const bodies: Array<Record<string, unknown>> = []
   if (snapshot.token?.body) bodies.push(snapshot.token.body)
   for (const ex of snapshot.exchanges ?? []) {

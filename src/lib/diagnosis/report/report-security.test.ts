@@ -194,3 +194,89 @@ describe('an escaped secret never survives redaction', () => {
     )
   })
 })
+
+// Found by a review (2026-12-03): secrets the snapshot no longer holds literally, and a cell escape.
+describe('a secret echoed by a server is removed even when the snapshot no longer holds it', () => {
+  const echo = (code: string, verifier: string) =>
+    JSON.stringify({ error: 'invalid_grant', error_description: `code ${code} expired; verifier ${verifier} rejected` })
+  const leaks = (report: ReturnType<typeof buildReport>, secrets: string[]) => {
+    const all = JSON.stringify(report) + reportToMarkdown(report)
+    return secrets.filter((s) => all.includes(s))
+  }
+
+  it('after a reload: the stored snapshot has neither the code nor the verifier, the sent request has both', () => {
+    const s = hostileSnapshot(echo(CODE, VERIFIER))
+    // What sessionStorage keeps once the code was sent (platform/persist.ts storableSnapshot).
+    const { code: _code, ...stored } = s
+    const reloaded: FlowSnapshot = {
+      ...stored,
+      pkce: { method: 'S256', code_verifier: '(removed after use)', code_challenge: s.pkce?.code_challenge ?? '' },
+      findings: [finding('oauth-error-response', 'error', 'token', `Server says: code ${CODE}, verifier ${VERIFIER}`)],
+    }
+    expect(leaks(buildReport(reloaded, { version: 't' }), [CODE, VERIFIER])).toEqual([])
+  })
+
+  it("a server probe's own code and verifier (sent in its token request, echoed in the answer)", () => {
+    const probeCode = 'PROBE-CODE-abcdef123456'
+    const probeVerifier = 'probe-verifier-0123456789abcdefghijklmnopqrstuvwxyz'
+    const s = hostileSnapshot('{"access_token":"opaque-at-1234567890"}')
+    s.exchanges.push(
+      exchange({
+        id: 'p',
+        step: 'probes',
+        label: 'Probe: a wrong code_verifier',
+        request: {
+          method: 'POST',
+          url: `${ISSUER}/token?probe_state=st-${probeCode}`,
+          headers: [],
+          browserAdded: [],
+          body: `grant_type=authorization_code&code=${probeCode}&code_verifier=${probeVerifier}`,
+        },
+        response: {
+          status: 400,
+          statusText: 'Bad Request',
+          type: 'cors',
+          url: `${ISSUER}/token`,
+          headers: [['content-type', 'application/json']],
+          body: echo(probeCode, probeVerifier),
+          bodyTruncated: false,
+        },
+      }),
+    )
+    s.findings.push(finding('oauth-error-response', 'info', 'probes', `code ${probeCode} / ${probeVerifier}`))
+    expect(leaks(buildReport(s, { version: 't' }), [probeCode, probeVerifier])).toEqual([])
+  })
+
+  it('plain PKCE: the challenge is the verifier, and is not shown', () => {
+    const s = hostileSnapshot('{"access_token":"opaque-at-1234567890"}')
+    const plain: FlowSnapshot = { ...s, pkce: { method: 'plain', code_verifier: VERIFIER, code_challenge: VERIFIER } }
+    const report = buildReport(plain, { version: 't' })
+    expect(leaks(report, [VERIFIER])).toEqual([])
+    expect(report.pkce?.method).toBe('plain')
+  })
+})
+
+describe('a backslash cannot undo the pipe escape of a table cell', () => {
+  it('a callback parameter named x\\|[link](…) stays in its cell, inert', () => {
+    const evil = 'x\\|[Click to fix](https://phish.example/fix) <img src=https://t.example/p.gif> \\\\|'
+    const s = hostileSnapshot('{"access_token":"opaque-at-1234567890"}')
+    const withEvil: FlowSnapshot = {
+      ...s,
+      callback: {
+        params: [
+          ['error', 'access_denied'],
+          [evil, `v\\|${evil}`],
+        ],
+        receivedAt: 1,
+        outcome: 'error',
+      },
+    }
+    const html = render(reportToMarkdown(buildReport(withEvil, { version: 't' })))
+    expect(html).not.toMatch(/<a[\s>]/)
+    expect(html).not.toMatch(/<img[\s>]/)
+    const callback = html.slice(html.indexOf('<h2>Callback'), html.indexOf('<h2>Findings'))
+    for (const row of callback.matchAll(/<tr>([\s\S]*?)<\/tr>/g))
+      expect([...(row[1] ?? '').matchAll(/<t[dh][\s>]/g)]).toHaveLength(2)
+    expect(callback).toContain('Click to fix')
+  })
+})
