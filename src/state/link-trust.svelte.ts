@@ -51,13 +51,15 @@ export class LinkTrust {
   }
 
   /**
-   * Does sending the access token to `url` need a confirmation first? Only for the resource URL the
-   * link chose (the prefilled value), until the user confirmed its origin; `confirmed` records it.
+   * Does sending the access token to `url` need a confirmation first? Only for a URL on the origin of
+   * the resource the link chose (whatever path or query the user added: the origin receives the
+   * token), until the user confirmed that origin; `confirmed` records it.
    */
   needsResourceConfirmation(url: string, confirmed: boolean): boolean {
     const fromLink = this.review.find((s) => s.field === 'resource')
-    const origin = originOf(url)
-    if (!fromLink || url.trim() !== fromLink.value.trim() || this.#confirmedResourceOrigins.has(origin)) return false
+    const origin = originOf(url.trim())
+    if (!fromLink || origin !== originOf(fromLink.value.trim()) || this.#confirmedResourceOrigins.has(origin))
+      return false
     if (!confirmed) return true
     this.#confirmedResourceOrigins.add(origin)
     return false
