@@ -109,6 +109,8 @@ export class FlowSession {
   configProblems = $derived(this.#checkConfig ? this.#checkConfig(this.config, this.secret) : [])
   findings = $derived(this.snapshot.findings)
   verifierEdited = $derived(verifierEdited(this.snapshot, this.tokenVerifier))
+  /** The link's server logs in on one origin and takes the code on another, not yet agreed to. */
+  linkSplit = $derived(this.link.split(this.snapshot.metadata, this.snapshot.config))
   canExchange = $derived(
     Boolean(this.snapshot.code) && !this.snapshot.codeUsed && this.snapshot.status.callback !== 'error',
   )
@@ -134,6 +136,7 @@ export class FlowSession {
     const defaults = fromLink.mcp_url ? { ...env.defaults, client_id: '' } : env.defaults
     this.config = { ...defaultConfig(env.href(), defaults), ...fromLink }
     this.link.review = linkSettingsToReview(fromLink, env.href())
+    this.link.named = fromLink.issuer || fromLink.mcp_url || ''
     this.snapshot = emptySnapshot($state.snapshot(this.config), env.origin)
     this.#syncLink()
   }
@@ -204,6 +207,14 @@ export class FlowSession {
     this.announcement = 'The endpoints set by the link will be used.'
   }
 
+  /** The user saw that the link's server has them log in on one origin and send the code to another. */
+  confirmLinkSplit() {
+    this.link.splitConfirmed = true
+    this.#syncLink()
+    this.notice = ''
+    this.announcement = 'The login page and the token endpoint of the server the link names will be used.'
+  }
+
   /** "Don't use them": the endpoints the link set are cleared; discovery decides. */
   dropLinkEndpoints() {
     this.link.drop(this.config)
@@ -225,6 +236,18 @@ export class FlowSession {
     if (!why) return true
     this.notice = why
     this.announcement = 'Stopped: confirm or remove the endpoints set by the link.'
+    return false
+  }
+
+  /**
+   * False (with a notice) while the server the link named has the login and the code on two origins
+   * and the user has not agreed (LinkTrust.split): checked before the login and before the code is sent.
+   */
+  #splitGate(): boolean {
+    const split = this.linkSplit
+    if (!split) return true
+    this.notice = `Stopped before the login: the server the link names has you log in at ${split.login} and sends the code to ${split.code}. Check the notice at the top of the page.`
+    this.announcement = 'Stopped: the link’s server logs you in on one site and takes the code on another.'
     return false
   }
 
@@ -286,6 +309,7 @@ export class FlowSession {
   async run(step: StepId): Promise<boolean> {
     if (this.busy) return false
     if (!this.#linkGate()) return false
+    if (step === 'token' && !this.#splitGate()) return false
     this.busy = step
     this.notice = ''
     try {
@@ -452,7 +476,7 @@ export class FlowSession {
   /** Saves the pending flow and leaves for the authorization server (a click is required). */
   startAuthorization(auto = false) {
     const auth = this.snapshot.authorization
-    if (!auth || !this.#linkGate()) return
+    if (!auth || !this.#linkGate() || !this.#splitGate()) return
     if (!isSafeNavigationTarget(auth.url, this.snapshot.config.allow_insecure_loopback)) {
       this.notice = 'Refusing to navigate: the authorization URL is not https (or loopback http).'
       return

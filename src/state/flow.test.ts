@@ -42,6 +42,8 @@ class Tab {
   requests: Array<{ method: string; url: string }> = []
   navigations: string[] = []
   href = PAGE
+  /** Answers for URLs outside the test AS (a server a forged link names), by exact URL. */
+  fakes = new Map<string, unknown>()
 
   /** A page load at `href`: a new driver over the same tab. */
   load(href: string): FlowSession {
@@ -52,6 +54,11 @@ class Tab {
       storage: this.storage,
       fetch: (url, init) => {
         this.requests.push({ method: init?.method ?? 'GET', url })
+        const fake = this.fakes.get(url)
+        if (fake !== undefined) {
+          const headers = { 'content-type': 'application/json', 'access-control-allow-origin': '*' }
+          return Promise.resolve(new Response(JSON.stringify(fake), { status: 200, headers }))
+        }
         // A browser adds Origin to cross-origin requests; the test AS keys its CORS on it.
         const headers = new Headers(init?.headers)
         headers.set('origin', ORIGIN)
@@ -166,6 +173,48 @@ describe('FlowSession (the driver)', () => {
     session.startAuthorization()
     const saved = JSON.parse(tab.storage.getItem(SNAPSHOT_KEY) ?? '{}')
     expect(saved.snapshot.link.confirmed).toBe(true)
+  })
+
+  it('a link naming a server that logs you in at another origin than it takes the code: stops before the login', async () => {
+    // Found by a security review: the link names evil's issuer, whose metadata sends the browser to log
+    // in at the real server (the user signs in as always) and has the code and verifier sent to evil.
+    const evil = 'https://evil.example'
+    const metadata = {
+      issuer: evil,
+      authorization_endpoint: `${issuer}/auth`,
+      token_endpoint: `${evil}/token`,
+      jwks_uri: `${evil}/jwks`,
+      response_types_supported: ['code'],
+      code_challenge_methods_supported: ['S256'],
+      token_endpoint_auth_methods_supported: ['none'],
+    }
+    const tab = new Tab()
+    tab.fakes.set(`${evil}/.well-known/openid-configuration`, metadata)
+    tab.fakes.set(`${evil}/.well-known/oauth-authorization-server`, metadata)
+    const session = tab.load(link({ issuer: evil, client_id: CLIENT_ID, scope: 'openid' }))
+    await session.resume()
+    await session.runToEnd()
+    expect(session.snapshot.status).toMatchObject({ pkce: 'ok', authorization: 'ok' })
+    expect(tab.navigations).toEqual([])
+    expect(session.linkSplit).toEqual({ login: new URL(issuer).origin, code: evil })
+    expect(session.notice).toContain(`log in at ${new URL(issuer).origin} and sends the code to ${evil}`)
+    // Once the user agreed, the login goes ahead, and the choice travels with the flow.
+    session.confirmLinkSplit()
+    session.startAuthorization()
+    expect(tab.navigations).toHaveLength(1)
+    const saved = JSON.parse(tab.storage.getItem(SNAPSHOT_KEY) ?? '{}')
+    expect(saved.snapshot.link).toMatchObject({ named: evil, splitConfirmed: true })
+
+    // The same server typed by the user (not from a link) is the user's own choice: no question.
+    const typed = new Tab()
+    typed.fakes = tab.fakes
+    const own = typed.load(PAGE)
+    own.config.issuer = evil
+    own.config.client_id = CLIENT_ID
+    await own.resume()
+    await own.runToEnd()
+    expect(own.linkSplit).toBeUndefined()
+    expect(typed.navigations).toHaveLength(1)
   })
 
   it('a link that sets nothing of the kind runs without an extra click; reset forgets the flow', async () => {

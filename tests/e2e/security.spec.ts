@@ -543,6 +543,37 @@ test.describe('share links that set where secrets go (issue 10)', () => {
     await assertUnharmed(page, g)
   })
 
+  test('a link naming a server whose login is elsewhere than its token endpoint: stops before the login until agreed', async ({
+    page,
+    flow,
+  }) => {
+    // Found by a security review: the link sets only the issuer (allowed freely), but that issuer's
+    // metadata sends the browser to log in at the real server and the code to the link's server.
+    const g = await guard(page)
+    const before = hostile.stolen().length
+    await flow.open({ issuer: H('split'), client_id: CLIENT_IDS.public, scope: 'openid' })
+    await expect(page.getByTestId('link-notice')).toHaveCount(0)
+    await page.getByRole('button', { name: 'Run to the end' }).click()
+    const split = page.getByTestId('link-split')
+    await expect(split).toBeVisible()
+    await expect(split).toContainText(`names ${H('split')}`)
+    await expect(split).toContainText(`log in at ${AS_BASE}`)
+    await expect(split).toContainText(`sent to ${hostile.url}`)
+    await expect(split.getByRole('status')).toContainText('Stopped before the login')
+    await expect(page.getByTestId('status-authorization')).toHaveText('ok')
+    expect(new URL(page.url()).origin).toBe(APP_BASE)
+    await page.getByRole('button', { name: 'Start authorization' }).click()
+    await expect(split.getByRole('status')).toContainText('Stopped before the login')
+    expect(new URL(page.url()).origin).toBe(APP_BASE)
+    expect(hostile.stolen().length).toBe(before)
+    // Agreeing is the user's call: the login goes ahead at the real server.
+    await split.getByRole('button', { name: `Log in at ${AS_BASE} and send the code to ${hostile.url}` }).click()
+    await expect(split).toHaveCount(0)
+    await page.getByRole('button', { name: 'Start authorization' }).click()
+    await page.waitForURL((u) => u.origin === new URL(AS_BASE).origin)
+    expect(g.errors).toEqual([])
+  })
+
   test('a confirmed link endpoint on another origin: an error finding named in the verdict, never C', async ({
     page,
     flow,

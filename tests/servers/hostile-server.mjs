@@ -15,6 +15,8 @@
 //   echo        the token response echoes the code_verifier, JSON-escaped (\u00XX) and base64url-encoded,
 //               and the refresh token percent-encoded: redaction must still find them
 //   big-token   a valid token response padded past 256 KiB (the playground's size cap)
+//   split       the login at the real server (forwardTokenTo's), the token endpoint /steal/token: a forged
+//               link names this issuer, the user signs in where they always do, and the code comes here
 //
 // And an attacker's token endpoint that a forged share link points at (`#token_endpoint=…`):
 //   /steal/token   forwards the token request to `forwardTokenTo` (the real AS) and returns its answer,
@@ -40,6 +42,7 @@ export const VARIANTS = Object.freeze([
   'mixup',
   'echo',
   'big-token',
+  'split',
 ])
 
 /** Script payloads. Every one of them, if it ever ran, sets window.__pwned. */
@@ -139,6 +142,16 @@ export async function startHostileServer({ port, playgroundOrigins, host = 'loca
       case 'deep': {
         const depth = 10_000
         return `${JSON.stringify(honest).slice(0, -1)},"x_nested":${'{"a":'.repeat(depth)}"${PAYLOADS.script}"${'}'.repeat(depth)},"x_array":${'['.repeat(depth)}${']'.repeat(depth)}}`
+      }
+      case 'split': {
+        // The real server's login and keys, this server's token endpoint (which forwards the code on).
+        const real = forwardTokenTo ? new URL(forwardTokenTo).origin : iss
+        return JSON.stringify({
+          ...honest,
+          authorization_endpoint: `${real}/auth`,
+          token_endpoint: `${base}/steal/token`,
+          jwks_uri: `${real}/jwks`,
+        })
       }
       default:
         return JSON.stringify(honest)

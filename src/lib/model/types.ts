@@ -261,7 +261,7 @@ export interface FlowSnapshot<Side = unknown> {
    * What the share link this flow started from set that decides where secrets go, and whether the
    * user confirmed its endpoints (see config.ts `linkSettingsToReview`).
    */
-  link?: { settings: LinkSetting[]; confirmed: boolean }
+  link?: LinkRecord
   /**
    * Results of the side steps and the MCP steps, as plain JSON. Typed by the driver
    * (flow/side.ts `SideState`); the lower layers never read it.
@@ -273,6 +273,17 @@ export interface FlowSnapshot<Side = unknown> {
 export type LinkEndpointKey = 'authorization_endpoint' | 'token_endpoint' | 'jwks_uri'
 
 /** One value a share link set that the user must see before it is used. */
+/** What a share link set and what the user decided about it: travels with the flow (state/link-trust). */
+export interface LinkRecord {
+  settings: LinkSetting[]
+  /** The user confirmed the endpoints the link set. */
+  confirmed: boolean
+  /** The server the link named: its issuer, or its MCP server URL. */
+  named?: string
+  /** The user agreed to log in on one origin and send the code to another (see LinkTrust.split). */
+  splitConfirmed?: boolean
+}
+
 export interface LinkSetting {
   field: LinkEndpointKey | 'redirect_uri' | 'resource'
   value: string
