@@ -217,6 +217,21 @@ describe('FlowSession (the driver)', () => {
     expect(typed.navigations).toHaveLength(1)
   })
 
+  it('one cause, one finding: an ID token defect oauth4webapi named at the exchange is not repeated by the Tokens step', async () => {
+    const tab = new Tab()
+    const first = tab.load(link({ issuer: `${issuer}/faults/id-token-expired`, client_id: CLIENT_ID, scope: 'openid' }))
+    await first.resume()
+    await first.runToEnd()
+    const second = tab.load(await loginAt(tab.navigations[0]!))
+    await second.resume()
+    const expired = second.snapshot.findings.filter((f) => f.id === 'jwt-expired')
+    expect(expired.map((f) => f.step)).toEqual(['token'])
+    expect(second.verdict?.summary.match(/jwt-expired/g)).toHaveLength(1)
+    // The Tokens step still shows the check that failed.
+    const id = second.tokenViews.find((v) => v.kind === 'id_token')
+    expect(id?.verify?.checks.find((c) => c.status === 'fail')?.name).toMatch(/exp/)
+  })
+
   it('a link that sets nothing of the kind runs without an extra click; reset forgets the flow', async () => {
     const tab = new Tab()
     const session = tab.load(link({ issuer, client_id: CLIENT_ID, scope: 'openid', redirect_uri: PAGE }))

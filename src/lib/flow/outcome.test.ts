@@ -88,6 +88,37 @@ describe('dedupe and severityToStatus', () => {
     ])
     expect(kept).toHaveLength(5)
   })
+  it('one finding per cause: the linter’s precise finding replaces the library’s generic one for the same subject', () => {
+    // Seen against the fault issuers: each pair below was shown (and cited in the verdict) twice.
+    const kept = dedupe([
+      f('invalid-response', 'error', 'token', { field: 'access_token' }),
+      f('token-response-access-token-missing', 'error', 'token', { member: 'access_token' }),
+      f('invalid-response', 'error', 'token', { field: 'scope' }),
+      f('token-type-unsupported', 'error', 'token', { token_type: 'jwt' }),
+      f('token-type-not-bearer', 'error', 'token', { token_type: 'JWT' }),
+      f('response-parse-error', 'error', 'token'),
+      f('token-response-not-json', 'error', 'token'),
+      f('token-request-rejected', 'error', 'token', { status: 500, error: null }),
+      f('token-response-5xx', 'error', 'token', { status: 500 }),
+    ])
+    expect(kept.map((k) => `${k.id}${k.data?.field ? `:${k.data.field}` : ''}`)).toEqual([
+      'token-response-access-token-missing',
+      'invalid-response:scope',
+      'token-type-unsupported',
+      'token-response-not-json',
+      'token-response-5xx',
+    ])
+    // An OAuth error code says more than the status: a 503 with temporarily_unavailable keeps both.
+    const oauth = dedupe([
+      f('token-request-rejected', 'error', 'token', { status: 503, error: 'temporarily_unavailable' }),
+      f('token-response-5xx', 'error', 'token', { status: 503 }),
+    ])
+    expect(oauth.map((k) => k.id)).toEqual(['token-request-rejected', 'token-response-5xx'])
+    // Only within one step.
+    expect(
+      dedupe([f('response-parse-error', 'error', 'discovery'), f('token-response-not-json', 'error', 'token')]),
+    ).toHaveLength(2)
+  })
   it('error > warning > ok', () => {
     expect(severityToStatus([f('aborted', 'info', 'token')])).toBe('ok')
     expect(severityToStatus([f('aborted', 'info', 'token'), f('expires-in-not-number', 'warning', 'token')])).toBe(

@@ -5,6 +5,7 @@
  */
 import type { FlowConfig, Finding, HttpExchange, SideStepId, StepId, StepStatus } from '../model/types'
 import { STEP_IDS, stepIndex } from '../model/steps'
+import { catalogueEntry } from '../model/catalogue'
 import type { TokenView } from '../protocol/token-inspection'
 import type { SideState, Snapshot } from './side'
 
@@ -46,13 +47,23 @@ export function severityToStatus(findings: readonly Finding[]): StepStatus {
 }
 
 /**
- * One finding per (step, id, subject): the same problem seen by two checks (the library's error
- * and the raw-response linter) is shown once — the first, which carries the richer explanation.
+ * One finding per cause. Per (step, id, subject) the first is kept: the same problem seen twice is
+ * shown once. And a finding the catalogue says another one `supersedes` (the library's generic error
+ * where the raw-response linter names the member) is dropped when that one is there, in the same step
+ * and about the same subject, unless it carries an OAuth error code.
  */
 export function dedupe(findings: readonly Finding[]): Finding[] {
   const kept: Finding[] = []
-  const subjectOf = (f: Finding): string => String(f.data?.claim ?? f.data?.member ?? f.data?.token ?? '')
+  const subjectOf = (f: Finding): string =>
+    `${String(f.data?.token ?? '')}:${String(f.data?.claim ?? f.data?.member ?? f.data?.field ?? '')}`
+  const superseded = (f: Finding): boolean =>
+    !(typeof f.data?.error === 'string' && f.data.error) &&
+    findings.some(
+      (g) =>
+        g.step === f.step && subjectOf(g) === subjectOf(f) && (catalogueEntry(g.id)?.supersedes ?? []).includes(f.id),
+    )
   for (const f of findings) {
+    if (superseded(f)) continue
     const twin = kept.find(
       (k) =>
         k.step === f.step &&

@@ -8,7 +8,7 @@ import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs'
 import { join, relative, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { CATALOGUE, renderCatalogueMarkdown, catalogueEntry, isFindingId } from './catalogue'
+import { CATALOGUE, renderCatalogueMarkdown, catalogueEntry, isFindingId, type CatalogueEntry } from './catalogue'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
 const SRC = join(ROOT, 'src')
@@ -71,6 +71,16 @@ describe('findings catalogue', () => {
     for (const e of CATALOGUE) {
       expect(e.title.trim(), e.id).not.toBe('')
       expect(e.spec.trim(), e.id).not.toBe('')
+    }
+  })
+
+  it('supersedes only catalogued ids, never its own, and nothing supersedes back', () => {
+    for (const e of CATALOGUE as readonly CatalogueEntry[]) {
+      for (const id of e.supersedes ?? []) {
+        expect(isFindingId(id), `${e.id} supersedes ${id}`).toBe(true)
+        expect(id).not.toBe(e.id)
+        expect(catalogueEntry(id)?.supersedes ?? []).not.toContain(e.id)
+      }
     }
   })
 

@@ -37,6 +37,12 @@ export interface CatalogueEntry {
   title: string
   /** Spec sections the rule comes from ("—" when no spec rule is involved). */
   spec: string
+  /**
+   * Ids that name the same cause less precisely, in the same step and about the same subject (the
+   * member, claim or token): when this finding is present they are not shown (one finding per cause).
+   * A finding that carries an OAuth error code (`data.error`) is never superseded: the code says more.
+   */
+  supersedes?: readonly string[]
 }
 
 /** Every finding id the app can emit, sorted by id. */
@@ -1407,8 +1413,10 @@ export const CATALOGUE = [
   },
   {
     id: 'response-in-fragment',
-    severity: 'warning',
+    severity: 'varies',
     basis: 'spec',
+    reason:
+      'an error when the whole response is in the fragment (a code-flow client reads the query only, so state and iss were not missing: they were elsewhere); a warning when the query has it too',
     title: 'Authorization response parameters arrived in the URL fragment instead of the query.',
     spec: 'RFC 6749 §4.1.2, §3.1.2',
   },
@@ -1539,6 +1547,8 @@ export const CATALOGUE = [
     basis: 'spec',
     title: 'The token endpoint answered 5xx: OAuth errors use 400 JSON; strict clients show a generic failure.',
     spec: 'RFC 6749 §5.2; OIDC Core §3.1.3.4',
+    // a 5xx without an OAuth error code was also token-request-rejected with the same title: shown once, here
+    supersedes: ['token-request-rejected'],
   },
   {
     id: 'token-response-access-token-missing',
@@ -1546,6 +1556,8 @@ export const CATALOGUE = [
     basis: 'spec',
     title: 'The token response has no non-empty string access_token.',
     spec: 'RFC 6749 §5.1',
+    // the library's finding (oauth4webapi) names the same member without the raw value: shown once, here
+    supersedes: ['invalid-response'],
   },
   {
     id: 'token-response-cache-control',
@@ -1581,6 +1593,8 @@ export const CATALOGUE = [
     basis: 'spec',
     title: 'openid was requested but the token response has no id_token.',
     spec: 'OIDC Core §3.1.3.3',
+    // the library's finding (oauth4webapi) names the same member without the raw value: shown once, here
+    supersedes: ['invalid-response'],
   },
   {
     id: 'token-response-member-type',
@@ -1588,6 +1602,8 @@ export const CATALOGUE = [
     basis: 'spec',
     title: 'refresh_token, scope, id_token or token_type is null or has the wrong type; data.member names it.',
     spec: 'RFC 6749 §5.1; OIDC Core §3.1.3.3',
+    // the library's finding (oauth4webapi) names the same member without the raw value: shown once, here
+    supersedes: ['invalid-response'],
   },
   {
     id: 'token-response-not-json',
@@ -1595,6 +1611,8 @@ export const CATALOGUE = [
     basis: 'spec',
     title: 'A successful token response is HTML, text, form-encoded, empty or broken JSON.',
     spec: 'RFC 6749 §5.1',
+    // the library's parse error of the same body: shown once, here
+    supersedes: ['response-parse-error'],
   },
   {
     id: 'token-response-not-object',
@@ -1623,6 +1641,8 @@ export const CATALOGUE = [
     basis: 'spec',
     title: 'The token response has no token_type.',
     spec: 'RFC 6749 §5.1, §7.1',
+    // the library's finding (oauth4webapi) names the same member without the raw value: shown once, here
+    supersedes: ['invalid-response'],
   },
   {
     id: 'token-type-not-bearer',
@@ -1640,6 +1660,9 @@ export const CATALOGUE = [
     basis: 'spec',
     title: 'token_type is neither Bearer nor DPoP (oauth4webapi refuses it).',
     spec: 'RFC 6749 §7.1',
+    // An unknown type (JWT, mac) is against RFC 6749 §7.1, not only strict: the linter's
+    // token-type-not-bearer for the same value is shown once, as this one
+    supersedes: ['token-type-not-bearer'],
   },
   {
     id: 'unknown-error',

@@ -141,11 +141,16 @@ describe('handleCallback', () => {
     expect(ids(handleCallback(cb(`code=c&state=${STATE}`), noMetadata))).toEqual(['no-pending-flow'])
   })
 
-  it('warns when the response arrived in the fragment', () => {
-    const out = handleCallback(`${APP}#code=c&state=${STATE}`, snapshot())
-    expect(ids(out)).toContain('response-in-fragment')
-    expect(out.findings.find((f) => f.id === 'response-in-fragment')?.severity).toBe('warning')
+  it('the whole response in the fragment: one error that says so, not a missing state or iss it did send', () => {
+    const out = handleCallback(`${APP}#code=c&state=${STATE}&iss=${encodeURIComponent(ISSUER)}`, snapshot())
+    expect(ids(out)).toEqual(['response-in-fragment'])
+    expect(out.findings[0]?.severity).toBe('error')
     expect(out.validated).toBeUndefined()
+  })
+
+  it('warns when the query carries the response and the fragment has parameters too', () => {
+    const out = handleCallback(cb(`code=c&state=${STATE}`, `#code=other&state=${STATE}`), snapshot())
+    expect(out.findings.find((f) => f.id === 'response-in-fragment')?.severity).toBe('warning')
   })
 
   it('does not flag an unrelated fragment', () => {

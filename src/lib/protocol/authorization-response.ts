@@ -66,15 +66,20 @@ export function handleCallback(href: string, snapshot: FlowSnapshot): CallbackOu
     return { callback, findings }
   }
   if (hasResponseInFragment(url.hash)) {
+    // With nothing in the query, a code-flow client has no response at all (oauth4webapi reads the
+    // query only): the one error is where the response went, not a state or iss it did send.
+    const inQuery = ['code', 'error', 'state'].some((k) => url.searchParams.has(k))
     findings.push(
-      finding('response-in-fragment', 'warning', 'callback', {
-        title: 'Response parameters arrived in the URL fragment',
-        detail:
-          'The authorization code flow returns its response in the query component. A fragment response means the server used response_mode=fragment or an implicit-style response, or the redirect URI carries a fragment.',
+      finding('response-in-fragment', inQuery ? 'warning' : 'error', 'callback', {
+        title: inQuery
+          ? 'Response parameters arrived in the URL fragment as well'
+          : 'The authorization response arrived in the URL fragment',
+        detail: `The authorization code flow returns its response in the query component${inQuery ? '' : ', and this one has none there: a code-flow client finds no code, state or error to read'}. A fragment response means the server used response_mode=fragment or an implicit-style response, or the redirect URI carries a fragment.`,
         fix: 'Use response_type=code without response_mode (query is the default) and register a redirect URI without a fragment.',
         spec: 'RFC 6749 §4.1.2, §3.1.2',
       }),
     )
+    if (!inQuery) return { callback, findings }
   }
 
   const as = asAuthorizationServer(snapshot.metadata)

@@ -120,7 +120,8 @@ export async function inspectTokens(
         now,
         step: 'tokens',
       })
-      findings.push(...view.verify.findings)
+      // Each finding says which token it is about (two tokens can miss the same claim).
+      findings.push(...view.verify.findings.map((f) => ({ ...f, data: { ...f.data, token: kind } })))
     }
     views.push(view)
   }
