@@ -110,7 +110,7 @@ export class FlowSession {
   findings = $derived(this.snapshot.findings)
   verifierEdited = $derived(verifierEdited(this.snapshot, this.tokenVerifier))
   /** The link's server logs in on one origin and takes the code on another, not yet agreed to. */
-  linkSplit = $derived(this.link.split(this.snapshot.metadata, this.snapshot.config))
+  linkSplit = $derived(engineIfLoaded()?.linkSplit(this.snapshot))
   canExchange = $derived(
     Boolean(this.snapshot.code) && !this.snapshot.codeUsed && this.snapshot.status.callback !== 'error',
   )
@@ -212,7 +212,7 @@ export class FlowSession {
     this.link.splitConfirmed = true
     this.#syncLink()
     this.notice = ''
-    this.announcement = 'The login page and the token endpoint of the server the link names will be used.'
+    this.announcement = 'Going on with the servers the link names.'
   }
 
   /** "Don't use them": the endpoints the link set are cleared; discovery decides. */
@@ -246,8 +246,8 @@ export class FlowSession {
   #splitGate(): boolean {
     const split = this.linkSplit
     if (!split) return true
-    this.notice = `Stopped before the login: the server the link names has you log in at ${split.login} and sends the code to ${split.code}. Check the notice at the top of the page.`
-    this.announcement = 'Stopped: the link’s server logs you in on one site and takes the code on another.'
+    this.notice = split.notice
+    this.announcement = split.announcement
     return false
   }
 

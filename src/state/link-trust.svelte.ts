@@ -3,7 +3,7 @@
  * foreign redirect URI, a resource), and what the user decided about it. The flow driver asks it
  * before anything is sent ({@link LinkTrust.blocked}); the link notice renders it.
  */
-import type { FlowConfig, LinkRecord, LinkSetting, ServerMetadata } from '../lib/model/types'
+import type { FlowConfig, LinkRecord, LinkSetting } from '../lib/model/types'
 import { originOf, pendingLinkEndpoints } from '../lib/protocol/config'
 
 export class LinkTrust {
@@ -13,7 +13,7 @@ export class LinkTrust {
   confirmed = $state(false)
   /** The server the link named (its issuer or MCP server URL), or ''. */
   named = $state('')
-  /** The user agreed to a link-named server that has the login and the code on two origins. */
+  /** The user agreed to a link-named server that has the login and the code on two origins (flow/link-split.ts). */
   splitConfirmed = $state(false)
   /** Link endpoints still waiting for that confirmation: nothing is sent while there are any. */
   pending: LinkSetting[]
@@ -27,38 +27,15 @@ export class LinkTrust {
   /** The plain-JSON record that travels with the flow across the redirect. */
   get record(): LinkRecord | undefined {
     if (!this.review.length && !this.named) return undefined
-    return {
-      settings: this.review,
-      confirmed: this.confirmed,
-      ...(this.named ? { named: this.named } : {}),
-      ...(this.splitConfirmed ? { splitConfirmed: true } : {}),
-    }
+    const { review: settings, confirmed, named, splitConfirmed } = this
+    return { settings, confirmed, named, splitConfirmed }
   }
 
   restore(record: LinkRecord | undefined) {
     this.review = record?.settings ?? []
     this.confirmed = record?.confirmed ?? false
     this.named = record?.named ?? ''
-    this.splitConfirmed = record?.splitConfirmed ?? false
-  }
-
-  /**
-   * The login page and the code on two origins, for a server the link named: the link's issuer (or
-   * MCP server) is still the run's, and its metadata sends the browser to log in at one origin and has
-   * the code, the code_verifier and any client secret sent to another. A forged link can name a server
-   * whose metadata points the login at the user's real authorization server and the token endpoint at
-   * itself: the user signs in where they always do, and the code goes to the link's server, which can
-   * redeem it (the mix-up of RFC 9700 §4.4, set up by a link). Undefined when the user confirmed this,
-   * or the link's endpoints (they saw where the code goes), or when the user chose the server.
-   */
-  split(metadata: ServerMetadata | undefined, run: FlowConfig): { login: string; code: string } | undefined {
-    if (this.splitConfirmed || this.confirmed || !this.named) return undefined
-    const named = this.named.trim()
-    if ((run.issuer ?? '').trim() !== named && (run.mcp_url ?? '').trim() !== named) return undefined
-    const login = metadata?.authorization_endpoint
-    const code = metadata?.token_endpoint
-    if (typeof login !== 'string' || typeof code !== 'string' || !login || !code) return undefined
-    return originOf(login) === originOf(code) ? undefined : { login: originOf(login), code: originOf(code) }
+    this.splitConfirmed = !!record?.splitConfirmed
   }
 
   confirm() {

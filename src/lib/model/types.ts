@@ -295,6 +295,4 @@ export interface LinkSetting {
    * access token is sent there only after a confirmation (resource).
    */
   handling: 'confirm' | 'warn' | 'ask-before-token'
-  /** What goes to it, in one phrase (for the notice). */
-  carries: string
 }

@@ -101,23 +101,6 @@ export function parseShareFragment(hash: string): Partial<FlowConfig> {
  */
 export const LINK_ENDPOINT_KEYS: readonly LinkEndpointKey[] = ['authorization_endpoint', 'token_endpoint', 'jwks_uri']
 
-/** Human names of the link settings. */
-export const LINK_SETTING_LABELS: Record<LinkSetting['field'], string> = {
-  authorization_endpoint: 'the authorization endpoint',
-  token_endpoint: 'the token endpoint',
-  jwks_uri: 'the JWKS URI',
-  redirect_uri: 'the redirect URI',
-  resource: 'the resource',
-}
-
-const LINK_CARRIES: Record<LinkSetting['field'], string> = {
-  authorization_endpoint: 'Your browser goes there to log in (a look-alike page could ask for your password)',
-  token_endpoint: 'The authorization code, the code_verifier and any client secret are sent there',
-  jwks_uri: 'The keys from there decide whether the tokens verify',
-  redirect_uri: 'The authorization server sends the authorization code there',
-  resource: 'A parameter of the requests; the access token is sent there only if you call it and confirm',
-}
-
 /** The origin of a URL, or the text itself when it is not one. */
 export function originOf(value: string): string {
   try {
@@ -136,7 +119,7 @@ export function originOf(value: string): string {
 export function linkSettingsToReview(fromLink: Partial<FlowConfig>, pageUrl: string): LinkSetting[] {
   const out: LinkSetting[] = []
   const item = (field: LinkSetting['field'], value: string, handling: LinkSetting['handling']): void => {
-    out.push({ field, value, origin: originOf(value), handling, carries: LINK_CARRIES[field] })
+    out.push({ field, value, origin: originOf(value), handling })
   }
   for (const key of LINK_ENDPOINT_KEYS) {
     const v = fromLink[key]
