@@ -40,6 +40,8 @@ describe('step rules', () => {
       'pkce-method-not-advertised/warning',
     ])
     expect(pkceRules(undefined, 'S256', undefined)).toEqual([])
+    // S256 missing from the list is the Discover step's pkce-s256-not-advertised: not said twice.
+    expect(pkceRules(undefined, 'S256', ['plain'])).toEqual([])
   })
 
   it('an edited verifier is a note, and an error when tokens were still issued', () => {

@@ -86,8 +86,9 @@ export function pkceRules(verifierProblem: string | undefined, method: PkceMetho
       }),
     )
   }
-  // Whether the server advertises PKCE at all is a metadata finding (Discover step).
-  if (advertised && !advertised.includes(method)) {
+  // Whether the server advertises PKCE at all, and S256 in particular, is a metadata finding (Discover
+  // step: pkce-s256-not-advertised); here only a method the user chose that the server does not list.
+  if (advertised && !advertised.includes(method) && method !== 'S256') {
     out.push(
       finding('pkce-method-not-advertised', 'warning', 'pkce', {
         title: `The server does not advertise the ${method} method`,

@@ -114,6 +114,13 @@ describe('dedupe and severityToStatus', () => {
       f('token-response-5xx', 'error', 'token', { status: 503 }),
     ])
     expect(oauth.map((k) => k.id)).toEqual(['token-request-rejected', 'token-response-5xx'])
+    // MCP: the refusal to go on without S256 says what the metadata linter says, and more.
+    expect(
+      dedupe([
+        f('pkce-s256-not-advertised', 'error', 'discovery', { methods: ['plain'] }),
+        f('mcp-pkce-not-advertised', 'error', 'discovery', { code_challenge_methods_supported: ['plain'] }),
+      ]).map((k) => k.id),
+    ).toEqual(['mcp-pkce-not-advertised'])
     // Only within one step.
     expect(
       dedupe([f('response-parse-error', 'error', 'discovery'), f('token-response-not-json', 'error', 'token')]),

@@ -602,6 +602,20 @@ describe('canned server faults', () => {
     })
     expect(renamed.findings.map((x) => [x.id, x.severity])).toEqual([['registration-changed-metadata', 'warning']])
 
+    // The member omitted and no secret issued: the client can only be public. A warning about the
+    // omission (RFC 7591 §3.2.1), not an error that the token request will fail.
+    const omitted = await registerClient(m, {
+      redirectUri: REDIRECT_URI,
+      recorder: recorder(
+        'registration',
+        canned({ [reg]: () => json(201, { client_id: 'co', redirect_uris: [REDIRECT_URI] }) }),
+      ),
+    })
+    const o = omitted.findings.find((x) => x.id === 'registration-changed-metadata')
+    expect(o?.severity).toBe('warning')
+    expect(o?.title).toMatch(/omits token_endpoint_auth_method/)
+    expect(o?.detail).not.toMatch(/will fail/)
+
     const rejected = await registerClient(m, {
       redirectUri: REDIRECT_URI,
       recorder: recorder(

@@ -219,7 +219,11 @@ export async function registerClient(metadata: ServerMetadata, opts: Registratio
       : 'client_secret_basic'
   result.changes = diffRegistration(requested, source)
   if (result.changes.length || result.client_secret_issued) {
-    const authChanged = result.changes.some((c) => c.field === 'token_endpoint_auth_method')
+    const authChange = result.changes.find((c) => c.field === 'token_endpoint_auth_method')
+    // Omitted with no secret issued: Basic is impossible, the client can only be public; the
+    // response still should carry what was registered (RFC 7591 §3.2.1): a warning, not a failure.
+    const authOmitted = Boolean(authChange?.returned.startsWith('(absent')) && !result.client_secret_issued
+    const authChanged = Boolean(authChange) && !authOmitted
     const redirectLost =
       result.changes.some((c) => c.field === 'redirect_uris') &&
       !(Array.isArray(source['redirect_uris']) && source['redirect_uris'].includes(opts.redirectUri))
@@ -230,15 +234,23 @@ export async function registerClient(metadata: ServerMetadata, opts: Registratio
       finding('registration-changed-metadata', serious ? 'error' : 'warning', step, {
         title: authChanged
           ? `The server registered the client as ${result.token_endpoint_auth_method}, not as a public client`
-          : 'The server registered different metadata than requested',
+          : authOmitted && result.changes.length === 1
+            ? 'The registration response omits token_endpoint_auth_method'
+            : 'The server registered different metadata than requested',
         detail: `RFC 7591 §3.2.1 lets the server change metadata and says the response is what counts: ${lines.join('; ')}.${
           authChanged
             ? ' A browser app cannot keep a secret (it must be a public client, "none"); the token request will fail with invalid_client unless the server accepts "none" for this client. RFC 7591 defaults to client_secret_basic when the member is omitted.'
             : ''
+        }${
+          authOmitted
+            ? ' No client_secret was issued, so the client can only be public ("none"); but the response should say so, and a client that applies the client_secret_basic default to an omitted member would try Basic authentication without a secret.'
+            : ''
         }${redirectLost ? ` The redirect URI ${opts.redirectUri} is not registered, so the authorization request will be refused.` : ''}`,
         fix: authChanged
           ? 'Honour token_endpoint_auth_method "none" in dynamic registration (list "none" in token_endpoint_auth_methods_supported).'
-          : 'Register the metadata as requested, or document the policy that changes it.',
+          : authOmitted
+            ? 'Return every registered member in the registration response, including "token_endpoint_auth_method": "none".'
+            : 'Register the metadata as requested, or document the policy that changes it.',
         spec: 'RFC 7591 §2, §3.2.1; MCP 2026-07-28 Client Registration',
         data: { changes: lines },
       }),

@@ -884,6 +884,8 @@ export const CATALOGUE = [
     basis: 'spec',
     title: 'The authorization server does not advertise S256: MCP clients MUST refuse to proceed.',
     spec: 'MCP 2025-11-25 Authorization Code Protection; RFC 8414 §2; RFC 7636 §4.2',
+    // The MCP refusal names the same missing S256 as the metadata linter, with what MCP clients do
+    supersedes: ['pkce-s256-not-advertised'],
   },
   {
     id: 'mcp-probe-unexpected-status',
@@ -1309,6 +1311,8 @@ export const CATALOGUE = [
     id: 'registration-changed-metadata',
     severity: 'varies',
     basis: 'spec',
+    reason:
+      'an error when the client was registered with an auth method a browser cannot use or without the redirect URI; a warning otherwise, including a response that omits token_endpoint_auth_method without issuing a secret (the client can only be public)',
     title: 'Dynamic Client Registration changed what was asked (auth method, redirect URIs, …).',
     spec: 'RFC 7591 §2, §3.2.1',
   },
@@ -1649,9 +1653,9 @@ export const CATALOGUE = [
     severity: 'varies',
     basis: 'strict',
     reason:
-      'a case difference is valid (RFC 6749 §5.1) but strict clients compare exactly; an unknown type breaks §7.1',
+      'a case difference is valid (RFC 6749 §5.1), yet clients that copy it into "Authorization: bearer …" meet resource servers that compare the scheme exactly and answer 401 (Linear and Amplitude MCP servers); an unknown type breaks §7.1',
     title:
-      'token_type is not exactly "Bearer": a warning when only the case differs (valid per spec, strict clients compare exactly), an error when it is not a known type.',
+      'token_type is not exactly "Bearer": a warning when only the case differs (valid per spec; it fails where a client copies it into the Authorization header and the resource server compares exactly), an error when it is not a known type.',
     spec: 'RFC 6749 §5.1, §7.1; OIDC Core §3.1.3.3',
   },
   {

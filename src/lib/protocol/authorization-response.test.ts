@@ -67,6 +67,22 @@ describe('handleCallback', () => {
     expect(out.findings[0]?.severity).toBe('info')
   })
 
+  it('does not repeat the note when discovery already said RFC 9207 is not advertised', () => {
+    const s = snapshot()
+    s.findings = [
+      {
+        id: 'iss-parameter-not-advertised',
+        severity: 'info',
+        step: 'discovery',
+        title: '',
+        detail: '',
+        fix: '',
+        spec: '',
+      },
+    ]
+    expect(ids(handleCallback(cb(`code=c&state=${STATE}`), s))).toEqual([])
+  })
+
   it('accepts a matching iss without any finding', () => {
     const out = handleCallback(
       cb(`code=c&state=${STATE}&iss=${encodeURIComponent(ISSUER)}`),

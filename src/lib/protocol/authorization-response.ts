@@ -100,7 +100,13 @@ export function handleCallback(href: string, snapshot: FlowSnapshot): CallbackOu
       return { callback, findings }
     }
     callback.outcome = 'code'
-    if (!url.searchParams.has('iss') && !snapshot.metadata.authorization_response_iss_parameter_supported) {
+    // Once per cause: when discovery already noted that RFC 9207 is not advertised, that note says it.
+    const notedAtDiscovery = snapshot.findings.some((f) => f.id === 'iss-parameter-not-advertised')
+    if (
+      !url.searchParams.has('iss') &&
+      !snapshot.metadata.authorization_response_iss_parameter_supported &&
+      !notedAtDiscovery
+    ) {
       findings.push(
         finding('iss-not-supported', 'info', 'callback', {
           title: 'No iss parameter in the response (RFC 9207 not advertised)',

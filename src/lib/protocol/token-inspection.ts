@@ -44,7 +44,7 @@ export async function fetchJwks(jwksUri: string | undefined, recorder: Recorder)
       f.title = `The JWKS at ${jwksUri} could not be read (${ex.cors})`
       f.detail = ex.corsDetail
       f.fix =
-        'Serve jwks_uri with Access-Control-Allow-Origin (any origin is fine: it is public data). RFC 9700 §2.6 and OpenID Connect Discovery §4 expect CORS on metadata and JWKS.'
+        'Serve jwks_uri with Access-Control-Allow-Origin (any origin is fine: it is public data). OAuth 2.0 for Browser-Based Applications §6.3.3.4 asks for CORS on the JWKS when a browser app uses it (RFC 9700 §2.6 allows it); a server-side client, and oauth4webapi for an ID token from the token endpoint (OIDC Core §3.1.3.7), does not fetch it.'
       f.data = { endpoint: 'jwks', url: jwksUri, verdict: ex.cors }
     }
     return { error: f.title, findings: [f] }

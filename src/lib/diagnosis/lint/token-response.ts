@@ -198,7 +198,7 @@ function lintTokenType(body: Record<string, unknown>, step: StepRef, out: Findin
       out.push(
         finding('token-type-not-bearer', 'warning', step, {
           title: `token_type is ${quote(tokenType, 40)}, not exactly "Bearer" (valid per spec)`,
-          detail: `This is NOT a spec error: RFC 6749 §5.1 says the token_type value is case insensitive, and OpenID Connect Core §3.1.3.3 repeats it; oauth4webapi lower-cases it and goes on. It is a warning because some strict clients (some MCP/connector stacks) compare the string exactly with "Bearer" and fail — a client that does so is the one that is non-compliant.`,
+          detail: `This is NOT a spec error: RFC 6749 §5.1 says the token_type value is case insensitive, and OpenID Connect Core §3.1.3.3 repeats it; oauth4webapi lower-cases it and goes on. It is a warning because it bites in practice: MCP clients and gateways that copy token_type verbatim into the Authorization header send "bearer <token>", and resource servers that compare the scheme exactly answer 401 (reported against Linear's and Amplitude's MCP servers). Both of those are the non-compliant ones (RFC 9110 §11.1: the scheme is case-insensitive), but "Bearer" spares your users the failure.`,
           fix: 'Optional, for compatibility with strict clients: send "token_type": "Bearer" with this exact capitalisation.',
           spec: 'RFC 6749 §5.1, §7.1; OpenID Connect Core 1.0 §3.1.3.3',
           data: { token_type: plain(tokenType, 40) },

@@ -621,5 +621,16 @@ describe('computeVerdict', () => {
       'as-intrinsic',
     )
     expect(findingScope(finding('jwt-claim-missing', 'error', 'tokens'))).toBe('as-intrinsic')
+    // CORS is about this browser origin (the verdict's advice says so): never labelled AS-intrinsic.
+    for (const id of [
+      'cors-preflight-failed',
+      'cors-error-responses-without-cors',
+      'dpop-nonce-not-exposed',
+      'www-authenticate-not-exposed',
+      'mcp-www-authenticate-not-exposed',
+      'dpop-preflight-refused',
+      'par-cors',
+    ] as const)
+      expect(findingScope(finding(id, 'error', 'cors')), id).toBe('client-specific')
   })
 })

@@ -23,15 +23,16 @@ export interface Verdict {
 }
 
 /** Findings about reaching the endpoint rather than about what it answered. */
-const TRANSPORT_IDS = new Set([
-  'cors-blocked',
-  'endpoint-unreachable',
-  'request-timeout',
-  'aborted',
-  'preflight-failed',
-])
+const TRANSPORT_IDS = new Set(['cors-blocked', 'endpoint-unreachable', 'request-timeout', 'aborted'])
+/**
+ * Client-specific beyond the catalogue's basis 'client': CORS for this page's origin on a PAR or a
+ * DPoP request is a rule of the spec, yet what it decides is whether this browser origin gets through
+ * (a server-side client never sends a preflight).
+ */
 const CLIENT_SPECIFIC_IDS = new Set([
   ...TRANSPORT_IDS,
+  'dpop-preflight-refused',
+  'par-cors',
   'state-mismatch',
   'state-missing',
   'state-unexpected',
@@ -56,7 +57,7 @@ const CLIENT_SPECIFIC_ERRORS = new Set([
  * iss, resource). A playground result for a client-specific check does not predict another client.
  */
 export function findingScope(f: Finding): 'client-specific' | 'as-intrinsic' {
-  if (f.step === 'configure' || CLIENT_SPECIFIC_IDS.has(f.id)) return 'client-specific'
+  if (f.step === 'configure' || CLIENT_SPECIFIC_IDS.has(f.id) || basisOf(f) === 'client') return 'client-specific'
   if (f.id === 'token-request-rejected' || f.id === 'authorization-error' || f.id === 'oauth-error-response') {
     const e = f.data?.error
     if (typeof e === 'string' && CLIENT_SPECIFIC_ERRORS.has(e)) return 'client-specific'
