@@ -110,7 +110,11 @@ export class FlowSession {
   findings = $derived(this.snapshot.findings)
   verifierEdited = $derived(verifierEdited(this.snapshot, this.tokenVerifier))
   /** The link's server logs in on one origin and takes the code on another, not yet agreed to. */
-  linkSplit = $derived(engineIfLoaded()?.linkSplit(this.snapshot))
+  linkSplit = $derived.by(() => {
+    // Read the snapshot first: were the engine not loaded yet, the derived would otherwise depend on nothing.
+    const s = this.snapshot
+    return engineIfLoaded()?.linkSplit(s)
+  })
   canExchange = $derived(
     Boolean(this.snapshot.code) && !this.snapshot.codeUsed && this.snapshot.status.callback !== 'error',
   )
