@@ -29,7 +29,7 @@ import { gzipSync } from 'node:zlib'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import os from 'node:os'
-import { ROOT, freePort, loginAndConsent, run } from './lib.mjs'
+import { ROOT, loginAndConsent, run, startStaticServersApart } from './lib.mjs'
 
 const OUT_DIR = 'dist-bench'
 const DIST = path.join(ROOT, OUT_DIR)
@@ -266,28 +266,31 @@ await run(process.execPath, [
   path.join(ROOT, FLOOR_DIR),
   '--emptyOutDir',
 ])
-const { startStaticServer } = await import('../servers/static-server.mjs')
-const server = await startStaticServer({ root: DIST, port: await freePort(), cache: true })
-const noCache = await startStaticServer({ root: DIST, port: await freePort(), cache: false })
-const floorServer = await startStaticServer({ root: path.join(ROOT, FLOOR_DIR), port: await freePort(), cache: true })
-const appUrl = server.url
+// The app, the app with every asset revalidated, and the floor, served apart from the authorization
+// server (as a static host is): see startStaticServersApart.
+const statics = await startStaticServersApart([
+  { root: DIST, cache: true },
+  { root: DIST, cache: false },
+  { root: path.join(ROOT, FLOOR_DIR), cache: true },
+])
+const [appUrl, noCacheUrl, floorUrl] = /** @type {[string, string, string]} */ (statics.urls)
 const { startAuthorizationServer } = await import('../servers/authorization-server.mjs')
 // oidc-provider prints start-up warnings; keep the report clean.
 const { warn, log: consoleLog } = console
 console.warn = console.log = (...a) => (String(a[0]).includes('oidc-provider') ? undefined : warn(...a))
 const as = await startAuthorizationServer({
   port: 0,
-  playgroundOrigins: [appUrl.slice(0, -1), noCache.url.slice(0, -1), floorServer.url.slice(0, -1)],
+  playgroundOrigins: [appUrl.slice(0, -1), noCacheUrl.slice(0, -1), floorUrl.slice(0, -1)],
 })
 Object.assign(console, { warn, log: consoleLog })
-log(`app ${appUrl} (and ${noCache.url}, no-cache), floor ${floorServer.url}, authorization server ${as.url}`)
+log(`app ${appUrl} (and ${noCacheUrl}, no-cache), floor ${floorUrl}, authorization server ${as.url}`)
 
 let browserResult
 try {
-  browserResult = await browserRuns(appUrl, noCache.url, floorServer.url, as.url)
+  browserResult = await browserRuns(appUrl, noCacheUrl, floorUrl, as.url)
 } finally {
   await as.close()
-  await Promise.all([server.close(), noCache.close(), floorServer.close()])
+  await statics.close()
 }
 const pkce = await pkceNode()
 await rm(DIST, { recursive: true, force: true })

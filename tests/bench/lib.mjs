@@ -20,6 +20,38 @@ export function run(cmd, args) {
   })
 }
 
+/**
+ * Static servers (tests/servers/static-server.mjs) in a process of their own: a static host is never
+ * held up by the authorization server's work, and in one Node process a chunk requested while the
+ * token request is being answered waits for the token response (measured: the callback's token panels
+ * arrived with it). Resolves with their URLs, in order, and a function that stops them.
+ * @param {Array<{ root: string, cache?: boolean }>} specs
+ * @returns {Promise<{ urls: string[], close: () => Promise<void> }>}
+ */
+export function startStaticServersApart(specs) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(ROOT, 'tests/servers/static-server.mjs'), JSON.stringify(specs)], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    })
+    let out = ''
+    const exited = new Promise((done) => child.once('exit', done))
+    child.once('error', reject)
+    child.once('exit', (code) => reject(new Error(`the static servers exited (${code}) before listening`)))
+    child.stdout.on('data', (d) => {
+      out += d
+      if (!out.includes('\n')) return
+      resolve({
+        urls: JSON.parse(out.slice(0, out.indexOf('\n'))),
+        close: async () => {
+          child.kill()
+          await exited
+        },
+      })
+    })
+  })
+}
+
 /** A free TCP port on loopback. */
 export function freePort() {
   return new Promise((resolve, reject) => {

@@ -5,7 +5,7 @@
 import { createServer } from 'node:http'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
-import { closeServers, listen } from './lib.mjs'
+import { closeServers, isMain, listen } from './lib.mjs'
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -56,4 +56,13 @@ export async function startStaticServer({ root, port = 0, host = 'localhost', ca
     url: `http://${host}:${actualPort}/`,
     close: () => closeServers([server]),
   }
+}
+
+// As its own process (the bench): `node tests/servers/static-server.mjs '[{"root":"dist","cache":true}, …]'`
+// starts one server per entry on a free loopback port and prints their URLs as one JSON line.
+if (isMain(import.meta.url)) {
+  const specs = JSON.parse(process.argv[2] ?? '[]')
+  const urls = []
+  for (const spec of specs) urls.push((await startStaticServer(spec)).url)
+  process.stdout.write(`${JSON.stringify(urls)}\n`)
 }
