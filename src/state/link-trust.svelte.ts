@@ -61,12 +61,18 @@ export class LinkTrust {
   /**
    * Does sending the access token to `url` need a confirmation first? Only for a URL on the origin of
    * the resource the link chose (whatever path or query the user added: the origin receives the
-   * token), until the user confirmed that origin; `confirmed` records it.
+   * token), until the user confirmed that origin; `confirmed` records it. Never for the origin of the
+   * issuer that issued the token (`issuer`): it has the token already.
    */
-  needsResourceConfirmation(url: string, confirmed: boolean): boolean {
+  needsResourceConfirmation(url: string, confirmed: boolean, issuer = ''): boolean {
     const fromLink = this.review.find((s) => s.field === 'resource')
     const origin = originOf(url.trim())
-    if (!fromLink || origin !== originOf(fromLink.value.trim()) || this.#confirmedResourceOrigins.has(origin))
+    if (
+      !fromLink ||
+      origin !== originOf(fromLink.value.trim()) ||
+      (issuer && origin === originOf(issuer)) ||
+      this.#confirmedResourceOrigins.has(origin)
+    )
       return false
     if (!confirmed) return true
     this.#confirmedResourceOrigins.add(origin)

@@ -27,6 +27,12 @@ describe('LinkTrust.needsResourceConfirmation', () => {
     expect(trust.needsResourceConfirmation(' https://evil.example/other?x=1 ', false)).toBe(true)
   })
 
+  it('does not ask for the origin of the issuer that issued the token (it has the token already)', () => {
+    const trust = trustFor('https://as.example/api')
+    expect(trust.needsResourceConfirmation('https://as.example/userinfo', false, 'https://as.example')).toBe(false)
+    expect(trust.needsResourceConfirmation('https://as.example/userinfo', false, 'https://other.example')).toBe(true)
+  })
+
   it('does not ask for another origin (typed by the user) or without a resource from the link', () => {
     expect(trustFor('https://evil.example/api').needsResourceConfirmation('https://api.mine.example/', false)).toBe(
       false,

@@ -59,7 +59,8 @@ export class SideActions {
 
   async callResource(req: ResourceRequest, confirmed = false) {
     // The resource URL a share link chose gets the access token only after a confirmation.
-    if (this.#s.link.needsResourceConfirmation(req.url, confirmed)) {
+    const s = this.#s.snapshot
+    if (this.#s.link.needsResourceConfirmation(req.url, confirmed, s.metadata?.issuer ?? s.config.issuer)) {
       this.resourceToConfirm = req
       this.#s.announcement = `Confirm: send the access token to ${originOf(req.url)}?`
       return

@@ -67,6 +67,12 @@ export interface FaultCase {
   expect: ExpectedFinding[]
   /** Finding ids that must NOT appear anywhere (PASS cases). */
   absent?: string[]
+  /**
+   * The metadata has the login on one origin and the token endpoint on another: opened from a link,
+   * the page asks before the login (the link-split notice), and the test agrees. Without it, no case
+   * may show that notice.
+   */
+  split?: true
   /** data-scenario of the verdict (report.ts). */
   verdict?: 'A' | 'B' | 'C' | 'incomplete'
   /**
@@ -842,6 +848,7 @@ export const CASES: FaultCase[] = [
     category: 'browser',
     fault: 'token-endpoint-unreachable',
     stopAt: 'token',
+    split: true,
     expect: [{ id: 'endpoint-unreachable', severity: 'error', step: 'token' }],
     absent: ['cors-blocked'],
     verdict: 'A',

@@ -90,6 +90,14 @@ async function drive(page: Page, c: FaultCase, issuer: string): Promise<void> {
   await page.getByRole('button', { name: 'Discover' }).click()
   await withPageState(page, () => expect(page.getByTestId('status-discovery')).toHaveText(SETTLED, { timeout: 15_000 }))
   await settle(page)
+  const split = page.getByTestId('link-split')
+  if (c.split) {
+    await expect(split, 'the login and the token endpoint are on two origins').toBeVisible()
+    await split.getByRole('button', { name: /^Log in at / }).click()
+    await expect(split).toHaveCount(0)
+  } else {
+    await expect(split).toHaveCount(0)
+  }
   if (c.stopAt === 'discovery' || c.stopAt === 'authorization') return
 
   if (c.stopAt === 'cors') {
