@@ -781,12 +781,13 @@ function checkAzp(c: Collector, payload: Record<string, unknown>, expected: Expe
   const multi = auds !== undefined && auds.length > 1
   if (multi && azp === undefined) {
     c.add(
-      'jwt-azp-invalid',
+      'jwt-azp-missing',
       'error',
       'Several audiences but no azp',
       `aud lists ${auds.length} audiences (${json(auds)}) and there is no azp claim naming the ` +
-        'client the token was issued to. Strict clients (oauth4webapi) reject it as having ' +
-        'untrusted extra audiences.',
+        'client the token was issued to. OpenID Connect Core §3.1.3.7 says a client SHOULD check ' +
+        'that azp is present then (errata: and reject audiences it does not trust); strict clients ' +
+        '(oauth4webapi) reject the token.',
       'Issue the ID Token with a single audience (the client_id), or add azp = client_id.',
       `${CORE} §3.1.3.7; ${CORE} §2`,
       { reason: 'missing', actual: null, expected: expected.clientId ?? null },
@@ -796,7 +797,7 @@ function checkAzp(c: Collector, payload: Record<string, unknown>, expected: Expe
   }
   if (azp !== undefined && expected.clientId !== undefined && azp !== expected.clientId) {
     c.add(
-      'jwt-azp-invalid',
+      'jwt-azp-mismatch',
       'error',
       'azp is not this client',
       `azp is ${json(azp)}, but this client is ${json(expected.clientId)}: the ID Token was issued ` +

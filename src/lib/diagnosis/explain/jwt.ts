@@ -150,7 +150,7 @@ export function explainClaimComparison(err: unknown, c: Ctx, message: string, co
       if (message.includes('untrusted audiences')) {
         return finding('jwt-azp-missing', 'error', c.step, {
           title: 'The ID Token has several audiences but no azp',
-          detail: `The ID Token aud is ${show(actual)}. With more than one audience the client must check azp (authorized party) equals its client_id, and must reject tokens with audiences it does not trust; this token has no azp.${lib}`,
+          detail: `The ID Token aud is ${show(actual)}. With more than one audience a client SHOULD check that azp (authorized party) is present and equals its client_id (OpenID Connect Core §3.1.3.7; errata: and reject audiences it does not trust); this token has no azp, and strict clients such as oauth4webapi reject it.${lib}`,
           fix: 'Issue ID Tokens with aud = [client_id] only, or add azp = client_id.',
           spec: 'OpenID Connect Core 1.0 §2, §3.1.3.7',
           data: d,
