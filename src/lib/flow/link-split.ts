@@ -3,7 +3,17 @@
  * happens and where the code goes. Part of the engine: it matters only once discovery has run.
  */
 import type { FlowSnapshot } from '../model/types'
-import { originOf } from '../protocol/config'
+
+/** The origin of an absolute http(s) URL, else undefined. */
+function webOrigin(value: string | undefined): string | undefined {
+  if (!value) return undefined
+  try {
+    const u = new URL(value)
+    return u.protocol === 'https:' || u.protocol === 'http:' ? u.origin : undefined
+  } catch {
+    return undefined
+  }
+}
 
 /** Where the browser logs in and where the code goes, and what to tell the user before either. */
 export interface LinkSplit {
@@ -28,13 +38,14 @@ export function linkSplit(s: FlowSnapshot): LinkSplit | undefined {
   const link = s.link
   const named = link?.named?.trim()
   if (!link || !named || link.splitConfirmed || link.confirmed) return undefined
+  // A discovery that failed stops the flow on its own finding: nothing to ask about.
+  if (s.status.discovery === 'error') return undefined
   if ((s.config.issuer ?? '').trim() !== named && (s.config.mcp_url ?? '').trim() !== named) return undefined
-  const loginAt = s.metadata?.authorization_endpoint
-  const codeTo = s.metadata?.token_endpoint
-  if (!loginAt || !codeTo) return undefined
-  const login = originOf(loginAt)
-  const code = originOf(codeTo)
-  if (login === code) return undefined
+  // Only two real web origins: a relative, javascript: or unparsable endpoint is its own finding and
+  // stops the flow before any login anyway.
+  const login = webOrigin(s.metadata?.authorization_endpoint)
+  const code = webOrigin(s.metadata?.token_endpoint)
+  if (!login || !code || login === code) return undefined
   return {
     login,
     code,

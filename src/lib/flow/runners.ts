@@ -5,6 +5,7 @@
  * order lives in model/steps.ts. The callback has no runner: it runs when the browser comes back
  * (see {@link callbackOutcome}).
  */
+import { catalogueEntry } from '../model/catalogue'
 import type {
   AuthorizationRequest,
   DpopKeyInfo,
@@ -313,7 +314,10 @@ async function tokens(ctx: StepContext): Promise<StepOutcome> {
   // oauth4webapi already checked the ID token at the exchange: a defect it named there (an expired
   // token, a wrong iss, aud or nonce) is one cause, shown once, where the flow first met it. The
   // token viewer still shows the failed check.
-  const atExchange = new Set(s.findings.filter((f) => f.step === 'token').map((f) => f.id))
+  // (with the ids the catalogue says its findings supersede: the same cause under the Tokens step's id)
+  const atExchange = new Set(
+    s.findings.filter((f) => f.step === 'token').flatMap((f) => [f.id, ...(catalogueEntry(f.id)?.supersedes ?? [])]),
+  )
   const own = inspected.findings.filter((f) => !(f.data?.token === 'id_token' && atExchange.has(f.id)))
   return {
     exchanges: recorder.exchanges,

@@ -669,6 +669,8 @@ export const CATALOGUE = [
     basis: 'spec',
     title: 'The JWT alg is not the expected/advertised one.',
     spec: 'OIDC Core §3.1.3.7; OIDC Discovery §3',
+    // for alg none the exchange's refusal and the Tokens step's 'not signed' are the same cause
+    supersedes: ['jwt-alg-unsupported'],
   },
   {
     id: 'jwt-alg-unsupported',
@@ -785,6 +787,8 @@ export const CATALOGUE = [
     basis: 'spec',
     title: 'The value is not a well-formed compact JWS/JWT.',
     spec: 'RFC 7515 §7.1; RFC 7519 §7.2',
+    // oauth4webapi's parse of the ID token at the exchange; the Tokens step's id-token-not-jwt is the same cause
+    supersedes: ['id-token-not-jwt'],
   },
   {
     id: 'jwt-nonce-mismatch',
