@@ -1800,7 +1800,7 @@ export function renderCatalogueMarkdown(): string {
   const lines = [
     '_Generated from `src/lib/model/catalogue.ts`; do not edit by hand (run `UPDATE_CATALOGUE=1 npx vitest run src/lib/model/catalogue.test.ts`)._',
     '',
-    '_Severity per profile: **OAuth** (a plain OAuth public client), **OIDC** (scope `openid`), **MCP** (starting from an MCP server). `varies`: the same id is an error, a warning or information depending on what was observed. **Basis**: `spec` — the server breaks a MUST or SHOULD of the cited spec; `strict clients` — valid per spec, but strict clients reject it; `this client` — about this client, its configuration or this browser; `information`. The severity is decided here, from the id and the profile; what the run learns (PKCE shown to be enforced, a public client that got tokens) can change the text of a finding, never hide it._',
+    '_Severity per profile: **OAuth** (a plain OAuth public client), **OIDC** (scope `openid`), **MCP** (starting from an MCP server). `varies`: the same id is an error, a warning or information depending on what was observed. **Basis**: `spec` — the server breaks a MUST or SHOULD of the cited spec; `strict clients` — valid per spec, but strict clients reject it; `this client` — about this client, its configuration or this browser; `information`. The severity is decided here, from the id and the profile; what the run learns (PKCE shown to be enforced, a public client that got tokens) can change the text of a finding, never hide it. One cause is one finding: where two checks name the same cause (the library and the raw-response linter, or the token exchange and the Tokens step), the meaning says which one is shown instead of which._',
     '',
     '| id | OAuth | OIDC | MCP | basis | meaning | spec |',
     '|---|---|---|---|---|---|---|',
@@ -1808,8 +1808,9 @@ export function renderCatalogueMarkdown(): string {
   for (const e of CATALOGUE as readonly CatalogueEntry[]) {
     const sev = (p: Profile) => e.profiles?.[p] ?? e.severity
     const basis = e.reason ? `${BASIS_LABEL[e.basis]}: ${e.reason}` : BASIS_LABEL[e.basis]
+    const instead = e.supersedes?.length ? ` Shown instead of ${e.supersedes.map((s) => `\`${s}\``).join(', ')}.` : ''
     lines.push(
-      `| \`${e.id}\` | ${sev('oauth')} | ${sev('oidc')} | ${sev('mcp')} | ${cell(basis)} | ${cell(e.title)} | ${cell(e.spec)} |`,
+      `| \`${e.id}\` | ${sev('oauth')} | ${sev('oidc')} | ${sev('mcp')} | ${cell(basis)} | ${cell(e.title + instead)} | ${cell(e.spec)} |`,
     )
   }
   return `${lines.join('\n')}\n`
