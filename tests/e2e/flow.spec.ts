@@ -163,6 +163,37 @@ test('an edited code_verifier: the server answers invalid_grant, shown and expla
   await expect(finding).toContainText(/verifier/i)
 })
 
+test('the callback opened in another tab: that tab has no pending flow, says why, and sends nothing (B04)', async ({
+  page,
+  context,
+  as,
+  flow,
+}) => {
+  await flow.open({ issuer: as.issuer, client_id: CLIENT_IDS.public, scope: 'openid' })
+  await discover(flow, page)
+  // The redirect back, as this tab received it (it goes on as usual), is then opened in a new tab.
+  let callback = ''
+  page.on('framenavigated', (f) => {
+    if (f === page.mainFrame() && f.url().startsWith(APP_BASE) && /[?&]code=/.test(f.url())) callback = f.url()
+  })
+  await page.getByRole('button', { name: 'Start authorization' }).click()
+  await loginAndConsent(page)
+  await expect.poll(() => callback).toContain('code=')
+  const other = await context.newPage()
+  const posted: string[] = []
+  other.on('request', (r) => {
+    if (r.method() === 'POST') posted.push(r.url())
+  })
+  await other.goto(callback)
+  const finding = other.locator('#step-callback [data-finding-id="no-pending-flow"]')
+  await expect(finding).toHaveAttribute('data-severity', 'error')
+  await expect(finding).toContainText('in another tab or window')
+  await expect(other.getByTestId('status-callback')).toHaveText('error')
+  // The code left the address bar, and nothing was sent anywhere.
+  expect(new URL(other.url()).searchParams.has('code')).toBe(false)
+  expect(posted).toEqual([])
+})
+
 test('reloading after the callback never sends the code a second time', async ({ page, as, flow }) => {
   await flow.open({ issuer: as.issuer, client_id: CLIENT_IDS.public, scope: 'openid' })
   let callbackUrl = ''
