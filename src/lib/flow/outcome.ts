@@ -50,14 +50,13 @@ export function severityToStatus(findings: readonly Finding[]): StepStatus {
  * One finding per cause. Per (step, id, subject) the first is kept: the same problem seen twice is
  * shown once. And a finding the catalogue says another one `supersedes` (the library's generic error
  * where the raw-response linter names the member) is dropped when that one is there, in the same step
- * and about the same subject, unless it carries an OAuth error code.
+ * and about the same subject.
  */
 export function dedupe(findings: readonly Finding[]): Finding[] {
   const kept: Finding[] = []
   const subjectOf = (f: Finding): string =>
     `${String(f.data?.token ?? '')}:${String(f.data?.claim ?? f.data?.member ?? f.data?.field ?? '')}`
   const superseded = (f: Finding): boolean =>
-    !(typeof f.data?.error === 'string' && f.data.error) &&
     findings.some(
       (g) =>
         g.step === f.step && subjectOf(g) === subjectOf(f) && (catalogueEntry(g.id)?.supersedes ?? []).includes(f.id),

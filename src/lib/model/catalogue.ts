@@ -40,7 +40,6 @@ export interface CatalogueEntry {
   /**
    * Ids that name the same cause less precisely, in the same step and about the same subject (the
    * member, claim or token): when this finding is present they are not shown (one finding per cause).
-   * A finding that carries an OAuth error code (`data.error`) is never superseded: the code says more.
    */
   supersedes?: readonly string[]
 }
@@ -1549,7 +1548,8 @@ export const CATALOGUE = [
     basis: 'spec',
     title: 'The token endpoint answered 5xx: OAuth errors use 400 JSON; strict clients show a generic failure.',
     spec: 'RFC 6749 §5.2; OIDC Core §3.1.3.4',
-    // a 5xx without an OAuth error code was also token-request-rejected with the same title: shown once, here
+    // a 5xx was also token-request-rejected with the same title; this one's text names the body's error code
+    // if there is one (oauth4webapi does not parse 5xx bodies): shown once, here
     supersedes: ['token-request-rejected'],
   },
   {
