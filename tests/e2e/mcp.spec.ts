@@ -293,6 +293,42 @@ test.describe('broken MCP servers: the run says what to fix and where', () => {
     await expect(f).toContainText(/CORS/)
   })
 
+  // Dynamic Client Registration against fault issuers (faults.csv D19, D21, D22): what the page says.
+  test('registration answers 200, not 201: a warning, and the run goes on (D19)', async ({ page, mcp, flow }) => {
+    await flow.open({ mcp: mcp.variant('as-dcr-200') })
+    await discover(page)
+    const f = findingIn(page, 'registration', 'registration-status-not-201')
+    await expect(f).toHaveAttribute('data-severity', 'warning')
+    await expect(page.getByTestId('registration-method')).toHaveAttribute('data-method', 'dcr')
+    await expect(page.getByTestId('authorization-url')).toContainText('/faults/registration-status-200/auth?')
+  })
+
+  test('registration turns the public client into client_secret_basic with a secret: an error that says why (D21)', async ({
+    page,
+    mcp,
+    flow,
+  }) => {
+    await flow.open({ mcp: mcp.variant('as-dcr-auth-changed') })
+    await discover(page)
+    const f = findingIn(page, 'registration', 'registration-changed-metadata')
+    await expect(f).toHaveAttribute('data-severity', 'error')
+    await expect(f).toContainText('client_secret_basic')
+    await expect(f).toContainText('cannot keep a secret')
+  })
+
+  test('registration refuses the redirect URI: registration-rejected, the run stops before the login (D22)', async ({
+    page,
+    mcp,
+    flow,
+  }) => {
+    await flow.open({ mcp: mcp.variant('as-dcr-rejects-redirect') })
+    await discover(page)
+    const f = findingIn(page, 'registration', 'registration-rejected')
+    await expect(f).toHaveAttribute('data-severity', 'error')
+    await expect(f).toContainText('invalid_redirect_uri')
+    await expectStoppedBeforeAuthorization(page)
+  })
+
   test('the authorization server does not advertise S256: mcp-pkce-not-advertised, the run stops', async ({
     page,
     mcp,

@@ -695,6 +695,41 @@ export const FAULTS = {
       md.token_endpoint = 'http://127.0.0.1:9/token'
     }),
   },
+  'registration-status-200': {
+    description:
+      'Dynamic Client Registration succeeds but answers 200 OK instead of 201 Created (the body is the usual client information).',
+    spec: 'RFC 7591 §3.2.1: a successful registration response uses HTTP 201 Created.',
+    onResponse(ctx) {
+      if (ctx.endpoint !== 'registration' || ctx.preflight || !ctx.response || ctx.response.status !== 201) return
+      ctx.response.status = 200
+    },
+  },
+  'registration-auth-changed': {
+    description:
+      'Dynamic Client Registration asked for token_endpoint_auth_method "none" but the response says "client_secret_basic" and carries a client_secret.',
+    spec: 'RFC 7591 §3.2.1: the server may change metadata and the response is what counts; a browser app cannot keep a secret (browser-apps §6.3.3.1).',
+    onResponse(ctx) {
+      if (ctx.endpoint !== 'registration' || ctx.preflight || !ctx.response || ctx.response.status !== 201) return
+      const body = getJson(ctx)
+      if (!body || typeof body !== 'object') return
+      body.token_endpoint_auth_method = 'client_secret_basic'
+      body.client_secret = 'a-secret-the-browser-cannot-keep'
+      setJson(ctx, body, getHeader(ctx.response.headers, 'content-type'))
+    },
+  },
+  'registration-rejects-redirect-uri': {
+    description: 'Dynamic Client Registration refuses the redirect URI: 400 invalid_redirect_uri (an allow-list).',
+    spec: 'RFC 7591 §3.2.2: invalid_redirect_uri.',
+    onResponse(ctx) {
+      if (ctx.endpoint !== 'registration' || ctx.preflight || !ctx.response) return
+      setBody(
+        ctx,
+        400,
+        'application/json',
+        JSON.stringify({ error: 'invalid_redirect_uri', error_description: 'redirect_uris not on the allow-list' }),
+      )
+    },
+  },
   'pkce-methods-absent': {
     description:
       'D09: code_challenge_methods_supported is removed from the metadata (the provider still enforces S256).',

@@ -50,10 +50,21 @@ export const VARIANTS = Object.freeze({
   'duplicate-tools': 'Compliant, but tools/list names the tool "echo" twice (a hostile or buggy server).',
   'as-no-pkce':
     'PRM names the fault issuer <issuer>/faults/pkce-methods-absent, whose metadata has no code_challenge_methods_supported (MCP clients MUST stop).',
+  'as-dcr-200':
+    'PRM names the fault issuer <issuer>/faults/registration-status-200: registration answers 200, not 201 (D19).',
+  'as-dcr-auth-changed':
+    'PRM names the fault issuer <issuer>/faults/registration-auth-changed: registered as client_secret_basic with a secret (D21).',
+  'as-dcr-rejects-redirect':
+    'PRM names the fault issuer <issuer>/faults/registration-rejects-redirect-uri: 400 invalid_redirect_uri (D22).',
 })
 
 /** Variants whose PRM names another authorization server: variant → path appended to the issuer. */
-const VARIANT_ISSUER_PATHS = Object.freeze({ 'as-no-pkce': '/faults/pkce-methods-absent' })
+const VARIANT_ISSUER_PATHS = Object.freeze({
+  'as-no-pkce': '/faults/pkce-methods-absent',
+  'as-dcr-200': '/faults/registration-status-200',
+  'as-dcr-auth-changed': '/faults/registration-auth-changed',
+  'as-dcr-rejects-redirect': '/faults/registration-rejects-redirect-uri',
+})
 
 export const SCOPES_SUPPORTED = ['openid', 'profile', 'email']
 export const CHALLENGE_SCOPE = 'openid'
