@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { applySide, applyStep, dedupe, severityToStatus } from './outcome'
+import { applySide, applyStep, dedupe, severityToStatus, withoutExchangeTwins } from './outcome'
 import { emptySnapshot } from './side'
 import { defaultConfig } from '../protocol/config'
 import { finding } from '../diagnosis/finding'
@@ -125,6 +125,22 @@ describe('dedupe and severityToStatus', () => {
     expect(
       dedupe([f('response-parse-error', 'error', 'discovery'), f('token-response-not-json', 'error', 'token')]),
     ).toHaveLength(2)
+  })
+  it('the Tokens step does not repeat an ID-token defect the exchange named, but keeps another claim', () => {
+    const atExchange = [
+      f('jwt-claim-missing', 'error', 'token', { claim: 'sub' }),
+      f('jwt-malformed', 'error', 'token'),
+    ]
+    const inTokens = [
+      f('jwt-claim-missing', 'error', 'tokens', { claim: 'sub', token: 'id_token' }),
+      f('jwt-claim-missing', 'error', 'tokens', { claim: 'exp', token: 'id_token' }),
+      f('jwt-claim-missing', 'error', 'tokens', { claim: 'sub', token: 'access_token' }),
+      f('id-token-not-jwt', 'error', 'tokens', { token: 'id_token' }),
+    ]
+    expect(withoutExchangeTwins(atExchange, inTokens).map((k) => `${k.data?.token}:${k.data?.claim}`)).toEqual([
+      'id_token:exp',
+      'access_token:sub',
+    ])
   })
   it('error > warning > ok', () => {
     expect(severityToStatus([f('aborted', 'info', 'token')])).toBe('ok')

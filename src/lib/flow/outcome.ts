@@ -77,6 +77,26 @@ export function dedupe(findings: readonly Finding[]): Finding[] {
 }
 
 /**
+ * The Tokens step's findings without the ID-token defects the exchange already named: oauth4webapi
+ * checks the ID token at the token step, so an expired token, a wrong iss, aud or nonce, a missing
+ * claim is one cause, shown once, where the flow first met it (the token viewer still shows the failed
+ * check). A twin is the same id, or one the exchange's finding `supersedes` in the catalogue, about the
+ * same claim when both name one (a second missing claim oauth4webapi never reached stays).
+ */
+export function withoutExchangeTwins(previous: readonly Finding[], tokens: readonly Finding[]): Finding[] {
+  const atExchange = previous.filter((f) => f.step === 'token')
+  const sameClaim = (a: Finding, b: Finding): boolean =>
+    a.data?.claim === undefined || b.data?.claim === undefined || a.data.claim === b.data.claim
+  return tokens.filter(
+    (t) =>
+      t.data?.token !== 'id_token' ||
+      !atExchange.some(
+        (x) => (x.id === t.id || (catalogueEntry(x.id)?.supersedes ?? []).includes(t.id)) && sameClaim(x, t),
+      ),
+  )
+}
+
+/**
  * The snapshot after `step` ran: the results of `step` and of every later step are replaced (they
  * depend on it); earlier steps keep theirs. Pure.
  */

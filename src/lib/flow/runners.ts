@@ -5,7 +5,6 @@
  * order lives in model/steps.ts. The callback has no runner: it runs when the browser comes back
  * (see {@link callbackOutcome}).
  */
-import { catalogueEntry } from '../model/catalogue'
 import type {
   AuthorizationRequest,
   DpopKeyInfo,
@@ -45,7 +44,7 @@ import { registerClient } from '../mcp'
 import { connectorReadiness, type ReadinessFacts } from '../mcp/readiness'
 import { decodeToken } from '../platform/jwt-decode'
 import { emptySnapshot, forToken, verifierEdited, type McpSide, type Snapshot } from './side'
-import type { StepOutcome } from './outcome'
+import { withoutExchangeTwins, type StepOutcome } from './outcome'
 
 /** Everything a runner may read, and the hooks the driver lends it. */
 export interface StepContext {
@@ -311,17 +310,9 @@ async function tokens(ctx: StepContext): Promise<StepOutcome> {
   if (jwks.jwks && s.metadata?.jwks_uri)
     findings.push(...lintJwks(jwks.jwks, { url: s.metadata.jwks_uri, step: 'tokens' }))
   const inspected = await inspectTokens(s, body, jwks)
-  // oauth4webapi already checked the ID token at the exchange: a defect it named there (an expired
-  // token, a wrong iss, aud or nonce) is one cause, shown once, where the flow first met it. The
-  // token viewer still shows the failed check.
-  // (with the ids the catalogue says its findings supersede: the same cause under the Tokens step's id)
-  const atExchange = new Set(
-    s.findings.filter((f) => f.step === 'token').flatMap((f) => [f.id, ...(catalogueEntry(f.id)?.supersedes ?? [])]),
-  )
-  const own = inspected.findings.filter((f) => !(f.data?.token === 'id_token' && atExchange.has(f.id)))
   return {
     exchanges: recorder.exchanges,
-    findings: [...findings, ...own],
+    findings: [...findings, ...withoutExchangeTwins(s.findings, inspected.findings)],
     proceed: true,
     tokenViews: inspected.views,
   }
