@@ -49,7 +49,7 @@ export function linkSplit(s: FlowSnapshot): LinkSplit | undefined {
   return {
     login,
     code,
-    notice: `Stopped before the login: the server the link names has you log in at ${login} and sends the code to ${code}. Check the notice at the top of the page.`,
+    notice: `Stopped before the login: the server the link names has you log in at ${login} and sends the code to ${code}. Go on only if both are your server's.`,
     announcement: 'Stopped: the link’s server logs you in on one site and takes the code on another.',
   }
 }
