@@ -37,9 +37,11 @@ window.addEventListener('unhandledrejection', (event) => {
 
 // Back from the authorization server: load what the callback and the token exchange need at once,
 // validate the response and send the code before anything else runs. The panels load while the token
-// request is in flight, and the page mounts in one pass once they are there (or once the run has
-// resumed, if that is sooner): mounting earlier would hold up the answer's processing behind rendering,
-// and a panel that has loaded renders without a placeholder (ui/loaded.ts).
+// request is in flight, and the page mounts once, when the run has resumed and they are there, so it
+// renders the outcome in one pass (a panel that has loaded renders without a placeholder, ui/loaded.ts).
+// Mounting as soon as the panels were there rendered the page, then the token step's outcome, then the
+// Tokens step's, each a full pass on the main thread: measured A/B, 24 interleaved flows each, mounting
+// once cut the median callback → verified by 19 ms (faster in 18 of 24).
 const target = document.getElementById('app')
 const start = () => {
   if (target) mount(App, { target, props: { session, view, returning } })
@@ -47,9 +49,10 @@ const start = () => {
 const returning = isCallbackUrl(location.href)
 if (returning) {
   const panelsReady = session.codeSent.then(() => warmCallbackPanels())
-  // Never a blank page: mount anyway after a quarter second (a slow engine or panel load).
+  // Never a blank page: mount anyway after a quarter second (a slow server, engine or panel load); the
+  // run then goes on in front of the reader.
   const atLatest = new Promise((resolve) => setTimeout(resolve, 250))
-  void Promise.race([session.resume(), panelsReady, atLatest]).then(start)
+  void Promise.race([Promise.all([session.resume(), panelsReady]), atLatest]).then(start)
 } else {
   start()
 }
