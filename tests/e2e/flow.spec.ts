@@ -288,6 +288,30 @@ test('the protocol code failing to load on a button press: one alert, no uncaugh
   expect(errors).toEqual([])
 })
 
+test('the first view statically loads none of the engine chunk (the protocol code and the panels)', async ({
+  request,
+}) => {
+  // vite.config.ts groups everything outside the first view's static closure into one chunk; if that
+  // group ever took a first-view module, the entry would import the whole chunk before the form shows.
+  const html = await (await request.get(`${APP_BASE}/`)).text()
+  const refs = [...html.matchAll(/<(?:script|link)\b[^>]*\b(?:src|href)="\.\/(assets\/[^"]+)"/g)].map((m) => m[1] ?? '')
+  const seen = new Set<string>()
+  const pending = refs.filter((r) => r.endsWith('.js'))
+  while (pending.length) {
+    const file = pending.pop() ?? ''
+    if (seen.has(file)) continue
+    seen.add(file)
+    const code = await (await request.get(`${APP_BASE}/${file}`)).text()
+    // Static imports only (`import"./x.js"`, `from"./x.js"`); `import("./x.js")` loads on demand.
+    for (const m of code.matchAll(/(?:\bfrom|\bimport)\s*"\.\/([^"]+\.js)"/g)) pending.push(`assets/${m[1] ?? ''}`)
+  }
+  expect([...seen].filter((f) => /\/index-[^/]+\.js$/.test(f))).toHaveLength(1)
+  expect([...seen, ...refs].filter((f) => /engine-/.test(f))).toEqual([])
+  // The engine chunk exists and is loaded on demand by the entry.
+  const entry = [...seen].find((f) => /\/index-[^/]+\.js$/.test(f)) ?? ''
+  expect(await (await request.get(`${APP_BASE}/${entry}`)).text()).toMatch(/import\([`"]\.\/engine-[^`"]+\.js[`"]\)/)
+})
+
 test('a share link prefills the form and starts nothing by itself', async ({ page, as, flow }) => {
   let requests = 0
   page.on('request', (r) => {
