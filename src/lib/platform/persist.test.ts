@@ -120,4 +120,63 @@ describe('storableSnapshot (secrets removed after use)', () => {
     expect(used).not.toContain('v'.repeat(43))
     expect(used).toContain(REMOVED_AFTER_USE)
   })
+
+  it('drops them from the recorded exchanges too: the token request body and a server that echoes them', async () => {
+    const { storableSnapshot, REMOVED_AFTER_USE } = await import('./persist')
+    const code = 'c0de/+x=='
+    const verifier = 'V'.repeat(43)
+    const form = new URLSearchParams({ grant_type: 'authorization_code', code, code_verifier: verifier }).toString()
+    const snapshot = {
+      version: 1 as const,
+      runId: 'r',
+      origin: 'https://p.example',
+      config: {} as never,
+      findings: [],
+      status: {},
+      code,
+      codeUsed: true,
+      pkce: { method: 'S256' as const, code_verifier: verifier, code_challenge: 'c' },
+      exchanges: [
+        {
+          id: 'x1',
+          step: 'token' as const,
+          label: 'Token request',
+          startedAt: 0,
+          durationMs: 1,
+          cors: 'readable' as const,
+          request: {
+            method: 'POST',
+            url: `https://as.example/token?debug=${encodeURIComponent(code)}`,
+            headers: [['content-type', 'application/x-www-form-urlencoded']] as Array<[string, string]>,
+            browserAdded: [],
+            body: form,
+          },
+          response: {
+            status: 400,
+            statusText: 'Bad Request',
+            type: 'cors' as const,
+            url: 'https://as.example/token',
+            headers: [],
+            body: JSON.stringify({
+              error: 'invalid_grant',
+              error_description: `code ${code} or verifier ${verifier} refused`,
+            }),
+            bodyTruncated: false,
+          },
+        },
+      ],
+    }
+    const stored = JSON.stringify(storableSnapshot(snapshot as never))
+    for (const secret of [
+      code,
+      encodeURIComponent(code),
+      new URLSearchParams({ c: code }).toString().slice(2),
+      verifier,
+    ])
+      expect(stored).not.toContain(secret)
+    expect(stored).toContain('grant_type=authorization_code')
+    expect(stored).toContain(REMOVED_AFTER_USE)
+    // Before the code is sent, nothing is touched.
+    expect(JSON.stringify(storableSnapshot({ ...snapshot, codeUsed: false } as never))).toContain(verifier)
+  })
 })

@@ -2,7 +2,7 @@
  * The one place the flow survives the full-page redirect: a plain-JSON snapshot in sessionStorage
  * (per tab and per origin), removed when the flow is reset. Storage is injected so this stays pure.
  */
-import type { FlowSnapshot } from '../model/types'
+import type { FlowSnapshot, HttpExchange } from '../model/types'
 
 export const SNAPSHOT_KEY = 'pkce-playground:flow'
 
@@ -18,11 +18,18 @@ export const REMOVED_AFTER_USE = '(removed after use)'
 
 /**
  * The snapshot as it may be stored: once the code has been sent, the code and the code_verifier are
- * of no further use and are not written again (they stay in this page's memory only).
+ * of no further use and are not written again (they stay in this page's memory only) — neither in
+ * the snapshot's own fields nor in the recorded exchanges (the token request's form body, or a server
+ * that echoes them in an answer).
  */
 export function storableSnapshot(snapshot: FlowSnapshot): FlowSnapshot {
   if (!snapshot.codeUsed) return snapshot
   const { code: _code, ...rest } = snapshot
+  const spent = [
+    snapshot.code,
+    snapshot.callback?.params.find(([k]) => k === 'code')?.[1],
+    snapshot.pkce?.code_verifier,
+  ].filter((v): v is string => !!v && v !== REMOVED_AFTER_USE)
   return {
     ...rest,
     ...(snapshot.pkce ? { pkce: { ...snapshot.pkce, code_verifier: REMOVED_AFTER_USE } } : {}),
@@ -34,6 +41,29 @@ export function storableSnapshot(snapshot: FlowSnapshot): FlowSnapshot {
           },
         }
       : {}),
+    exchanges: spent.length ? snapshot.exchanges.map((ex) => withoutLiterals(ex, spent)) : snapshot.exchanges,
+  }
+}
+
+/** Every spelling of each value in a URL or a form body, longest first. */
+function spellings(values: string[]): string[] {
+  const all = values.flatMap((v) => [v, encodeURIComponent(v), new URLSearchParams({ v }).toString().slice(2)])
+  return [...new Set(all)].sort((a, b) => b.length - a.length)
+}
+
+function withoutLiterals(ex: HttpExchange, values: string[]): HttpExchange {
+  const forms = spellings(values)
+  const scrub = (text: string) => forms.reduce((t, f) => t.split(f).join(REMOVED_AFTER_USE), text)
+  const { request, response } = ex
+  return {
+    ...ex,
+    request: {
+      ...request,
+      url: scrub(request.url),
+      headers: request.headers.map(([k, v]) => [k, scrub(v)]),
+      ...(request.body !== undefined ? { body: scrub(request.body) } : {}),
+    },
+    ...(response ? { response: { ...response, body: scrub(response.body) } } : {}),
   }
 }
 
