@@ -12,6 +12,7 @@ import { Recorder, browserAddedHeaders, requestHeadersToList, type FetchLike } f
 import { asAuthorizationServer, clientAuthFor, insecureAllowed } from '../platform/o4w'
 import { parseJsonObject } from '../platform/text'
 import { explainError } from '../diagnosis/explain'
+import { clientAuthUsed } from '../diagnosis/client-auth'
 import { dpopBindingFindings, dpopPreflightFinding, dpopTokenTypeFinding } from '../diagnosis/dpop'
 import { sendWithDpopNonceRetry, type DpopUse } from './dpop'
 
@@ -188,6 +189,10 @@ export async function exchangeCode(
         ...(f.data ?? {}),
         status: response.status,
         error: typeof body?.error === 'string' ? body.error : null,
+      }
+      if (body?.error === 'invalid_client') {
+        f.detail = `${f.detail} ${clientAuthUsed(snapshot.config.client_auth, md.token_endpoint_auth_methods_supported)}`
+        f.data.client_auth = snapshot.config.client_auth
       }
     }
     findings.push(f)
