@@ -81,6 +81,8 @@ export interface FaultCase {
    * 127.0.0.1 while the flow starts on localhost.
    */
   action?: 'edit-verifier' | 'replay-callback' | 'callback-on-other-origin'
+  /** Extra authorization parameters, entered under Configure's "More options" (share links do not carry them). */
+  extraParams?: Array<[name: string, value: string]>
   /** Check that no server-supplied script ran (window.__pwned stays undefined). */
   xss?: boolean
   notes?: string
@@ -597,6 +599,25 @@ export const CASES: FaultCase[] = [
     stopAt: 'tokens',
     // oauth4webapi names it at the exchange; the Tokens step does not repeat it (one finding per cause).
     expect: [{ id: 'jwt-claim-missing', severity: 'error', step: 'token' }],
+    verdict: 'B',
+  },
+  {
+    csv: 'J21',
+    category: 'JWT',
+    fault: 'id-token-auth-time-missing',
+    extraParams: [['max_age', '300']],
+    stopAt: 'tokens',
+    // With max_age sent, oauth4webapi requires auth_time (OIDC Core §3.1.2.1) once it is told max_age.
+    expect: [{ id: 'jwt-claim-missing', severity: 'error', step: 'token', text: /auth_time/ }],
+    verdict: 'B',
+  },
+  {
+    csv: 'J21',
+    category: 'JWT',
+    fault: 'id-token-auth-time-old',
+    extraParams: [['max_age', '300']],
+    stopAt: 'tokens',
+    expect: [{ id: 'jwt-auth-time-too-old', severity: 'error', step: 'token' }],
     verdict: 'B',
   },
   {

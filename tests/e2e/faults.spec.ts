@@ -87,6 +87,16 @@ async function drive(page: Page, c: FaultCase, issuer: string): Promise<void> {
   if (client === 'basic' || client === 'post') {
     await page.locator('#cfg-secret').fill(CLIENT_SECRETS[client])
   }
+  if (c.extraParams?.length) {
+    // Open unless a link setting (dpop, par) has opened it already.
+    const toggle = page.getByRole('button', { name: /^(More|Fewer) options/ })
+    if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click()
+    for (const [i, [name, value]] of c.extraParams.entries()) {
+      await page.getByRole('button', { name: 'Add parameter' }).click()
+      await page.getByLabel(`Extra parameter ${i + 1} name`).fill(name)
+      await page.getByLabel(`Extra parameter ${i + 1} value`).fill(value)
+    }
+  }
   await page.getByRole('button', { name: 'Discover' }).click()
   await withPageState(page, () => expect(page.getByTestId('status-discovery')).toHaveText(SETTLED, { timeout: 15_000 }))
   await settle(page)

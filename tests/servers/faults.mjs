@@ -1083,6 +1083,22 @@ export const FAULTS = {
       delete payload.exp
     }),
   },
+  'id-token-auth-time-missing': {
+    description:
+      'J21: the ID token has no auth_time although the authorization request sent max_age (re-signed with the layer key).',
+    spec: 'OpenID Connect Core 1.0 §3.1.2.1: with max_age, the ID token MUST contain auth_time.',
+    ...resigned('id_token', ({ payload }) => {
+      delete payload.auth_time
+    }),
+  },
+  'id-token-auth-time-old': {
+    description:
+      'J21: the ID token says the user logged in an hour ago (auth_time), whatever max_age asked (re-signed with the layer key).',
+    spec: 'OpenID Connect Core 1.0 §3.1.2.1: older than max_age, the server must authenticate the user again.',
+    ...resigned('id_token', ({ payload }) => {
+      payload.auth_time = Math.floor(Date.now() / 1000) - 3600
+    }),
+  },
   'id-token-iss-wrong': {
     description: 'J02: the ID token iss has a trailing slash ("<issuer>/").',
     spec: 'OpenID Connect Core 1.0 §3.1.3.7: iss MUST exactly match the issuer.',

@@ -118,7 +118,12 @@ export async function exchangeCode(
   }
   const as = asAuthorizationServer(md)
   const client: oauth.Client = { client_id: snapshot.config.client_id }
-  const expected = snapshot.authorization?.nonce ? { expectedNonce: snapshot.authorization.nonce } : {}
+  const maxAge = maxAgeRequested(snapshot.authorization?.params)
+  const expected = {
+    ...(snapshot.authorization?.nonce ? { expectedNonce: snapshot.authorization.nonce } : {}),
+    // max_age sent: the ID token must carry auth_time, no older than that (OIDC Core §3.1.2.1, §3.1.3.7)
+    ...(maxAge !== undefined ? { maxAge } : {}),
+  }
   const pkce = snapshot.pkce
   const send = (): Promise<Response> =>
     oauth.authorizationCodeGrantRequest(
@@ -274,4 +279,14 @@ function tokenNetworkFinding(
     spec: 'draft-ietf-oauth-browser-based-apps §6.3.3.4; RFC 9700 §2.6',
     data: { endpoint: 'token', url: endpoint, verdict, codeMayBeConsumed: simple },
   })
+}
+
+/**
+ * The max_age the authorization request sent (an extra parameter), when it is a non-negative integer:
+ * oauth4webapi then requires auth_time in the ID token and checks its age (OIDC Core §3.1.2.1,
+ * §3.1.3.7). A malformed value is the authorization server's to refuse; it is not checked here.
+ */
+export function maxAgeRequested(params: ReadonlyArray<readonly [string, string]> | undefined): number | undefined {
+  const raw = params?.find(([k]) => k === 'max_age')?.[1]
+  return raw !== undefined && /^\d{1,9}$/.test(raw.trim()) ? Number(raw.trim()) : undefined
 }
