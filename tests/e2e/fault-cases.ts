@@ -621,6 +621,15 @@ export const CASES: FaultCase[] = [
     verdict: 'B',
   },
   {
+    csv: 'J26',
+    category: 'JWT',
+    fault: 'id-token-at-hash-wrong',
+    stopAt: 'tokens',
+    // Optional in the code flow (oauth4webapi skips it), but openid-client (v4–v5) rejects a mismatch.
+    expect: [{ id: 'jwt-at-hash-mismatch', severity: 'warning', step: 'tokens', text: /openid-client/ }],
+    verdict: 'B',
+  },
+  {
     csv: 'J02',
     category: 'JWT',
     fault: 'id-token-iss-wrong',

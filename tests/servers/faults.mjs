@@ -1099,6 +1099,14 @@ export const FAULTS = {
       payload.auth_time = Math.floor(Date.now() / 1000) - 3600
     }),
   },
+  'id-token-at-hash-wrong': {
+    description:
+      'J26: the ID token carries an at_hash that is not the hash of the access token (re-signed with the layer key).',
+    spec: 'OpenID Connect Core 1.0 §3.1.3.8: at_hash is the left half of the hash of the access token (optional in the code flow).',
+    ...resigned('id_token', ({ payload }) => {
+      payload.at_hash = 'AAAAAAAAAAAAAAAAAAAAAA'
+    }),
+  },
   'id-token-iss-wrong': {
     description: 'J02: the ID token iss has a trailing slash ("<issuer>/").',
     spec: 'OpenID Connect Core 1.0 §3.1.3.7: iss MUST exactly match the issuer.',

@@ -679,6 +679,15 @@ export const CATALOGUE = [
     spec: 'RFC 7518 §3.1; RFC 8725 §3.1',
   },
   {
+    id: 'jwt-at-hash-mismatch',
+    severity: 'warning',
+    basis: 'strict',
+    reason:
+      'OIDC Core §3.1.3.8 makes at_hash optional in the code flow and its check a MAY (oauth4webapi skips it), but openid-client (v4–v5) checks it when present and rejects the ID Token on a mismatch',
+    title: 'The ID Token at_hash does not match the access token it came with.',
+    spec: 'OIDC Core §3.1.3.8, §3.2.2.9',
+  },
+  {
     id: 'jwt-audience-mismatch',
     severity: 'varies',
     basis: 'spec',

@@ -41,6 +41,8 @@ export interface ExpectedClaims {
   /** Default 30 s (the oauth4webapi default). */
   clockToleranceSec?: number
   maxAgeSec?: number
+  /** ID token: the access token of the same response, whose hash an at_hash claim must match. */
+  accessToken?: string
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

@@ -601,3 +601,35 @@ describe('verifyToken: refresh_token', () => {
     expect(r2.findings).toEqual([])
   })
 })
+
+describe('at_hash (OIDC Core §3.1.3.8: optional in the code flow, checked when present)', () => {
+  const ACCESS =
+    'YmJiZTAwYmYtMzgyOC00NzhkLTkyOTItNjJjNDM3MGYzOWIy9sFhvH8K_x8UIHj1osisS57f5DduL-ar_qw5jl3lthwpMjm283aVMQXDmoqqqydDSqJfbhptzw8rUVwkuQbolw'
+  // oidc-token-hash's published vector for this access token with RS256
+  const RS256_AT_HASH = 'x7vk7f6BvQj0jQHYFIk4ag'
+  const verify = async (claims: JWTPayload, accessToken?: string) =>
+    verifyToken(await sign(idClaims(claims), rsa), {
+      kind: 'id_token',
+      jwks: { keys: [rsa.publicJwk] },
+      expected: { ...expected, ...(accessToken ? { accessToken } : {}) },
+      now: NOW,
+    })
+
+  it('passes when at_hash is the left half of the SHA-256 of the access token', async () => {
+    const r = await verify({ at_hash: RS256_AT_HASH }, ACCESS)
+    expect(check(r, 'at_hash')).toBe('pass')
+    expect(ids(r)).not.toContain('jwt-at-hash-mismatch')
+  })
+  it('warns on a mismatch, with the value it expected', async () => {
+    const r = await verify({ at_hash: 'AAAAAAAAAAAAAAAAAAAAAA' }, ACCESS)
+    expect(check(r, 'at_hash')).toBe('warn')
+    const f = finding(r, 'jwt-at-hash-mismatch')
+    expect(f?.severity).toBe('warning')
+    expect(f?.detail).toContain(RS256_AT_HASH)
+    expect(f?.detail).toContain('openid-client')
+  })
+  it('checks nothing without at_hash or without an access token', async () => {
+    expect(check(await verify({}, ACCESS), 'at_hash')).toBeUndefined()
+    expect(check(await verify({ at_hash: 'AAAAAAAAAAAAAAAAAAAAAA' }), 'at_hash')).toBeUndefined()
+  })
+})

@@ -861,7 +861,21 @@ function defaultChecks(c: Collector, payload: Record<string, unknown>, expected:
   if (c.kind === 'access_token' && !c.checks.has('typ')) c.check('typ', 'pass', 'at+jwt')
 }
 
-const CHECK_ORDER = ['signature', 'typ', 'iss', 'sub', 'aud', 'azp', 'exp', 'iat', 'nbf', 'nonce', 'client_id', 'jti']
+const CHECK_ORDER = [
+  'signature',
+  'typ',
+  'iss',
+  'sub',
+  'aud',
+  'azp',
+  'exp',
+  'iat',
+  'nbf',
+  'nonce',
+  'at_hash',
+  'client_id',
+  'jti',
+]
 
 function sortedChecks(c: Collector): JwtCheck[] {
   const rank = (n: string): number => {
@@ -1013,6 +1027,7 @@ export async function verifyToken(
     result.keyFound = sig.keyFound
     result.signature = sig.signature
     checkClaims(c, decoded.header, decoded.payload, expected, now)
+    if (kind === 'id_token') await checkAtHash(c, decoded.header, decoded.payload, expected.accessToken)
     result.checks = sortedChecks(c)
     return result
   } catch (err) {
@@ -1027,4 +1042,55 @@ export async function verifyToken(
     result.checks = sortedChecks(c)
     return result
   }
+}
+
+/** The hash OIDC Core §3.1.3.8 uses for at_hash with a JWS alg (oidc-token-hash's table), or undefined. */
+function atHashDigest(alg: unknown, crv: unknown): 'SHA-256' | 'SHA-384' | 'SHA-512' | undefined {
+  const m = typeof alg === 'string' ? /^(?:HS|RS|PS|ES)(256|384|512)$/.exec(alg) : null
+  if (m) return `SHA-${m[1]}` as 'SHA-256' | 'SHA-384' | 'SHA-512'
+  // EdDSA with Ed25519 (the only curve used in practice): SHA-512 (OpenID Connect errata, connect#1125).
+  if (alg === 'Ed25519' || (alg === 'EdDSA' && (crv === undefined || crv === 'Ed25519'))) return 'SHA-512'
+  return undefined
+}
+
+/**
+ * at_hash (OIDC Core §3.1.3.8): the left half of the hash of the access token, base64url. In the code
+ * flow it is OPTIONAL and its check a MAY (oauth4webapi skips it), but a client that checks it when
+ * present (openid-client up to v5) rejects the ID token on a mismatch: checked only when present.
+ */
+async function checkAtHash(
+  c: Collector,
+  header: Record<string, unknown>,
+  payload: Record<string, unknown>,
+  accessToken: string | undefined,
+): Promise<void> {
+  const atHash = payload.at_hash
+  if (atHash === undefined || !accessToken) return
+  const digest = atHashDigest(header.alg, header.crv)
+  if (typeof atHash !== 'string' || !digest) {
+    c.check(
+      'at_hash',
+      'skipped',
+      typeof atHash !== 'string' ? 'not a string' : `no at_hash hash for alg ${String(header.alg)}`,
+    )
+    return
+  }
+  const hash = new Uint8Array(await crypto.subtle.digest(digest, new TextEncoder().encode(accessToken)))
+  const expected = base64url.encode(hash.slice(0, hash.length / 2))
+  if (atHash === expected) {
+    c.check('at_hash', 'pass', `matches the access token (left half of its ${digest})`)
+    return
+  }
+  c.check('at_hash', 'warn', `does not match the access token (expected ${expected})`)
+  c.add(
+    'jwt-at-hash-mismatch',
+    'warning',
+    'The ID Token at_hash does not match the access token',
+    `The ID Token carries at_hash "${atHash.slice(0, 60)}", but the left half of the ${digest} hash of the access token ` +
+      `it came with is "${expected}". In the authorization-code flow at_hash is optional and checking it is a MAY ` +
+      '(oauth4webapi does not), but a client that checks it when present, such as openid-client (v4–v5), rejects this ID Token.',
+    'Compute at_hash over the ASCII of the access_token issued in the same response, with the hash of the ID Token alg, and keep its left half, base64url-encoded; or leave at_hash out.',
+    `${CORE} §3.1.3.8, §3.2.2.9`,
+    { expected, actual: atHash.slice(0, 100), alg: typeof header.alg === 'string' ? header.alg : null },
+  )
 }

@@ -106,6 +106,7 @@ export async function inspectTokens(
               audience: snapshot.config.client_id,
               clientId: snapshot.config.client_id,
               ...(snapshot.authorization?.nonce ? { nonce: snapshot.authorization.nonce } : {}),
+              ...(typeof body.access_token === 'string' ? { accessToken: body.access_token } : {}),
             }
           : {
               issuer,
