@@ -413,3 +413,31 @@ test('Configure says next to each field what is wrong with it (main form and Mor
   await page.locator('#cfg-issuer').fill(as.issuer)
   await expect(page.locator('#issuer-problem-0')).toHaveCount(0)
 })
+
+test('a redirect URI with a fragment stops the run at Configure, and a form_post response mode is flagged there (faults.csv B08, C09/B09)', async ({
+  page,
+  as,
+  flow,
+}) => {
+  let sent = 0
+  page.on('request', (r) => {
+    if (r.url().startsWith(as.issuer)) sent++
+  })
+  await flow.open({ issuer: as.issuer, client_id: CLIENT_IDS.public, scope: 'openid' })
+  await page.locator('#cfg-redirect').fill(`${APP_BASE}/#callback`)
+  await expect(page.locator('#redirect_uri-problem-0')).toContainText(
+    'The redirect URI must not contain a fragment (RFC 6749 §3.1.2).',
+  )
+  await page.getByRole('button', { name: 'Run to the end' }).click()
+  await expect(page.getByTestId('status-configure')).toHaveText('error')
+  await expect(page.getByTestId('status-discovery')).toHaveText('pending')
+  expect(page.url().startsWith(APP_BASE)).toBe(true)
+  // A static page cannot receive a POST: form_post would end at the host's 404/405, not here.
+  await page.locator('#cfg-redirect').fill(`${APP_BASE}/`)
+  await expect(page.locator('#redirect_uri-problem-0')).toHaveCount(0)
+  await page.getByRole('button', { name: 'Add parameter' }).click()
+  await page.getByLabel('Extra parameter 1 name').fill('response_mode')
+  await page.getByLabel('Extra parameter 1 value').fill('form_post')
+  await expect(page.locator('#extra_params-problem-0')).toContainText('form_post POSTs to the host')
+  expect(sent).toBe(0)
+})
