@@ -441,3 +441,21 @@ test('a redirect URI with a fragment stops the run at Configure, and a form_post
   await expect(page.locator('#extra_params-problem-0')).toContainText('form_post POSTs to the host')
   expect(sent).toBe(0)
 })
+
+test('this computer two hours ahead of the server (faults.csv B13): the expired ID token says the clocks differ by about 2 h', async ({
+  page,
+  as,
+  flow,
+}) => {
+  // The page's Date runs two hours ahead from here on (Playwright's clock); the server's does not.
+  await page.clock.install({ time: Date.now() + 2 * 3600_000 })
+  await page.clock.resume()
+  await flow.open({ issuer: as.issuer, client_id: CLIENT_IDS.public, scope: 'openid', dpop: 'off' })
+  await flow.runTo('callback')
+  await flow.runTo('token', { token: null })
+  const expired = page.locator('#step-token [data-finding-id="jwt-expired"]')
+  await expect(expired).toHaveAttribute('data-severity', 'error')
+  await expect(expired).toContainText(
+    /the two clocks differ by about 2 h( \d+ min)?: this computer's clock is ahead of/,
+  )
+})

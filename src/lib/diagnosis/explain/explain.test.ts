@@ -441,6 +441,16 @@ describe('explainError: ID Token checks in oauth4webapi', () => {
     expect(f.detail).toMatch(/clock/)
   })
 
+  it('expired because this computer is ahead (faults.csv B13): estimates how far the clocks differ', async () => {
+    // issued "2 h ago" with a 1 h lifetime, as a server 2 h behind this computer would have it
+    const tok = await idToken({ iat: now() - 7200, exp: now() - 3600 })
+    const f = check(explainError(await tokenError(tok), ID_TOKEN), 'jwt-expired')
+    expect(f.detail).toContain("the two clocks differ by about 2 h: this computer's clock is ahead of the server's")
+    // an iat within the tolerance says nothing about the clocks
+    const fresh = check(explainError(await tokenError(await idToken({ exp: now() - 40 })), ID_TOKEN), 'jwt-expired')
+    expect(fresh.detail).not.toContain('the two clocks differ')
+  })
+
   it('not yet valid', async () => {
     check(explainError(await tokenError(await idToken({ nbf: now() + 3600 })), ID_TOKEN), 'jwt-not-yet-valid')
   })

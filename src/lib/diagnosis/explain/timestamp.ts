@@ -4,6 +4,7 @@ import { clip } from '../../platform/text'
 import { finding } from '../finding'
 import { get, getString, getNumber, show, libraryText, data, type Ctx } from './context'
 import { claimLabel } from './jwt'
+import { humanDuration } from '../../platform/jwt-decode'
 
 export function explainTimestamp(err: unknown, c: Ctx, message: string, code: string): Finding {
   const cause = get(err, 'cause')
@@ -37,7 +38,7 @@ export function timestampFinding(
   lib: string,
 ): Finding {
   const value = get(claims, claim)
-  const clock = `Compare the server clock with this computer's: the iat claim (${describeTime(get(claims, 'iat'), now)}) shows when the server thinks it issued the token${tolerance !== undefined ? `; the allowed clock tolerance is ${tolerance} s` : ''}.`
+  const clock = `Compare the server clock with this computer's: the iat claim (${describeTime(get(claims, 'iat'), now)}) shows when the server thinks it issued the token${tolerance !== undefined ? `; the allowed clock tolerance is ${tolerance} s` : ''}.${clockSkew(get(claims, 'iat'), now, tolerance)}`
   const d = data({
     claim,
     actual: typeof value === 'number' ? String(value) : value,
@@ -86,4 +87,16 @@ export function timestampFinding(
         data: d,
       })
   }
+}
+
+/**
+ * faults.csv B13: a token the server has just issued carries an iat within seconds of the server's
+ * clock, so iat minus this computer's time estimates how far the two clocks differ. Said only when
+ * that is beyond the tolerance (and at least a minute), and hedged: a pasted token may be old.
+ */
+function clockSkew(iat: unknown, now: number | undefined, tolerance: number | undefined): string {
+  if (typeof iat !== 'number' || !Number.isFinite(iat) || now === undefined) return ''
+  const offset = iat - now
+  if (Math.abs(offset) <= Math.max(tolerance ?? 30, 60)) return ''
+  return ` If the server issued this token just now (as with a token response), the two clocks differ by about ${humanDuration(offset)}: this computer's clock is ${offset > 0 ? 'behind' : 'ahead of'} the server's. Check both against a time server (NTP).`
 }
