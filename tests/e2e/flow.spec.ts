@@ -459,3 +459,29 @@ test('this computer two hours ahead of the server (faults.csv B13): the expired 
     /the two clocks differ by about 2 h( \d+ min)?: this computer's clock is ahead of/,
   )
 })
+
+test('a redirect URI the server has not registered (faults.csv A01): its error page, no callback, and back here the Callback step says what to register', async ({
+  page,
+  as,
+}) => {
+  const unregistered = `${APP_BASE}/not-registered`
+  // Typed into the form rather than opened from a share link: back on a link's address, the link
+  // would start over (a link opened in a tab wins over the flow stored there).
+  await page.goto('/')
+  await expect(page.locator('body[data-ready="true"]')).toBeAttached()
+  await page.locator('#cfg-issuer').fill(as.issuer)
+  await page.locator('#cfg-client-id').fill(CLIENT_IDS.public)
+  await page.locator('#cfg-scope').fill('openid')
+  await page.locator('#cfg-redirect').fill(unregistered)
+  await page.getByRole('button', { name: 'Run to the end' }).click()
+  // The server must not redirect to an unregistered URI (RFC 6749 §3.1.2.4): it shows its own page.
+  await page.waitForURL((u) => u.href.startsWith(as.issuer))
+  await expect(page.locator('body')).toContainText(/redirect_uri/i)
+  expect(page.url()).not.toContain('code=')
+  await page.goBack()
+  await expect(page.locator('body[data-ready="true"]')).toBeAttached()
+  await expect(page.getByTestId('status-callback')).toHaveText('pending')
+  const hint = page.getByTestId('callback-error-page')
+  await expect(hint).toContainText(unregistered)
+  await expect(hint).toContainText('RFC 6749 §4.1.2.1, §3.1.2.4')
+})
