@@ -485,3 +485,25 @@ test('a redirect URI the server has not registered (faults.csv A01): its error p
   await expect(hint).toContainText(unregistered)
   await expect(hint).toContainText('RFC 6749 §4.1.2.1, §3.1.2.4')
 })
+
+test("an http://[::1] issuer is refused in Configure: this page's own CSP would block every request to it (faults.csv B11)", async ({
+  page,
+  flow,
+  as,
+}) => {
+  const consoleErrors: string[] = []
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text())
+  })
+  await flow.open({ issuer: as.issuer, client_id: CLIENT_IDS.public, scope: 'openid' })
+  const port = new URL(as.issuer).port
+  await page.locator('#cfg-issuer').fill(`http://[::1]:${port}`)
+  const problem = page.locator('#issuer-problem-0')
+  await expect(problem).toContainText("this page's own Content-Security-Policy does not let it fetch")
+  await expect(problem).toContainText(`Use http://localhost:${port} for the same local server.`)
+  await page.getByRole('button', { name: 'Run to the end' }).click()
+  await expect(page.getByTestId('status-configure')).toHaveText('error')
+  await expect(page.getByTestId('status-discovery')).toHaveText('pending')
+  // Nothing was attempted, so the browser reported no CSP violation either.
+  expect(consoleErrors).toEqual([])
+})

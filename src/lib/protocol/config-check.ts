@@ -5,7 +5,7 @@
  */
 import { finding } from '../diagnosis/finding'
 import type { ConfigProblem, Finding, FlowConfig, ServerMetadata } from '../model/types'
-import { isLoopbackHost } from '../platform/hosts'
+import { cspAllowsHttpFetch, isLoopbackHost } from '../platform/hosts'
 import { originOf } from './config'
 
 function checkUrl(
@@ -14,6 +14,8 @@ function checkUrl(
   value: string,
   config: FlowConfig,
   problems: ConfigProblem[],
+  /** False for the authorization endpoint: navigated to, never fetched (connect-src does not apply). */
+  fetched = true,
 ): void {
   if (!value) return
   let u: URL
@@ -31,7 +33,13 @@ function checkUrl(
     problems.push({
       field,
       severity: 'error',
-      message: `${label} uses plain http on a non-loopback host. OAuth requires TLS (RFC 6749 §3.1, §3.2); http is accepted only for localhost, 127.0.0.1 and [::1].`,
+      message: `${label} uses plain http on a non-loopback host. OAuth requires TLS (RFC 6749 §3.1, §3.2); http is accepted only on loopback hosts (localhost, 127.0.0.1).`,
+    })
+  } else if (u.protocol === 'http:' && fetched && !cspAllowsHttpFetch(u.hostname)) {
+    problems.push({
+      field,
+      severity: 'error',
+      message: `${label} uses http on ${u.hostname}, which this page's own Content-Security-Policy does not let it fetch (connect-src allows http only on localhost, *.localhost and 127.0.0.1; a CSP source cannot name an IPv6 address): the browser would refuse every request before it leaves. Use http://localhost${u.port ? `:${u.port}` : ''} for the same local server.`,
     })
   } else if (u.protocol === 'http:' && !config.allow_insecure_loopback) {
     problems.push({
@@ -71,7 +79,7 @@ export function validateConfig(config: FlowConfig, clientSecret = ''): ConfigPro
       // reported above
     }
   }
-  checkUrl('authorization_endpoint', 'Authorization endpoint', config.authorization_endpoint, config, problems)
+  checkUrl('authorization_endpoint', 'Authorization endpoint', config.authorization_endpoint, config, problems, false)
   checkUrl('token_endpoint', 'Token endpoint', config.token_endpoint, config, problems)
   checkUrl('jwks_uri', 'JWKS URI', config.jwks_uri, config, problems)
   if (!config.client_id.trim() && !config.mcp_url) {
