@@ -507,3 +507,24 @@ test("an http://[::1] issuer is refused in Configure: this page's own CSP would 
   // Nothing was attempted, so the browser reported no CSP violation either.
   expect(consoleErrors).toEqual([])
 })
+
+test('an authorization server that shows an error page instead of redirecting back (faults.csv A09): back here, the Callback step explains it', async ({
+  page,
+  as,
+}) => {
+  const issuer = as.faultIssuer('authorize-error-page')
+  await page.goto('/')
+  await expect(page.locator('body[data-ready="true"]')).toBeAttached()
+  await page.locator('#cfg-issuer').fill(issuer)
+  await page.locator('#cfg-client-id').fill(CLIENT_IDS.public)
+  await page.locator('#cfg-scope').fill('openid')
+  await page.getByRole('button', { name: 'Run to the end' }).click()
+  await page.waitForURL((u) => u.href.startsWith(issuer))
+  await expect(page.locator('h1')).toHaveText('Oops! Something went wrong')
+  await page.goBack()
+  await expect(page.locator('body[data-ready="true"]')).toBeAttached()
+  await expect(page.getByTestId('status-callback')).toHaveText('pending')
+  await expect(page.getByTestId('callback-error-page')).toContainText(
+    'Any other error (a scope, a response type) should come back here as ?error=…',
+  )
+})

@@ -810,6 +810,20 @@ export const FAULTS = {
       if (p.has('iss')) p.set('iss', new URL(ctx.issuer).origin)
     }),
   },
+  'authorize-error-page': {
+    description:
+      'A09: the authorization endpoint shows its own HTML error page for an unsupported scope instead of redirecting back with error=invalid_scope.',
+    spec: 'RFC 6749 §4.1.2.1: only an invalid redirect_uri or client_id may stop at the server; other errors go back to the client.',
+    /** @param {FaultContext} ctx */
+    onRequest(ctx) {
+      if (ctx.endpoint !== 'authorization' || ctx.preflight) return
+      ctx.response = {
+        status: 400,
+        headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' },
+        body: Buffer.from('<!doctype html><title>Error</title><h1>Oops! Something went wrong</h1><p>invalid_scope</p>'),
+      }
+    },
+  },
   'authorize-error-invalid-scope': {
     description: 'C07: the authorization endpoint answers error=invalid_scope (with state and iss).',
     spec: 'RFC 6749 §4.1.2.1.',
