@@ -5,7 +5,8 @@
  */
 import { finding } from '../diagnosis/finding'
 import type { ConfigProblem, Finding, FlowConfig, ServerMetadata } from '../model/types'
-import { cspAllowsHttpFetch, isLoopbackHost } from '../platform/hosts'
+import { isLoopbackHost } from '../platform/hosts'
+import { cspAllowsHttpFetch } from '../platform/csp'
 import { originOf } from './config'
 
 function checkUrl(

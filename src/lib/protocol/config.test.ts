@@ -171,7 +171,7 @@ describe('validateConfig', () => {
   })
 
   it('accepts http on loopback only when allow_insecure_loopback is set', () => {
-    // http://[::1] is loopback too, but this page's CSP cannot let it fetch there (platform/hosts.test.ts).
+    // http://[::1] is loopback too, but this page's CSP cannot let it fetch there (platform/csp.test.ts).
     for (const issuer of ['http://localhost:3000', 'http://127.0.0.1:3000', 'http://as.localhost:3000']) {
       expect(validateConfig(config({ issuer, allow_insecure_loopback: true }))).toEqual([])
       const problems = validateConfig(config({ issuer, allow_insecure_loopback: false }))

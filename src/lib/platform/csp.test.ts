@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { cspAllowsHttpFetch, isLoopbackHost } from './hosts'
+import { cspAllowsHttpFetch } from './csp'
+import { isLoopbackHost } from './hosts'
 import { validateConfig } from '../protocol/config-check'
 import { defaultConfig } from '../protocol/config'
 
