@@ -18,6 +18,8 @@ const session = new FlowSession({
   navigate: (url) => location.assign(url),
   replaceUrl: (url) => history.replaceState(history.state, '', url),
   appVersion: __APP_VERSION__,
+  navigationType: () =>
+    (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined)?.type ?? 'navigate',
   ...(env.VITE_CIMD_URL ? { cimdUrl: env.VITE_CIMD_URL } : {}),
   defaults: {
     ...(env.VITE_DEMO_ISSUER ? { issuer: env.VITE_DEMO_ISSUER } : {}),

@@ -49,6 +49,11 @@ export interface Environment {
   /** The Client ID Metadata Document URL this build publishes, if any. */
   cimdUrl?: string
   now?: () => number
+  /**
+   * How this document was reached (PerformanceNavigationTiming.type): 'back_forward' when the user
+   * came back with the browser's Back button, e.g. from an authorization server's error page.
+   */
+  navigationType?: () => string
 }
 
 /** The driver's hooks lent to the side actions (see FlowSession.port). */
@@ -531,8 +536,13 @@ export class FlowSession {
     const engine = await loadEngine()
     const restored = loadSnapshot<Snapshot>(this.#env.storage)
     if (!isCallbackUrl(href)) {
-      // Opening a share link starts from the link, not from an older flow of this tab.
-      if (restored && Object.keys(parseShareFragment(new URL(href).hash)).length) {
+      // Opening a share link starts from the link, not from an older flow of this tab; coming back
+      // to the link's page with Back (from the authorization server) is not opening it again.
+      if (
+        restored &&
+        this.#env.navigationType?.() !== 'back_forward' &&
+        Object.keys(parseShareFragment(new URL(href).hash)).length
+      ) {
         clearSnapshot(this.#env.storage)
         return
       }

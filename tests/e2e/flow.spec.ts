@@ -528,3 +528,26 @@ test('an authorization server that shows an error page instead of redirecting ba
     'Any other error (a scope, a response type) should come back here as ?error=…',
   )
 })
+
+test('back from the authorization server to a share link’s page with the Back button: the flow is still there, not started over (faults.csv A01)', async ({
+  page,
+  as,
+  flow,
+}) => {
+  const unregistered = `${APP_BASE}/not-registered`
+  await flow.open({ issuer: as.issuer, client_id: CLIENT_IDS.public, scope: 'openid', redirect_uri: unregistered })
+  // The link sets a redirect URI on this page's own origin: shown in the link notice, not held.
+  await expect(page.getByTestId('link-notice')).toContainText(unregistered)
+  await page.getByRole('button', { name: 'Run to the end' }).click()
+  await page.waitForURL((u) => u.href.startsWith(as.issuer))
+  await page.goBack()
+  await expect(page.locator('body[data-ready="true"]')).toBeAttached()
+  await expect(page.getByTestId('status-authorization')).toHaveText('ok')
+  await expect(page.getByTestId('callback-error-page')).toContainText(unregistered)
+  // Opening the same link again (not Back) still starts from the link.
+  const link = page.url()
+  await page.goto('about:blank')
+  await page.goto(link)
+  await expect(page.locator('body[data-ready="true"]')).toBeAttached()
+  await expect(page.getByTestId('status-authorization')).toHaveText('pending')
+})
