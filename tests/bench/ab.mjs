@@ -2,12 +2,12 @@
 // (build each with `npx vite build --outDir <dir>`). Serves both and the bench's floor (built here) from a
 // process of their own, starts the demo authorization server, and runs N rounds of one flow per build
 // and one of the floor, in alternating order, each from a cold first view in a new browser context
-// (the same flow and marks as bench.mjs). Prints the medians, the median of the per-round differences
+// (the bench's own flow, lib.mjs callbackFlow). Prints the medians, the median of the per-round differences
 // B − A, how often B was faster, and each build's median ratio to the floor. The README's A/B figures
 // come from this script; on a shared 2-core machine only differences well above ±8 ms mean anything.
 import path from 'node:path'
 import { rm } from 'node:fs/promises'
-import { ROOT, loginAndConsent, run, startStaticServersApart } from './lib.mjs'
+import { ROOT, callbackFlow, median, run, startStaticServersApart } from './lib.mjs'
 
 const [distA, distB, rounds = '20'] = process.argv.slice(2)
 if (!distA || !distB) {
@@ -37,52 +37,9 @@ console.warn = console.log = (...a) => (String(a[0]).includes('oidc-provider') ?
 const as = await startAuthorizationServer({ port: 0, playgroundOrigins: statics.urls.map((u) => u.slice(0, -1)) })
 Object.assign(console, { warn, log })
 
-/** Logs `bench:verified` once the ID token's signature shows as valid (see bench.mjs marks()). */
-function marks() {
-  const w = /** @type {any} */ (window)
-  new MutationObserver(() => {
-    if (
-      w.__verifiedAt === undefined &&
-      (document.querySelector('[data-testid="signature-id_token"][data-signature="valid"]') ||
-        document.body?.dataset.verified === 'valid')
-    ) {
-      w.__verifiedAt = performance.now()
-      console.debug('bench:verified')
-    }
-  }).observe(document, { subtree: true, childList: true, attributes: true })
-}
-const share = new URLSearchParams({
-  issuer: as.url,
-  client_id: 'pkce-playground',
-  scope: 'openid',
-  resource: `${as.url}/api`,
-  dpop: 'off',
-})
-const asOrigin = new URL(as.url).origin
 const { chromium } = await import('@playwright/test')
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' })
-const flow = async (url, floor = false) => {
-  const context = await browser.newContext()
-  await context.addInitScript(marks)
-  const page = await context.newPage()
-  await page.goto(`${url}#${share}`)
-  if (!floor) await page.getByRole('button', { name: 'Run to the end' }).click()
-  await page.waitForURL((u) => u.origin === asOrigin, { waitUntil: 'commit' })
-  const verified = page.waitForEvent('console', { predicate: (m) => m.text() === 'bench:verified', timeout: 15_000 })
-  await loginAndConsent(page, asOrigin)
-  await verified
-  const t = await page.evaluate(() => {
-    const nav = /** @type {PerformanceNavigationTiming} */ (performance.getEntriesByType('navigation')[0])
-    return /** @type {any} */ (window).__verifiedAt - nav.fetchStart
-  })
-  await context.close()
-  return t
-}
-const median = (xs) => {
-  const s = [...xs].sort((x, y) => x - y)
-  const m = Math.floor(s.length / 2)
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
-}
+const flow = (url, floor = false) => callbackFlow(browser, url, as.url, { floor })
 const a = []
 const b = []
 const f = []

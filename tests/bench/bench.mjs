@@ -29,7 +29,7 @@ import { gzipSync } from 'node:zlib'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import os from 'node:os'
-import { ROOT, loginAndConsent, run, startStaticServersApart } from './lib.mjs'
+import { ROOT, callbackFlow, logged, marks, median, run, startStaticServersApart } from './lib.mjs'
 
 const OUT_DIR = 'dist-bench'
 const DIST = path.join(ROOT, OUT_DIR)
@@ -48,11 +48,6 @@ const BUDGET = {
 }
 const FLOOR_DIR = 'dist-floor'
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b)
-  const m = Math.floor(s.length / 2)
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
-}
 const kB = (n) => `${(n / 1024).toFixed(1)} kB`
 const ms = (n) => (n < 10 ? `${n.toFixed(3)} ms` : `${n.toFixed(1)} ms`)
 const log = (...a) => console.error('[bench]', ...a)
@@ -88,34 +83,6 @@ async function sizes() {
 }
 
 // ---- 2. browser measurements ---------------------------------------------------------------------
-/**
- * Records, in every document, when the page became ready and when the ID token verified, and says so
- * on the console: the bench waits for those messages rather than polling with page.waitForFunction,
- * whose injected script (about 12 ms of main-thread work in a fresh document) would otherwise land
- * inside the measured span, on the app and the floor alike.
- */
-function marks() {
-  const w = /** @type {any} */ (window)
-  const check = () => {
-    if (w.__readyAt === undefined && document.body?.dataset.ready === 'true' && document.getElementById('cfg-issuer')) {
-      w.__readyAt = performance.now()
-      console.debug('bench:ready')
-    }
-    if (
-      w.__verifiedAt === undefined &&
-      (document.querySelector('[data-testid="signature-id_token"][data-signature="valid"]') ||
-        document.body?.dataset.verified === 'valid')
-    ) {
-      w.__verifiedAt = performance.now()
-      console.debug('bench:verified')
-    }
-  }
-  new MutationObserver(check).observe(document, { subtree: true, childList: true, attributes: true })
-}
-/** Resolves when the page logs `bench:<what>` (see marks()); start waiting before the action. */
-const logged = (page, what, timeout = 15_000) =>
-  page.waitForEvent('console', { predicate: (m) => m.text() === `bench:${what}`, timeout })
-
 async function browserRuns(appUrl, noCacheUrl, floorUrl, asUrl) {
   const { chromium } = await import('@playwright/test')
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' })
@@ -148,44 +115,8 @@ async function browserRuns(appUrl, noCacheUrl, floorUrl, asUrl) {
     // b. callback → tokens verified, run-to-the-end mode; cached and revalidated flows interleaved
     const callback = []
     const callbackNoCache = []
-    const asOrigin = new URL(asUrl).origin
-    const share = new URLSearchParams({
-      issuer: asUrl,
-      client_id: 'pkce-playground',
-      scope: 'openid',
-      resource: `${asUrl}/api`,
-      // The floor does the bare PKCE exchange; so does the app here (the demo server advertises DPoP).
-      dpop: 'off',
-    })
     const callbackFloor = []
-    const flow = async (url, floor = false, second = false) => {
-      const context = await browser.newContext()
-      await context.addInitScript(marks)
-      const page = await context.newPage()
-      const toAuthorizationServer = async () => {
-        const ready = floor ? undefined : logged(page, 'ready')
-        await page.goto(`${url}#${share}`)
-        if (!floor) {
-          await ready
-          await page.getByRole('button', { name: 'Run to the end' }).click()
-        }
-        await page.waitForURL((u) => u.origin === asOrigin, { waitUntil: 'commit' })
-      }
-      // A second run in the same tab: the first went as far as the authorization server's page, so the
-      // callback document is the third load of each script, and V8 uses the code cache it wrote on the
-      // second (a first visit's callback writes it, on the main thread).
-      if (second) await toAuthorizationServer()
-      await toAuthorizationServer()
-      const verified = logged(page, 'verified')
-      await loginAndConsent(page, asOrigin)
-      await verified
-      const t = await page.evaluate(() => {
-        const nav = /** @type {PerformanceNavigationTiming} */ (performance.getEntriesByType('navigation')[0])
-        return /** @type {any} */ (window).__verifiedAt - nav.fetchStart
-      })
-      await context.close()
-      return t
-    }
+    const flow = (url, floor = false, second = false) => callbackFlow(browser, url, asUrl, { floor, second })
     await flow(appUrl) // warm-up
     await flow(noCacheUrl)
     await flow(floorUrl, true)
