@@ -460,6 +460,20 @@ test('this computer two hours ahead of the server (faults.csv B13): the expired 
   )
 })
 
+/**
+ * Opens the playground without a share link, types the public client's configuration in and presses
+ * "Run to the end" (a flow typed in is restored when the user comes Back from the server).
+ */
+async function runTypedIn(page: Page, issuer: string, redirectUri?: string): Promise<void> {
+  await page.goto('/')
+  await expect(page.locator('body[data-ready="true"]')).toBeAttached()
+  await page.locator('#cfg-issuer').fill(issuer)
+  await page.locator('#cfg-client-id').fill(CLIENT_IDS.public)
+  await page.locator('#cfg-scope').fill('openid')
+  if (redirectUri) await page.locator('#cfg-redirect').fill(redirectUri)
+  await page.getByRole('button', { name: 'Run to the end' }).click()
+}
+
 test('a redirect URI the server has not registered (faults.csv A01): its error page, no callback, and back here the Callback step says what to register', async ({
   page,
   as,
@@ -467,13 +481,7 @@ test('a redirect URI the server has not registered (faults.csv A01): its error p
   const unregistered = `${APP_BASE}/not-registered`
   // Typed into the form rather than opened from a share link: back on a link's address, the link
   // would start over (a link opened in a tab wins over the flow stored there).
-  await page.goto('/')
-  await expect(page.locator('body[data-ready="true"]')).toBeAttached()
-  await page.locator('#cfg-issuer').fill(as.issuer)
-  await page.locator('#cfg-client-id').fill(CLIENT_IDS.public)
-  await page.locator('#cfg-scope').fill('openid')
-  await page.locator('#cfg-redirect').fill(unregistered)
-  await page.getByRole('button', { name: 'Run to the end' }).click()
+  await runTypedIn(page, as.issuer, unregistered)
   // The server must not redirect to an unregistered URI (RFC 6749 §3.1.2.4): it shows its own page.
   await page.waitForURL((u) => u.href.startsWith(as.issuer))
   await expect(page.locator('body')).toContainText(/redirect_uri/i)
@@ -513,12 +521,7 @@ test('an authorization server that shows an error page instead of redirecting ba
   as,
 }) => {
   const issuer = as.faultIssuer('authorize-error-page')
-  await page.goto('/')
-  await expect(page.locator('body[data-ready="true"]')).toBeAttached()
-  await page.locator('#cfg-issuer').fill(issuer)
-  await page.locator('#cfg-client-id').fill(CLIENT_IDS.public)
-  await page.locator('#cfg-scope').fill('openid')
-  await page.getByRole('button', { name: 'Run to the end' }).click()
+  await runTypedIn(page, issuer)
   await page.waitForURL((u) => u.href.startsWith(issuer))
   await expect(page.locator('h1')).toHaveText('Oops! Something went wrong')
   await page.goBack()
