@@ -628,6 +628,29 @@ describe('at_hash (OIDC Core §3.1.3.8: optional in the code flow, checked when 
     expect(f?.detail).toContain(RS256_AT_HASH)
     expect(f?.detail).toContain('openid-client')
   })
+  it('does not warn for an EdDSA token whose key is not known to be Ed25519 (Ed448 hashes with SHAKE256)', async () => {
+    const ed = await generateKeyPair('EdDSA', { extractable: true })
+    const jwk = { ...(await exportJWK(ed.publicKey)), kid: 'ed-1', alg: 'EdDSA', use: 'sig' }
+    const t = await new SignJWT(idClaims({ at_hash: 'AAAAAAAAAAAAAAAAAAAAAA' }))
+      .setProtectedHeader({ alg: 'EdDSA', kid: 'ed-1' })
+      .sign(ed.privateKey)
+    const r = await verifyToken(t, {
+      kind: 'id_token',
+      jwks: { keys: [{ ...jwk, kid: 'another' }] },
+      expected: { ...expected, accessToken: ACCESS },
+      now: NOW,
+    })
+    expect(check(r, 'at_hash')).toBe('skipped')
+    expect(ids(r)).not.toContain('jwt-at-hash-mismatch')
+    // With its Ed25519 key in the JWKS, the SHA-512 comparison stands: a mismatch is a warning.
+    const known = await verifyToken(t, {
+      kind: 'id_token',
+      jwks: { keys: [jwk] },
+      expected: { ...expected, accessToken: ACCESS },
+      now: NOW,
+    })
+    expect(check(known, 'at_hash')).toBe('warn')
+  })
   it('checks nothing without at_hash or without an access token', async () => {
     expect(check(await verify({}, ACCESS), 'at_hash')).toBeUndefined()
     expect(check(await verify({ at_hash: 'AAAAAAAAAAAAAAAAAAAAAA' }), 'at_hash')).toBeUndefined()
